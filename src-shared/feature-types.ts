@@ -1,0 +1,47 @@
+/**
+ * The full, versioned description of how audio becomes model input. It is
+ * stored with everything computed from it (windows, embeddings, models), so a
+ * model always sees exactly the frequency axis it was trained on.
+ */
+export interface FeatureConfig {
+  /** Bumped whenever the meaning of any field changes. */
+  version: 1;
+  /** Rate all audio is resampled to before the STFT, in Hz. */
+  analysisSampleRate: number;
+  /** Zero-based channel analysed in multi-channel files (clamped per file to the channels it has). */
+  channel: number;
+  /** STFT window length in samples (Hann window). */
+  fftSize: number;
+  /** STFT hop in samples. */
+  hopSize: number;
+  /** 'db' = 20·log10(|X| + eps) (default), 'linear' = |X|. */
+  magnitude: 'db' | 'linear';
+  /**
+   * Kept frequency band in Hz: bins k with lowHz <= k·rate/fftSize < highHz.
+   * Defaults keep bins 0 … fftSize/2 − 1 (drops Nyquist), i.e. 256 bins for a 512 FFT.
+   */
+  band: { lowHz: number; highHz: number };
+  /** Frames per model window (the seeds' 32). */
+  windowFrames: number;
+  /** Frames between successive windows (the seeds' 16). */
+  windowStride: number;
+  /** Per-window z-score (seeds: (x − mean)/(std + 1)), per-recording z-score, or none. */
+  normalisation: 'window' | 'recording' | 'none';
+}
+
+/** One model window mapped back onto the recording's samples. */
+export interface WindowSpan {
+  index: number;
+  /** First STFT frame of the window. */
+  startFrame: number;
+  /** Sample range in the analysis rate, [start, end). end is clipped to the signal length. */
+  startSample: number;
+  endSample: number;
+  /** Same range in the recording's native rate. */
+  startNativeSample: number;
+  endNativeSample: number;
+  startSeconds: number;
+  endSeconds: number;
+  /** True when the window extends past the last real frame and was zero-padded. */
+  padded: boolean;
+}
