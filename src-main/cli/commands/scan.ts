@@ -1,0 +1,79 @@
+import { resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import type { CliCommand } from '../main';
+import { UsageError, EXIT_OK } from '../exit-codes';
+import { formatDuration, formatTable } from '../output';
+import { openProject } from '../../engine/project/open-project';
+import { scanProject, type ScanReport } from '../../engine/project/scan-project';
+
+/**
+ * `sonotype scan <folder> [--project <dir>] [--json]`
+ *
+ * Scans a folder of recordings into a project database. Without --project the
+ * project lives in the scanned folder itself (sonotype.db beside the audio).
+ */
+export const scanCommand: CliCommand = {
+  name: 'scan',
+  synopsis: 'scan <folder> [--project <dir>] [--channel <n>] [--json]   scan recordings into a project',
+  options: {
+    project: { type: 'string' },
+    channel: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+  async run({ positionals, values, io }) {
+    if (positionals.length !== 1) throw new UsageError('expected exactly one <folder>');
+    const folder = resolve(positionals[0]);
+    const info = await stat(folder).catch(() => null);
+    if (!info?.isDirectory()) throw new UsageError(`not a folder: ${positionals[0]}`);
+    const channel = values.channel === undefined ? undefined : Number(values.channel);
+    if (channel !== undefined && (!Number.isInteger(channel) || channel < 0)) {
+      throw new UsageError('--channel must be a whole number ≥ 0');
+    }
+    const projectDir = resolve((values.project as string | undefined) ?? folder);
+    const project = await openProject(projectDir, { audioRoot: folder, channel });
+    try {
+      const showProgress = io.isTty && !values.json;
+      const report = await scanProject(project, {
+        onFile: showProgress ? (done, path) => process.stderr.write(`\rscanning ${done}: ${path.slice(-60).padEnd(60)}`) : undefined,
+      });
+      if (showProgress) process.stderr.write('\r'.padEnd(80) + '\r');
+      io.out(values.json ? JSON.stringify(toJson(report)) : formatReport(report, project.dir));
+      return EXIT_OK;
+    } finally {
+      project.close();
+    }
+  },
+};
+
+/** The stable machine-readable shape other tools consume. Do not rename fields. */
+export function toJson(report: ScanReport) {
+  return {
+    recordings: report.recordings.map((r) => ({
+      path: r.path,
+      status: r.status,
+      ...(r.error ? { error: r.error.message, errorCode: r.error.code } : {}),
+      durationSeconds: r.durationSeconds,
+      sampleRate: r.sampleRate,
+      channels: r.channels,
+      codec: r.codec,
+      hash: r.hash,
+    })),
+    totals: report.totals,
+  };
+}
+
+function formatReport(report: ScanReport, projectDir: string): string {
+  const rows = report.recordings.map((r) => [
+    r.path,
+    formatDuration(r.durationSeconds),
+    r.sampleRate ? String(r.sampleRate) : '-',
+    r.channels ? String(r.channels) : '-',
+    r.status === 'ok' ? 'ok' : `error: ${r.error?.message ?? 'unknown'}`,
+  ]);
+  const t = report.totals;
+  const summary =
+    `${t.files} files: ${t.ok} ok, ${t.errors} with errors, ${formatDuration(t.durationSeconds)} of audio` +
+    ` (${t.inserted} new, ${t.updated} changed, ${t.relinked} re-linked, ${t.unchanged} unchanged, ${t.missing} missing)` +
+    `\nproject: ${projectDir}`;
+  return `${formatTable(['file', 'duration', 'rate', 'channels', 'status'], rows, [false, true, true, true, false])}\n\n${summary}`;
+}
