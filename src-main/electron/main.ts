@@ -10,6 +10,8 @@ import { toErrorInfo } from '../../src-shared/errors';
 import { createHandlers, type AppState } from '../app/handlers';
 
 const here = dirname(fileURLToPath(import.meta.url));
+// better-sqlite3 built for Electron's ABI by build-native.mjs (node_modules keeps the Node build for the CLI and tests).
+process.env.SONOTYPE_SQLITE_BINDING ??= join(here, '..', 'native', `electron-${process.versions.electron}`, 'better_sqlite3.node');
 let mainWindow: BrowserWindow | null = null;
 
 const state: AppState = {

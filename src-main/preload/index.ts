@@ -15,7 +15,7 @@ const api: SonotypeApi = {
   },
   on: (event, listener) => {
     if (!EVENT_NAMES.includes(event)) throw new Error(`Unknown event ${String(event)}`);
-    const wrapped = (_: unknown, payload: never) => listener(payload);
+    const wrapped = (_: Electron.IpcRendererEvent, payload: Parameters<typeof listener>[0]) => listener(payload);
     ipcRenderer.on(`event:${event}`, wrapped);
     return () => ipcRenderer.removeListener(`event:${event}`, wrapped);
   },

@@ -146,15 +146,16 @@ export async function parseWavHeader(readAt: ReadAt, fileSize: number): Promise<
       fmt = parseFmt(bytes);
     } else if (id === 'data') {
       if (!fmt) throw new SonotypeError('NOT_AUDIO', 'WAV file has a data chunk but no fmt chunk before it');
-      const declared = size === 0xffffffff && ds64DataSize !== undefined ? ds64DataSize : size;
-      return buildHeader(fmt, isRf64, body, declared, size, fileSize);
+      // RF64 puts the real size in ds64; a bare 0xFFFFFFFF (streaming writers, >4 GiB RIFF) means "to the end".
+      const declared = size === 0xffffffff ? (ds64DataSize ?? Infinity) : size;
+      return buildHeader(fmt, isRf64, body, declared, fileSize);
     }
     // Chunks are word-aligned: an odd-sized chunk is followed by one pad byte.
     pos = body + size + (size % 2);
   }
 }
 
-function buildHeader(fmt: FmtInfo, isRf64: boolean, dataOffset: number, declared: number, raw: number, fileSize: number): WavHeader {
+function buildHeader(fmt: FmtInfo, isRf64: boolean, dataOffset: number, declared: number, fileSize: number): WavHeader {
   const minBytes = Math.ceil(fmt.bitsPerSample / 8);
   // Trust blockAlign when it is consistent (it covers e.g. 24-bit samples in 4-byte slots).
   const perSample =
@@ -164,8 +165,8 @@ function buildHeader(fmt: FmtInfo, isRf64: boolean, dataOffset: number, declared
   const sampleKind = sampleKindOf(fmt.isFloat, perSample, fmt.tagText);
   const blockAlign = perSample * fmt.channels;
   const onDisk = Math.max(0, fileSize - dataOffset);
-  // 0xFFFFFFFF (streaming writers, >4 GiB RIFF) and sizes beyond EOF (crashed recorder): read what is there.
-  const dataBytes = raw === 0xffffffff || declared > onDisk ? onDisk : declared;
+  // A size beyond EOF (crashed recorder, unknown size): read what is on disk.
+  const dataBytes = Math.min(declared, onDisk);
   return {
     container: isRf64 ? 'rf64' : 'wav',
     sampleKind,

@@ -125,9 +125,9 @@ export function validateFeatureConfig(value: unknown): FeatureConfig {
 
   const windowFrames = positiveInteger(v.windowFrames, 'windowFrames');
   const windowStride = positiveInteger(v.windowStride, 'windowStride');
-  // A stride so large that consecutive windows leave a gap would skip audio.
-  if (windowStride * hopSize > (windowFrames - 1) * hopSize + fftSize) {
-    fail(`windowStride ${windowStride} frames leaves audio between windows uncovered (window spans ${windowFrames} frames).`);
+  // A stride longer than the window would skip frames (and audio) between windows.
+  if (windowStride > windowFrames) {
+    fail(`windowStride ${windowStride} is larger than windowFrames ${windowFrames}; frames between windows would be skipped.`);
   }
   const n = v.normalisation;
   if (n !== 'window' && n !== 'recording' && n !== 'none') {

@@ -41,7 +41,8 @@ export function wavHeader(layout: WavLayout, frames: number): Buffer {
   let o = 0;
   const riffSize = headerSize - 8 + dataBytes + (dataBytes % 2);
   h.write(layout.rf64 ? 'RF64' : 'RIFF', o); o += 4;
-  h.writeUInt32LE(layout.rf64 ? 0xffffffff : riffSize, o); o += 4;
+  // A plain RIFF over 4 GiB cannot state its size; writers put 0xFFFFFFFF there.
+  h.writeUInt32LE(layout.rf64 ? 0xffffffff : Math.min(riffSize, 0xffffffff), o); o += 4;
   h.write('WAVE', o); o += 4;
   if (layout.rf64) {
     h.write('ds64', o); o += 4;

@@ -1,0 +1,131 @@
+/**
+ * Identifies a recording and reads its stream info without decoding it, and
+ * decides which decoder will read its samples.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import type { AudioInfo } from '../../../src-shared/audio-types';
+import { SonotypeError } from '../../../src-shared/errors';
+import { completeInfo, readCompressedInfo, type PartialInfo } from './compressed-metadata';
+import { probeWithFfmpeg } from './ffmpeg-decoder';
+import { findFfmpeg, needsFfmpegMessage } from './ffmpeg-locate';
+import { id3v2TagSize, sniffFormat, type SniffedFormat } from './formats';
+import { toFileError } from './fs-errors';
+import { readWasmBlocks, type WasmCodec } from './wasm-decoders';
+import { parseWavHeader, type ReadAt, type WavHeader } from './wav-header';
+
+/** How a probed file's samples are read. */
+export type DecoderPlan =
+  | { type: 'wav'; header: WavHeader }
+  | { type: 'wasm'; codec: WasmCodec }
+  | { type: 'ffmpeg'; ffmpeg: string };
+
+export interface ProbedSource {
+  info: AudioInfo;
+  plan: DecoderPlan;
+}
+
+const WASM_CODECS: Partial<Record<SniffedFormat, { codec: WasmCodec; container: string }>> = {
+  flac: { codec: 'flac', container: 'flac' },
+  mp3: { codec: 'mp3', container: 'mp3' },
+  'ogg-vorbis': { codec: 'vorbis', container: 'ogg' },
+  'ogg-opus': { codec: 'opus', container: 'ogg' },
+};
+const FFMPEG_CONTAINERS: Partial<Record<SniffedFormat, { container: string; label: string }>> = {
+  mp4: { container: 'm4a', label: 'This M4A/MP4 file' },
+  adts: { container: 'aac', label: 'This AAC file' },
+  'ogg-other': { container: 'ogg', label: 'This Ogg file (codec other than Vorbis/Opus)' },
+};
+const WAV_EXTENSIONS = new Set(['.wav', '.wave', '.bwf', '.rf64']);
+
+function readerFor(fh: FileHandle, absPath: string): ReadAt {
+  return async (position, length) => {
+    const buffer = Buffer.alloc(length);
+    try {
+      const { bytesRead } = await fh.read(buffer, 0, length, position);
+      return buffer.subarray(0, bytesRead);
+    } catch (error) {
+      throw toFileError(error, absPath);
+    }
+  };
+}
+
+/** Counts frames by decoding: the fallback when a file does not state its length. */
+async function countDecodedFrames(codec: WasmCodec, absPath: string): Promise<number> {
+  let frames = 0;
+  for await (const block of readWasmBlocks(codec, absPath, 0, 1 << 16)) frames += block.length;
+  return frames;
+}
+
+function requireStreamInfo(p: PartialInfo): asserts p is PartialInfo & { sampleRate: number; channels: number } {
+  if (!p.sampleRate || !p.channels) {
+    throw new SonotypeError('NOT_AUDIO', 'Could not find an audio stream (no sample rate or channel count) in this file');
+  }
+}
+
+/**
+ * Probes a recording and picks its decoder. Throws SonotypeError (EMPTY_FILE,
+ * NOT_AUDIO, TRUNCATED, UNSUPPORTED_CODEC, NEEDS_FFMPEG, UNREADABLE, NOT_FOUND).
+ */
+export async function probeSource(absPath: string): Promise<ProbedSource> {
+  let fh: FileHandle;
+  try {
+    fh = await open(absPath, 'r');
+  } catch (error) {
+    throw toFileError(error, absPath);
+  }
+  try {
+    const size = (await fh.stat()).size;
+    if (size === 0) throw new SonotypeError('EMPTY_FILE', 'File is empty (0 bytes)');
+    const readAt = readerFor(fh, absPath);
+    const head = await readAt(0, 4096);
+    const skip = id3v2TagSize(head);
+    let format = sniffFormat(skip ? await readAt(skip, 4096) : head);
+    if (format === 'wav' || (format === 'unknown' && WAV_EXTENSIONS.has(path.extname(absPath).toLowerCase()))) {
+      // parseWavHeader also produces the "not a WAV file" error for impostors.
+      const header = await parseWavHeader(readAt, size);
+      const info: AudioInfo = {
+        sampleRate: header.sampleRate,
+        channels: header.channels,
+        frames: header.frames,
+        durationSeconds: header.frames / header.sampleRate,
+        codec: header.codec,
+        container: header.container,
+        bitsPerSample: header.bitsPerSample,
+      };
+      return { info, plan: { type: 'wav', header } };
+    }
+    const wasm = WASM_CODECS[format];
+    if (wasm) {
+      const partial = await readCompressedInfo(absPath, wasm.codec, readAt);
+      requireStreamInfo(partial);
+      const frames = partial.frames ?? (await countDecodedFrames(wasm.codec, absPath));
+      return { info: { ...completeInfo({ ...partial, frames }), container: wasm.container }, plan: { type: 'wasm', codec: wasm.codec } };
+    }
+    const viaFfmpeg = FFMPEG_CONTAINERS[format];
+    if (viaFfmpeg) {
+      const ffmpeg = findFfmpeg();
+      if (!ffmpeg) throw new SonotypeError('NEEDS_FFMPEG', needsFfmpegMessage(viaFfmpeg.label));
+      let partial: PartialInfo | undefined;
+      try {
+        partial = await readCompressedInfo(absPath, format === 'ogg-other' ? 'unknown' : 'aac', readAt);
+      } catch {
+        partial = undefined; // ffmpeg may still understand it
+      }
+      const known = partial?.sampleRate && partial.channels && partial.frames !== undefined;
+      const info = known ? completeInfo(partial as Required<PartialInfo>) : await probeWithFfmpeg(ffmpeg, absPath);
+      return { info: { ...info, container: viaFfmpeg.container }, plan: { type: 'ffmpeg', ffmpeg } };
+    }
+    throw new SonotypeError('NOT_AUDIO', `Not a recognised audio file: ${path.extname(absPath) || 'no extension'} file with unknown content`);
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Reads a recording's stream info (rate, channels, frames, duration, codec)
+ * without decoding it. Throws SonotypeError with a stable code on failure.
+ */
+export async function probeAudio(absPath: string): Promise<AudioInfo> {
+  return (await probeSource(absPath)).info;
+}

@@ -1,0 +1,94 @@
+/**
+ * In-process streaming decoders (WebAssembly, no ffmpeg) for FLAC, MP3,
+ * Ogg Vorbis and Ogg Opus. The file is fed to the decoder in small chunks, so
+ * memory stays bounded regardless of the recording's length.
+ */
+import { createReadStream } from 'node:fs';
+import { SonotypeError } from '../../../src-shared/errors';
+import { BlockAssembler, clampToUnit } from './block-assembler';
+import { throwIfAborted, toFileError } from './fs-errors';
+
+export type WasmCodec = 'flac' | 'mp3' | 'vorbis' | 'opus';
+
+interface DecodedChunk {
+  channelData: Float32Array[];
+  samplesDecoded: number;
+  errors: { message: string }[];
+}
+
+/** The common shape of the four wasm-audio-decoders classes. */
+interface StreamingDecoder {
+  ready: Promise<void>;
+  decode(data: Uint8Array): DecodedChunk | Promise<DecodedChunk>;
+  flush?: () => Promise<DecodedChunk>;
+  free(): void;
+}
+
+/** Loads decoders lazily: each WASM module costs startup time and memory. */
+async function createDecoder(codec: WasmCodec): Promise<StreamingDecoder> {
+  switch (codec) {
+    case 'flac':
+      return new (await import('@wasm-audio-decoders/flac')).FLACDecoder();
+    case 'mp3':
+      // Gapless mode trims the encoder delay/padding recorded in the LAME header.
+      return new (await import('mpg123-decoder')).MPEGDecoder({ enableGapless: true });
+    case 'vorbis':
+      return new (await import('@wasm-audio-decoders/ogg-vorbis')).OggVorbisDecoder();
+    case 'opus':
+      return new (await import('ogg-opus-decoder')).OggOpusDecoder();
+  }
+}
+
+const CODEC_LABEL: Record<WasmCodec, string> = { flac: 'FLAC', mp3: 'MP3', vorbis: 'Ogg Vorbis', opus: 'Ogg Opus' };
+
+/**
+ * Yields channel `channel` decoded from a FLAC/MP3/Vorbis/Opus file in blocks
+ * of `blockFrames`. Frees the decoder and closes the file however it ends.
+ */
+export async function* readWasmBlocks(
+  codec: WasmCodec,
+  absPath: string,
+  channel: number,
+  blockFrames: number,
+  signal?: AbortSignal,
+): AsyncGenerator<Float32Array> {
+  throwIfAborted(signal);
+  const decoder = await createDecoder(codec);
+  const stream = createReadStream(absPath, { flags: 'r', highWaterMark: 64 * 1024 });
+  const assembler = new BlockAssembler(blockFrames);
+  let decodedFrames = 0;
+  let firstError: string | undefined;
+  // Decoders may return views into WASM memory, so samples are copied (by the assembler) before the next call.
+  const take = (chunk: DecodedChunk): Float32Array[] => {
+    if (chunk.errors.length && !firstError) firstError = chunk.errors[0].message;
+    if (chunk.samplesDecoded === 0) return [];
+    const samples = chunk.channelData[channel];
+    if (!samples) {
+      throw new SonotypeError('DECODE_FAILED', `${CODEC_LABEL[codec]} decoder returned ${chunk.channelData.length} channel(s); channel ${channel} is missing`);
+    }
+    decodedFrames += chunk.samplesDecoded;
+    return assembler.push(clampToUnit(samples.slice(0, chunk.samplesDecoded)));
+  };
+  try {
+    await decoder.ready;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        throwIfAborted(signal);
+        for (const block of take(await decoder.decode(new Uint8Array(chunk)))) yield block;
+      }
+    } catch (error) {
+      if (error instanceof SonotypeError) throw error;
+      if ((error as NodeJS.ErrnoException).code) throw toFileError(error, absPath);
+      throw new SonotypeError('DECODE_FAILED', `${CODEC_LABEL[codec]} decoding failed: ${(error as Error).message}`, { cause: error });
+    }
+    if (decoder.flush) for (const block of take(await decoder.flush())) yield block;
+    if (decodedFrames === 0 && firstError) {
+      throw new SonotypeError('DECODE_FAILED', `${CODEC_LABEL[codec]} decoding failed: ${firstError}`);
+    }
+    const last = assembler.flush();
+    if (last) yield last;
+  } finally {
+    stream.destroy();
+    decoder.free();
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Scans the project's audio root into its database. Each file is committed in
+ * its own transaction, so killing the process mid-scan leaves a consistent
+ * database and the next scan simply continues (unchanged files are skipped via
+ * the hash cache). Vanished files are flagged missing only after a scan
+ * completes — never deleted, because labels hang off them.
+ */
+import type { ScanTotals } from '../../../src-shared/contract';
+import type { ErrorInfo } from '../../../src-shared/errors';
+import { scanFolder } from '../audio';
+import { chooseAnalysisRate } from '../features';
+import { hashCacheLookup, listRecordings, markMissing, upsertScannedRecording, type UpsertAction } from '../store/recordings';
+import { getSetting, setSetting } from '../store/settings';
+import { createJob, finishJob, startJob, updateJobProgress } from '../store/jobs';
+import type { Project } from './open-project';
+
+/** One scanned file as reported to the CLI and UI. */
+export interface ScanEntry {
+  id: number;
+  path: string;
+  status: 'ok' | 'error';
+  error?: ErrorInfo;
+  durationSeconds: number | null;
+  sampleRate: number | null;
+  channels: number | null;
+  codec: string | null;
+  hash: string | null;
+  action: UpsertAction;
+}
+
+export interface ScanReport {
+  recordings: ScanEntry[];
+  totals: ScanTotals;
+}
+
+export interface ScanOptions {
+  signal?: AbortSignal;
+  /** Called after each file is stored, with the running count. */
+  onFile?: (done: number, relPath: string) => void;
+}
+
+export async function scanProject(project: Project, options: ScanOptions = {}): Promise<ScanReport> {
+  const { db } = project;
+  const job = createJob(db, { kind: 'scan', params: { audioRoot: project.audioRoot } });
+  startJob(db, job.id);
+  const present = new Set<string>();
+  const entries: ScanEntry[] = [];
+  const counts = { inserted: 0, updated: 0, relinked: 0, unchanged: 0 };
+  try {
+    for await (const file of scanFolder(project.audioRoot, { signal: options.signal, hashCache: hashCacheLookup(db) })) {
+      present.add(file.relPath);
+      const { id, action } = db.transaction(() => upsertScannedRecording(db, file, { presentRelPaths: present }));
+      counts[action]++;
+      entries.push({
+        id,
+        path: file.relPath,
+        status: file.status,
+        ...(file.error ? { error: file.error } : {}),
+        durationSeconds: file.info?.durationSeconds ?? null,
+        sampleRate: file.info?.sampleRate ?? null,
+        channels: file.info?.channels ?? null,
+        codec: file.info?.codec ?? null,
+        hash: file.hash,
+        action,
+      });
+      options.onFile?.(entries.length, file.relPath);
+      if (entries.length % 25 === 0) updateJobProgress(db, job.id, { phase: 'scanning', done: entries.length });
+    }
+    const missing = db.transaction(() => markMissing(db, present));
+    chooseProjectAnalysisRate(project);
+    const ok = entries.filter((e) => e.status === 'ok');
+    const totals: ScanTotals = {
+      files: entries.length,
+      ok: ok.length,
+      errors: entries.length - ok.length,
+      durationSeconds: ok.reduce((s, e) => s + (e.durationSeconds ?? 0), 0),
+      ...counts,
+      missing,
+    };
+    finishJob(db, job.id, { state: 'succeeded' });
+    entries.sort((a, b) => a.path.localeCompare(b.path));
+    return { recordings: entries, totals };
+  } catch (error) {
+    const cancelled = options.signal?.aborted;
+    finishJob(db, job.id, cancelled ? { state: 'cancelled' } : { state: 'failed', error: { code: 'INTERNAL', message: (error as Error).message } });
+    throw error;
+  }
+}
+
+/**
+ * Fixes the analysis rate the first time recordings are known: the most common
+ * native rate, so most files need no resampling. Later scans never change it
+ * silently — models trained at one rate must keep seeing that frequency axis.
+ */
+function chooseProjectAnalysisRate(project: Project): void {
+  if (getSetting(project.db, 'analysisSampleRate')) return;
+  const rates = listRecordings(project.db)
+    .filter((r) => r.status === 'ok' && r.sampleRate)
+    .map((r) => r.sampleRate as number);
+  if (rates.length > 0) setSetting(project.db, 'analysisSampleRate', chooseAnalysisRate(rates));
+}

@@ -1,0 +1,22 @@
+/**
+ * The project database: one `sonotype.db` (SQLite, WAL) per project folder,
+ * versioned migrations and small typed repositories over its tables.
+ */
+export { openProjectDb, projectDbPath, PROJECT_DB_FILENAME, type ProjectDb, type OpenProjectDbOptions } from './database';
+export { applyMigrations, readSchemaVersion, SCHEMA_VERSION, migrations, type Migration } from './migrate';
+export * from './recordings';
+export * from './settings';
+export * from './feature-configs';
+export * from './windows';
+export * from './models';
+export * from './embeddings';
+export * from './predictions';
+export * from './regions';
+export * from './clusters';
+export { createLabel, updateLabel, deleteLabel, getLabel, listLabels, type LabelSource, type StoredLabel, type NewLabel } from './labels';
+export {
+  undoLastEdit, redoEdit, canUndo, canRedo, listLabelHistory,
+  type LabelState, type LabelEditOp, type LabelEditRef, type LabelHistoryEntry,
+} from './label-history';
+export * from './machine-labels';
+export * from './jobs';

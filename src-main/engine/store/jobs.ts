@@ -1,0 +1,144 @@
+/**
+ * Persistent job records (scan, train, predict, cluster …) so progress and
+ * failures survive restarts and a crash is reported, not silently forgotten.
+ */
+import type { ErrorInfo } from '../../../src-shared/errors';
+import { SonotypeError } from '../../../src-shared/errors';
+import type { ProjectDb } from './database';
+import { parseJsonColumn } from './json';
+
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** Message given to jobs found 'running' when the database is opened after a crash. */
+export const INTERRUPTED_MESSAGE = 'interrupted';
+
+export interface JobRecord {
+  id: number;
+  kind: string;
+  state: JobState;
+  params: Record<string, unknown>;
+  progress: Record<string, unknown> | null;
+  error: ErrorInfo | null;
+  checkpointPath: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  updatedAt: number;
+  finishedAt: number | null;
+}
+
+export type JobOutcome = { state: 'succeeded' } | { state: 'cancelled' } | { state: 'failed'; error: ErrorInfo };
+
+interface JobRow {
+  id: number; kind: string; state: JobState; params_json: string; progress_json: string | null;
+  error_code: string | null; error_message: string | null; checkpoint_path: string | null;
+  created_at: number; started_at: number | null; updated_at: number; finished_at: number | null;
+}
+
+/** Records a new job in state 'queued'. */
+export function createJob(db: ProjectDb, job: { kind: string; params?: Record<string, unknown> }): JobRecord {
+  if (!job.kind) throw new SonotypeError('INVALID_ARGUMENT', 'A job needs a kind.');
+  return db.transaction(() => {
+    const now = Date.now();
+    const id = Number(
+      db.statement('INSERT INTO jobs (kind, state, params_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
+        .run(job.kind, 'queued', JSON.stringify(job.params ?? {}), now, now).lastInsertRowid,
+    );
+    return getJob(db, id)!;
+  });
+}
+
+/**
+ * Stores the job's latest progress (and checkpoint, when given). A queued job
+ * becomes running on its first progress report.
+ */
+export function updateJobProgress(
+  db: ProjectDb,
+  id: number,
+  progress: Record<string, unknown>,
+  checkpointPath?: string | null,
+): void {
+  db.transaction(() => {
+    const job = requireActiveJob(db, id);
+    const now = Date.now();
+    db.statement(
+      `UPDATE jobs SET state = 'running', progress_json = ?, updated_at = ?, started_at = coalesce(started_at, ?),
+              checkpoint_path = CASE WHEN ? THEN ? ELSE checkpoint_path END
+       WHERE id = ?`,
+    ).run(JSON.stringify(progress), now, now, checkpointPath === undefined ? 0 : 1, checkpointPath ?? null, job.id);
+  });
+}
+
+/** Moves a queued job to running without progress yet. */
+export function startJob(db: ProjectDb, id: number): void {
+  db.transaction(() => {
+    requireActiveJob(db, id);
+    const now = Date.now();
+    db.statement(`UPDATE jobs SET state = 'running', started_at = coalesce(started_at, ?), updated_at = ? WHERE id = ?`).run(now, now, id);
+  });
+}
+
+/** Ends a job. A job that already ended cannot end again (INVALID_ARGUMENT). */
+export function finishJob(db: ProjectDb, id: number, outcome: JobOutcome): JobRecord {
+  return db.transaction(() => {
+    requireActiveJob(db, id);
+    const now = Date.now();
+    const error = outcome.state === 'failed' ? outcome.error : null;
+    db.statement('UPDATE jobs SET state = ?, error_code = ?, error_message = ?, updated_at = ?, finished_at = ? WHERE id = ?')
+      .run(outcome.state, error?.code ?? null, error?.message ?? null, now, now, id);
+    return getJob(db, id)!;
+  });
+}
+
+export function getJob(db: ProjectDb, id: number): JobRecord | undefined {
+  const row = db.statement('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+  return row ? toJob(row) : undefined;
+}
+
+/** Jobs, newest first, optionally only those in the given states. */
+export function listJobs(db: ProjectDb, filter: { states?: readonly JobState[]; limit?: number } = {}): JobRecord[] {
+  const rows = db.statement('SELECT * FROM jobs ORDER BY id DESC').all() as JobRow[];
+  const wanted = filter.states ? rows.filter((r) => filter.states!.includes(r.state)) : rows;
+  return wanted.slice(0, filter.limit ?? wanted.length).map(toJob);
+}
+
+/**
+ * Marks every job still 'running' as failed with message "interrupted": its
+ * process died without finishing it. Called by openProjectDb. Queued jobs are
+ * left queued so they can still be started. Returns the ids marked.
+ */
+export function markInterruptedJobs(db: ProjectDb): number[] {
+  return db.transaction(() => {
+    const running = db.statement(`SELECT id FROM jobs WHERE state = 'running'`).all() as { id: number }[];
+    const now = Date.now();
+    const mark = db.statement(
+      `UPDATE jobs SET state = 'failed', error_code = 'INTERNAL', error_message = ?, updated_at = ?, finished_at = ? WHERE id = ?`,
+    );
+    for (const { id } of running) mark.run(INTERRUPTED_MESSAGE, now, now, id);
+    return running.map((r) => r.id);
+  });
+}
+
+function requireActiveJob(db: ProjectDb, id: number): JobRecord {
+  const job = getJob(db, id);
+  if (!job) throw new SonotypeError('NOT_FOUND', `Job ${id} does not exist in this project.`);
+  if (job.state !== 'queued' && job.state !== 'running') {
+    throw new SonotypeError('INVALID_ARGUMENT', `Job ${id} (${job.kind}) has already ended (${job.state}).`);
+  }
+  return job;
+}
+
+function toJob(row: JobRow): JobRecord {
+  return {
+    id: row.id,
+    kind: row.kind,
+    state: row.state,
+    params: parseJsonColumn<Record<string, unknown>>(row.params_json, 'jobs.params') ?? {},
+    progress: parseJsonColumn<Record<string, unknown>>(row.progress_json, 'jobs.progress'),
+    error: row.error_code !== null ? ({ code: row.error_code, message: row.error_message ?? '' } as ErrorInfo) : null,
+    checkpointPath: row.checkpoint_path,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    updatedAt: row.updated_at,
+    finishedAt: row.finished_at,
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * The label edit history: every label edit stores its before/after state in
+ * the same transaction, so edits can be undone and redone, also after a restart.
+ * Rows with undone = 0 form the undo stack (newest on top); rows with
+ * undone = 1 are the redo branch, discarded by the next new edit.
+ */
+import type { ProjectDb } from './database';
+import { parseJsonColumn } from './json';
+import type { LabelSource } from './labels';
+
+/** Everything an edit can change about a label. */
+export interface LabelState {
+  recordingId: number;
+  startSample: number;
+  endSample: number;
+  value: string;
+  source: LabelSource;
+  author: string | null;
+  deleted: boolean;
+}
+
+export type LabelEditOp = 'create' | 'update' | 'delete';
+
+/** What an undo or redo touched, so the UI can refresh that recording. */
+export interface LabelEditRef {
+  historyId: number;
+  op: LabelEditOp;
+  labelId: number;
+  recordingId: number;
+}
+
+/** One entry of the edit history, for display. */
+export interface LabelHistoryEntry extends LabelEditRef {
+  before: LabelState | null;
+  after: LabelState;
+  author: string | null;
+  createdAt: number;
+  undone: boolean;
+}
+
+interface HistoryRow {
+  id: number; op: LabelEditOp; label_id: number; before_json: string | null; after_json: string;
+  author: string | null; created_at: number; undone: number;
+}
+
+/** Current state of a label row, or undefined if there is no such label. */
+export function readLabelState(db: ProjectDb, labelId: number): LabelState | undefined {
+  const row = db
+    .statement('SELECT recording_id, start_sample, end_sample, value, source, author, deleted FROM labels WHERE id = ?')
+    .get(labelId) as
+    | { recording_id: number; start_sample: number; end_sample: number; value: string; source: LabelSource; author: string | null; deleted: number }
+    | undefined;
+  if (!row) return undefined;
+  return {
+    recordingId: row.recording_id, startSample: row.start_sample, endSample: row.end_sample, value: row.value,
+    source: row.source, author: row.author, deleted: row.deleted === 1,
+  };
+}
+
+/**
+ * Appends an edit to the history (call inside the edit's transaction). A new
+ * edit makes the redo branch unreachable, so it is discarded here.
+ */
+export function recordLabelEdit(
+  db: ProjectDb,
+  edit: { op: LabelEditOp; labelId: number; before: LabelState | null; after: LabelState; author: string | null },
+): void {
+  db.statement('DELETE FROM label_history WHERE undone = 1').run();
+  db.statement('INSERT INTO label_history (op, label_id, before_json, after_json, author, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+    edit.op, edit.labelId, edit.before === null ? null : JSON.stringify(edit.before), JSON.stringify(edit.after), edit.author, Date.now(),
+  );
+}
+
+/** Reverts the newest edit not yet undone; null when there is nothing to undo. */
+export function undoLastEdit(db: ProjectDb): LabelEditRef | null {
+  return db.transaction(() => {
+    const row = db.statement('SELECT * FROM label_history WHERE undone = 0 ORDER BY id DESC LIMIT 1').get() as HistoryRow | undefined;
+    if (!row) return null;
+    const before = parseJsonColumn<LabelState>(row.before_json, 'label_history.before');
+    const after = parseJsonColumn<LabelState>(row.after_json, 'label_history.after')!;
+    // A create has no "before": undoing it hides the label (soft delete).
+    writeLabelState(db, row.label_id, before ?? { ...after, deleted: true });
+    db.statement('UPDATE label_history SET undone = 1 WHERE id = ?').run(row.id);
+    return { historyId: row.id, op: row.op, labelId: row.label_id, recordingId: after.recordingId };
+  });
+}
+
+/** Re-applies the oldest undone edit; null when there is nothing to redo. */
+export function redoEdit(db: ProjectDb): LabelEditRef | null {
+  return db.transaction(() => {
+    const row = db.statement('SELECT * FROM label_history WHERE undone = 1 ORDER BY id ASC LIMIT 1').get() as HistoryRow | undefined;
+    if (!row) return null;
+    const after = parseJsonColumn<LabelState>(row.after_json, 'label_history.after')!;
+    writeLabelState(db, row.label_id, after);
+    db.statement('UPDATE label_history SET undone = 0 WHERE id = ?').run(row.id);
+    return { historyId: row.id, op: row.op, labelId: row.label_id, recordingId: after.recordingId };
+  });
+}
+
+export function canUndo(db: ProjectDb): boolean {
+  return (db.statement('SELECT EXISTS (SELECT 1 FROM label_history WHERE undone = 0) AS yes').get() as { yes: number }).yes === 1;
+}
+
+export function canRedo(db: ProjectDb): boolean {
+  return (db.statement('SELECT EXISTS (SELECT 1 FROM label_history WHERE undone = 1) AS yes').get() as { yes: number }).yes === 1;
+}
+
+/** The newest history entries first (undone ones included, flagged). */
+export function listLabelHistory(db: ProjectDb, limit = 100): LabelHistoryEntry[] {
+  const rows = db.statement('SELECT * FROM label_history ORDER BY id DESC LIMIT ?').all(limit) as HistoryRow[];
+  return rows.map((row) => {
+    const after = parseJsonColumn<LabelState>(row.after_json, 'label_history.after')!;
+    return {
+      historyId: row.id, op: row.op, labelId: row.label_id, recordingId: after.recordingId,
+      before: parseJsonColumn<LabelState>(row.before_json, 'label_history.before'), after,
+      author: row.author, createdAt: row.created_at, undone: row.undone === 1,
+    };
+  });
+}
+
+/** Overwrites a label row with `state`. */
+export function writeLabelState(db: ProjectDb, labelId: number, state: LabelState): void {
+  db.statement(
+    `UPDATE labels SET recording_id = ?, start_sample = ?, end_sample = ?, value = ?, source = ?, author = ?, deleted = ?, updated_at = ?
+     WHERE id = ?`,
+  ).run(state.recordingId, state.startSample, state.endSample, state.value, state.source, state.author, state.deleted ? 1 : 0, Date.now(), labelId);
+}

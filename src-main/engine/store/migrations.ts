@@ -1,0 +1,215 @@
+/**
+ * The project database schema as an ordered list of migrations. Never edit a
+ * released migration: append a new one, so every existing project upgrades
+ * along the same path a fresh one is built by.
+ */
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  /** The user_version the database has after this migration (1, 2, …). */
+  version: number;
+  description: string;
+  /** Applied inside a transaction together with the user_version bump. */
+  up(sql: Database.Database): void;
+}
+
+/** 'Sono' in ASCII: marks the file as a Sonotype project in the SQLite header. */
+export const SONOTYPE_APPLICATION_ID = 0x536f6e6f;
+
+const v1ProjectRecordingsJobs: Migration = {
+  version: 1,
+  description: 'project settings, recordings, jobs',
+  up(sql) {
+    sql.pragma(`application_id = ${SONOTYPE_APPLICATION_ID}`);
+    sql.exec(`
+      CREATE TABLE project_settings (
+        key TEXT PRIMARY KEY,
+        value_json TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- One row per audio file ever seen; never deleted (labels hang off them).
+      CREATE TABLE recordings (
+        id INTEGER PRIMARY KEY,
+        rel_path TEXT NOT NULL UNIQUE,
+        size_bytes INTEGER NOT NULL CHECK (size_bytes >= 0),
+        mtime_ms REAL NOT NULL,
+        content_hash TEXT,
+        sample_rate INTEGER,
+        channels INTEGER,
+        frames INTEGER,
+        duration_seconds REAL,
+        codec TEXT,
+        container TEXT,
+        bits_per_sample INTEGER,
+        status TEXT NOT NULL CHECK (status IN ('ok', 'error')),
+        error_code TEXT,
+        error_message TEXT,
+        first_seen_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        missing INTEGER NOT NULL DEFAULT 0 CHECK (missing IN (0, 1)),
+        CHECK ((status = 'error') = (error_code IS NOT NULL))
+      ) STRICT;
+      CREATE INDEX recordings_by_hash ON recordings (content_hash);
+
+      CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+        params_json TEXT NOT NULL DEFAULT '{}',
+        progress_json TEXT,
+        error_code TEXT,
+        error_message TEXT,
+        checkpoint_path TEXT,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        updated_at INTEGER NOT NULL,
+        finished_at INTEGER
+      ) STRICT;
+      CREATE INDEX jobs_by_state ON jobs (state);
+    `);
+  },
+};
+
+const v2AnalysisAndLabels: Migration = {
+  version: 2,
+  description: 'feature configs, windows, models, embeddings, predictions, regions, labels + history, clusters',
+  up(sql) {
+    sql.exec(`
+      CREATE TABLE feature_configs (
+        id INTEGER PRIMARY KEY,
+        canonical_key TEXT NOT NULL UNIQUE,
+        config_json TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE windows (
+        id INTEGER PRIMARY KEY,
+        recording_id INTEGER NOT NULL REFERENCES recordings (id) ON DELETE CASCADE,
+        feature_config_id INTEGER NOT NULL REFERENCES feature_configs (id) ON DELETE CASCADE,
+        window_index INTEGER NOT NULL CHECK (window_index >= 0),
+        start_frame INTEGER NOT NULL,
+        start_sample INTEGER NOT NULL,
+        end_sample INTEGER NOT NULL,
+        start_native_sample INTEGER NOT NULL,
+        end_native_sample INTEGER NOT NULL,
+        padded INTEGER NOT NULL CHECK (padded IN (0, 1)),
+        CHECK (end_sample >= start_sample AND end_native_sample >= start_native_sample),
+        UNIQUE (recording_id, feature_config_id, window_index)
+      ) STRICT;
+      CREATE INDEX windows_by_config ON windows (feature_config_id);
+
+      CREATE TABLE models (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        version INTEGER NOT NULL CHECK (version >= 1),
+        feature_config_id INTEGER NOT NULL REFERENCES feature_configs (id),
+        parent_model_id INTEGER REFERENCES models (id),
+        normalisation_json TEXT NOT NULL,
+        metrics_json TEXT NOT NULL DEFAULT '{}',
+        files_path TEXT,
+        created_at INTEGER NOT NULL,
+        UNIQUE (kind, version)
+      ) STRICT;
+
+      CREATE TABLE embeddings (
+        model_id INTEGER NOT NULL REFERENCES models (id) ON DELETE CASCADE,
+        window_id INTEGER NOT NULL REFERENCES windows (id) ON DELETE CASCADE,
+        dims INTEGER NOT NULL CHECK (dims > 0),
+        vector BLOB NOT NULL CHECK (length(vector) = 4 * dims),
+        PRIMARY KEY (model_id, window_id)
+      ) STRICT;
+      CREATE INDEX embeddings_by_window ON embeddings (window_id);
+
+      CREATE TABLE silence_predictions (
+        model_id INTEGER NOT NULL REFERENCES models (id) ON DELETE CASCADE,
+        window_id INTEGER NOT NULL REFERENCES windows (id) ON DELETE CASCADE,
+        p REAL NOT NULL CHECK (p >= 0 AND p <= 1),
+        PRIMARY KEY (model_id, window_id)
+      ) STRICT;
+      CREATE INDEX silence_predictions_by_window ON silence_predictions (window_id);
+
+      -- Sample positions are in the recording's native rate, exact integers.
+      CREATE TABLE regions (
+        id INTEGER PRIMARY KEY,
+        recording_id INTEGER NOT NULL REFERENCES recordings (id) ON DELETE CASCADE,
+        model_id INTEGER REFERENCES models (id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('silence', 'sound')),
+        start_sample INTEGER NOT NULL CHECK (start_sample >= 0),
+        end_sample INTEGER NOT NULL,
+        p REAL,
+        source_params_json TEXT NOT NULL DEFAULT '{}',
+        created_at INTEGER NOT NULL,
+        CHECK (end_sample > start_sample)
+      ) STRICT;
+      CREATE INDEX regions_by_recording ON regions (recording_id, start_sample);
+      CREATE INDEX regions_by_model ON regions (model_id);
+
+      CREATE TABLE labels (
+        id INTEGER PRIMARY KEY,
+        recording_id INTEGER NOT NULL REFERENCES recordings (id),
+        start_sample INTEGER NOT NULL CHECK (start_sample >= 0),
+        end_sample INTEGER NOT NULL,
+        value TEXT NOT NULL CHECK (length(value) > 0),
+        source TEXT NOT NULL CHECK (source IN ('human', 'model', 'heuristic')),
+        author TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+        CHECK (end_sample > start_sample)
+      ) STRICT;
+      CREATE INDEX labels_by_recording ON labels (recording_id, start_sample);
+
+      -- Undo stack: rows with undone = 0 can be undone (newest first), rows
+      -- with undone = 1 form the redo branch (oldest first).
+      CREATE TABLE label_history (
+        id INTEGER PRIMARY KEY,
+        op TEXT NOT NULL CHECK (op IN ('create', 'update', 'delete')),
+        label_id INTEGER NOT NULL REFERENCES labels (id),
+        before_json TEXT,
+        after_json TEXT NOT NULL,
+        author TEXT,
+        created_at INTEGER NOT NULL,
+        undone INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0, 1))
+      ) STRICT;
+      CREATE INDEX label_history_by_label ON label_history (label_id);
+      CREATE INDEX label_history_by_undone ON label_history (undone, id);
+
+      CREATE TABLE cluster_runs (
+        id INTEGER PRIMARY KEY,
+        algorithm TEXT NOT NULL,
+        model_id INTEGER REFERENCES models (id) ON DELETE SET NULL,
+        params_json TEXT NOT NULL DEFAULT '{}',
+        created_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE clusters (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES cluster_runs (id) ON DELETE CASCADE,
+        cluster_index INTEGER NOT NULL,
+        label TEXT,
+        UNIQUE (run_id, cluster_index)
+      ) STRICT;
+
+      -- A member is either a region (DTW clustering) or a single window (k-means).
+      CREATE TABLE cluster_assignments (
+        id INTEGER PRIMARY KEY,
+        cluster_id INTEGER NOT NULL REFERENCES clusters (id) ON DELETE CASCADE,
+        region_id INTEGER REFERENCES regions (id) ON DELETE CASCADE,
+        window_id INTEGER REFERENCES windows (id) ON DELETE CASCADE,
+        distance REAL,
+        CHECK ((region_id IS NULL) <> (window_id IS NULL))
+      ) STRICT;
+      CREATE INDEX cluster_assignments_by_cluster ON cluster_assignments (cluster_id);
+      CREATE INDEX cluster_assignments_by_region ON cluster_assignments (region_id);
+      CREATE INDEX cluster_assignments_by_window ON cluster_assignments (window_id);
+    `);
+  },
+};
+
+/** All migrations in order; `migrations[i].version === i + 1`. */
+export const migrations: readonly Migration[] = [v1ProjectRecordingsJobs, v2AnalysisAndLabels];
+
+/** The schema version this code writes and understands. */
+export const SCHEMA_VERSION = migrations.length;
