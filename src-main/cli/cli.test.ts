@@ -208,3 +208,24 @@ describe('sonotype as a process', () => {
     }
   });
 });
+
+describe('feature flags', () => {
+  it('override single settings and report invalid values readably', async () => {
+    const io = captureIo();
+    const file = join(root, 'audio', 'c.wav');
+    expect(
+      await runCli(['features', file, '--json', '--analysis-rate', '32000', '--fft', '1024', '--hop', '512', '--band', '1000-8000', '--magnitude', 'linear'], io),
+    ).toBe(0);
+    const out = JSON.parse(io.stdout);
+    expect(out.config).toMatchObject({ analysisSampleRate: 32_000, fftSize: 1024, hopSize: 512, magnitude: 'linear', band: { lowHz: 1000, highHz: 8000 } });
+    // Bins k with 1000 <= k * 32000 / 1024 < 8000: k = 32 … 255.
+    expect(out.binCount).toBe(256 - 32);
+    expect(out.resampled).toBe(false);
+
+    const bad = captureIo();
+    expect(await runCli(['features', file, '--fft', '1000'], bad)).toBe(1);
+    expect(bad.stderr).toMatch(/power of (two|2)/i);
+    expect(await runCli(['features', file, '--band', 'low-high'], captureIo())).toBe(2);
+    expect(await runCli(['features', file, '--magnitude', 'loud'], captureIo())).toBe(2);
+  });
+});

@@ -5,7 +5,7 @@ import { UsageError, EXIT_OK } from '../exit-codes';
 import { formatDuration } from '../output';
 import { findProjectFor, openProject } from '../../engine/project/open-project';
 import { analyseRecordingFeatures, type FeatureAnalysis } from '../../engine/project/recording-features';
-import { defaultFeatureConfig } from '../../engine/features';
+import { applyFeatureFlags, featureFlagOptions, FEATURE_FLAGS_HELP } from '../feature-flags';
 import { probeAudio } from '../../engine/audio';
 
 /**
@@ -14,12 +14,14 @@ import { probeAudio } from '../../engine/audio';
  * Runs the feature pipeline over one recording and prints the feature
  * configuration and how many frames and windows it yields. Inside a project the
  * project's configuration is used (so the numbers are what the models see);
- * otherwise the defaults at the file's own sample rate.
+ * otherwise the defaults at the file's own sample rate. Flags override single
+ * settings for this run (e.g. --fft 1024 --band 2000-20000) without changing the project.
  */
 export const featuresCommand: CliCommand = {
   name: 'features',
-  synopsis: 'features <recording> [--project <dir>] [--json]   feature config and window count of one file',
+  synopsis: `features <recording> [--project <dir>] [--json] ${FEATURE_FLAGS_HELP}   feature config and window count of one file`,
   options: {
+    ...featureFlagOptions,
     project: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
@@ -33,7 +35,7 @@ export const featuresCommand: CliCommand = {
     const project = projectDir ? await openProject(projectDir) : null;
     try {
       const audio = await probeAudio(file);
-      const config = project?.featureConfig() ?? defaultFeatureConfig(audio.sampleRate);
+      const config = applyFeatureFlags(values, project?.featureConfig() ?? null, audio.sampleRate);
       const analysis = await analyseRecordingFeatures(file, config);
       const result = { path: file, project: project?.dir ?? null, ...analysis };
       io.out(values.json ? JSON.stringify(result) : formatAnalysis(result));

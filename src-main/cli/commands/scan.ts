@@ -14,9 +14,10 @@ import { scanProject, type ScanReport } from '../../engine/project/scan-project'
  */
 export const scanCommand: CliCommand = {
   name: 'scan',
-  synopsis: 'scan <folder> [--project <dir>] [--channel <n>] [--json]   scan recordings into a project',
+  synopsis: 'scan <folder> [--project <dir>] [--channel <n>] [--analysis-rate <Hz>] [--json]   scan recordings into a project',
   options: {
     project: { type: 'string' },
+    'analysis-rate': { type: 'string' },
     channel: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
@@ -29,15 +30,22 @@ export const scanCommand: CliCommand = {
     if (channel !== undefined && (!Number.isInteger(channel) || channel < 0)) {
       throw new UsageError('--channel must be a whole number ≥ 0');
     }
+    const rateFlag = values['analysis-rate'];
+    const analysisSampleRate = rateFlag === undefined ? undefined : Number(rateFlag);
+    if (analysisSampleRate !== undefined && (!Number.isInteger(analysisSampleRate) || analysisSampleRate < 1000)) {
+      throw new UsageError('--analysis-rate must be a whole number of Hz ≥ 1000');
+    }
     const projectDir = resolve((values.project as string | undefined) ?? folder);
-    const project = await openProject(projectDir, { audioRoot: folder, channel });
+    const project = await openProject(projectDir, { audioRoot: folder, channel, analysisSampleRate });
     try {
       const showProgress = io.isTty && !values.json;
       const report = await scanProject(project, {
         onFile: showProgress ? (done, path) => process.stderr.write(`\rscanning ${done}: ${path.slice(-60).padEnd(60)}`) : undefined,
       });
       if (showProgress) process.stderr.write('\r'.padEnd(80) + '\r');
-      io.out(values.json ? JSON.stringify(toJson(report)) : formatReport(report, project.dir));
+      const config = project.featureConfig();
+      const projectFacts = { dir: project.dir, analysisSampleRate: config?.analysisSampleRate ?? null, channel: config?.channel ?? channel ?? 0 };
+      io.out(values.json ? JSON.stringify({ ...toJson(report), project: projectFacts }) : formatReport(report, projectFacts));
       return EXIT_OK;
     } finally {
       project.close();
@@ -62,7 +70,7 @@ export function toJson(report: ScanReport) {
   };
 }
 
-function formatReport(report: ScanReport, projectDir: string): string {
+function formatReport(report: ScanReport, project: { dir: string; analysisSampleRate: number | null; channel: number }): string {
   const rows = report.recordings.map((r) => [
     r.path,
     formatDuration(r.durationSeconds),
@@ -74,6 +82,6 @@ function formatReport(report: ScanReport, projectDir: string): string {
   const summary =
     `${t.files} files: ${t.ok} ok, ${t.errors} with errors, ${formatDuration(t.durationSeconds)} of audio` +
     ` (${t.inserted} new, ${t.updated} changed, ${t.relinked} re-linked, ${t.unchanged} unchanged, ${t.missing} missing)` +
-    `\nproject: ${projectDir}`;
+    `\nproject: ${project.dir} (analysis rate ${project.analysisSampleRate ?? 'not set: no readable recordings'} Hz, channel ${project.channel})`;
   return `${formatTable(['file', 'duration', 'rate', 'channels', 'status'], rows, [false, true, true, true, false])}\n\n${summary}`;
 }

@@ -6,6 +6,7 @@
  * Targets (2-core dev box): ≥ 300× real time at 48 kHz without resampling,
  * ≥ 100× with 96 → 48 kHz resampling.
  */
+import { loadavg } from 'node:os';
 import { createRng } from '../testing/synth';
 import { defaultFeatureConfig } from './feature-config';
 import { createResampler } from './resample';
@@ -35,6 +36,7 @@ function bench(nativeRate: number, analysisRate: number): void {
   const blocks = [...signalBlocks(nativeRate)]; // generated up front: not timed
   const config = defaultFeatureConfig(analysisRate);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const resampler = nativeRate === analysisRate ? null : createResampler(nativeRate, analysisRate);
   const stft = createStreamingStft(config);
   let frames = 0;
@@ -48,10 +50,13 @@ function bench(nativeRate: number, analysisRate: number): void {
   if (resampler) frames += stft.push(resampler.flush()).frames;
   frames += stft.finish().frames;
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   console.log(
     `${SECONDS} s at ${nativeRate} Hz → ${analysisRate} Hz: ${seconds.toFixed(2)} s total ` +
       `(resample ${(resampleMs / 1000).toFixed(2)} s, STFT ${(seconds - resampleMs / 1000).toFixed(2)} s), ` +
-      `${frames} frames, ${(SECONDS / seconds).toFixed(0)}× real time`,
+      `${frames} frames, ${(SECONDS / seconds).toFixed(0)}× real time ` +
+      `(CPU ${cpuSeconds.toFixed(2)} s → ${(SECONDS / cpuSeconds).toFixed(0)}×; load average ${loadavg()[0].toFixed(1)})`,
   );
 }
 

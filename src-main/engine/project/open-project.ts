@@ -30,6 +30,8 @@ export interface OpenProjectOptions {
   audioRoot?: string;
   /** Channel to analyse in multi-channel files; stored in the project (default 0). */
   channel?: number;
+  /** Analysis rate in Hz; stored in the project. Default: chosen from the recordings at the first scan. */
+  analysisSampleRate?: number;
 }
 
 /** Opens (creating if needed) the project in `dir`. */
@@ -47,6 +49,7 @@ export async function openProject(dir: string, options: OpenProjectOptions = {})
   try {
     if (options.audioRoot) setSetting(db, 'audioRoot', storedRootPath(projectDir, resolve(options.audioRoot)));
     if (options.channel !== undefined) setSetting(db, 'channel', options.channel);
+    if (options.analysisSampleRate !== undefined) setSetting(db, 'analysisSampleRate', options.analysisSampleRate);
     const storedRoot = getSetting(db, 'audioRoot') ?? '.';
     const audioRoot = isAbsolute(storedRoot) ? storedRoot : resolve(projectDir, storedRoot);
     return {
