@@ -29,6 +29,7 @@ export interface ProjectDb {
   /**
    * Runs `work` in one transaction (a savepoint when nested). If it throws,
    * nothing it wrote is kept; SQLite errors are rethrown as DATABASE errors.
+   * `work` must be synchronous (an await inside would commit early).
    */
   transaction<T>(work: () => T): T;
   /** Closes the connection (idempotent). */
@@ -104,8 +105,10 @@ class ProjectDatabase implements ProjectDb {
     try {
       return this.sql.transaction(work)();
     } catch (error) {
-      if (error instanceof SonotypeError) throw error;
-      throw toDatabaseError(error, 'The project database rejected the change');
+      // Only SQLite's own failures become DATABASE errors; a bug in `work`
+      // keeps its original type and stack.
+      if (error instanceof Database.SqliteError) throw toDatabaseError(error, 'The project database rejected the change');
+      throw error;
     }
   }
 
@@ -155,6 +158,8 @@ export function toDatabaseError(error: unknown, context: string): SonotypeError 
   else if (code === 'SQLITE_BUSY') reason = 'another Sonotype window or command is writing to this project; try again';
   else if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') reason = 'the file is not a valid database or is damaged';
   else if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') reason = 'it refers to a recording, window, model or label that does not exist';
+  else if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') reason = `an entry with the same key already exists (${detail})`;
+  else if (code === 'SQLITE_CONSTRAINT_CHECK') reason = `a value is out of its allowed range (${detail})`;
   else reason = detail;
   return new SonotypeError('DATABASE', `${context}: ${reason}.`, { cause: error });
 }
