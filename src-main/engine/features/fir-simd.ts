@@ -69,7 +69,7 @@ function leb(value: number): number[] {
 
 const ascii = (s: string) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
 
-function moduleBytes(): Uint8Array {
+function moduleBytes(): Uint8Array<ArrayBuffer> {
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
     ...section(1, [0x01, 0x60, 0x04, 0x7f, 0x7f, 0x7f, 0x7f, 0x00]), // type: (i32 ×4) → ()

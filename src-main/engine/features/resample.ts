@@ -19,6 +19,8 @@
  * the input is split into blocks.
  */
 import { SonotypeError } from '../../../src-shared/errors';
+import { createSimdFir } from './fir-simd';
+import { INTERP_PHASES, convolveDecimate, convolveExact, convolveInterpolated, designTable } from './resample-kernels';
 
 /** A stateful block-in/block-out resampler. */
 export interface Resampler {
@@ -33,11 +35,14 @@ export interface ResamplerOptions {
   stopbandDb?: number;
   /** Pass band edge as a fraction of the lower Nyquist (default 0.8). */
   passbandFraction?: number;
+  /** 'auto' (default) uses the WebAssembly SIMD kernel when available; 'js' forces plain JS. */
+  kernel?: 'auto' | 'js';
 }
 
 /** Phase tables larger than this are replaced by an interpolated table. */
 const MAX_EXACT_PHASES = 1024;
-const INTERP_PHASES = 1024;
+/** Outputs per SIMD call, so the kernel's scratch memory stays small. */
+const SIMD_CHUNK = 8192;
 
 function gcd(a: number, b: number): number {
   while (b) [a, b] = [b, a % b];
@@ -73,13 +78,17 @@ export function createResampler(fromRate: number, toRate: number, options: Resam
   const cutoff = lowerNyquist - transition / 2;
   const beta = stopDb > 50 ? 0.1102 * (stopDb - 8.7) : 0.5842 * (stopDb - 21) ** 0.4 + 0.07886 * (stopDb - 21);
   const order = Math.ceil((stopDb - 7.95) / (2.285 * 2 * Math.PI * transition));
-  // half rounded up to even so taps is a multiple of 4 for the unrolled kernel (a slightly longer filter).
-  const half = 2 * Math.max(1, Math.ceil((order + 1) / 4));
+  // half rounded up to a multiple of 4 so taps is a multiple of 8, as the
+  // unrolled kernels need (the filter just gets a few taps longer).
+  const half = 4 * Math.max(1, Math.ceil((order + 1) / 8));
   const taps = 2 * half;
 
   const exact = up <= MAX_EXACT_PHASES;
   const tablePhases = exact ? up : INTERP_PHASES;
   const table = designTable(tablePhases, taps, cutoff, beta);
+  const simd = exact && options.kernel !== 'js' ? createSimdFir(table, taps) : null;
+  let offsets = new Int32Array(0);
+  let rows = new Int32Array(0);
 
   // Input history: buf[0] is absolute input index bufStart. Starts with
   // half−1 zeros standing for the samples before t = 0.
@@ -125,17 +134,41 @@ export function createResampler(fromRate: number, toRate: number, options: Resam
         qq++;
       }
     }
-    const out = new Float32Array(n);
-    // Hot loop on locals: closure variables would be re-read from the context every tap.
+    let out: Float32Array;
     const base = q - half + 1 - bufStart;
-    if (up === 1) {
-      q += convolveDecimate(buf, base, n, out, table, half, down);
+    if (simd) {
+      out = new Float32Array(n);
+      if (offsets.length < SIMD_CHUNK) [offsets, rows] = [new Int32Array(SIMD_CHUNK), new Int32Array(SIMD_CHUNK)];
+      for (let done = 0; done < n; done += SIMD_CHUNK) {
+        const m = Math.min(SIMD_CHUNK, n - done);
+        const first = q - half + 1 - bufStart;
+        let b = 0;
+        for (let j = 0; j < m; j++) {
+          offsets[j] = b;
+          rows[j] = r * taps;
+          r += dr;
+          b += dq;
+          if (r >= up) {
+            r -= up;
+            b++;
+          }
+        }
+        const input = buf.subarray(first, first + offsets[m - 1] + taps);
+        out.set(simd.run(input, offsets, rows, m), done);
+        q += b;
+      }
     } else {
-      const next = exact
-        ? convolveExact(buf, base, r, n, out, table, taps, up, dq, dr)
-        : convolveInterpolated(buf, base, r, n, out, table, taps, up, dq, dr);
-      q += next.dBase;
-      r = next.r;
+      // Hot loops take locals: closure variables would be re-read from the context every tap.
+      out = new Float32Array(n);
+      if (up === 1) {
+        q += convolveDecimate(buf, base, n, out, table, half, down);
+      } else {
+        const next = exact
+          ? convolveExact(buf, base, r, n, out, table, taps, up, dq, dr)
+          : convolveInterpolated(buf, base, r, n, out, table, taps, up, dq, dr);
+        q += next.dBase;
+        r = next.r;
+      }
     }
     outCount += n;
     return out;

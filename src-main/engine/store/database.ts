@@ -59,7 +59,7 @@ export function openProjectDb(dbPath: string, options: OpenProjectDbOptions = {}
 
   let sql: Database.Database;
   try {
-    sql = new Database(dbPath);
+    sql = new Database(dbPath, nativeBindingOption());
   } catch (cause) {
     throw toDatabaseError(cause, `Could not open the project database ${dbPath}`);
   }
@@ -79,6 +79,16 @@ export function openProjectDb(dbPath: string, options: OpenProjectDbOptions = {}
     sql.close();
     throw error instanceof SonotypeError ? error : toDatabaseError(error, 'Could not prepare the project database');
   }
+}
+
+/**
+ * The Electron app loads better-sqlite3 compiled for Electron's ABI from its
+ * own folder (src-main/electron/build-native.mjs); plain Node (CLI, tests)
+ * uses the copy in node_modules.
+ */
+function nativeBindingOption(): Database.Options {
+  const binding = process.env.SONOTYPE_SQLITE_BINDING;
+  return binding ? { nativeBinding: binding } : {};
 }
 
 class ProjectDatabase implements ProjectDb {
@@ -124,7 +134,7 @@ class ProjectDatabase implements ProjectDb {
 function checkExistingFileBeforeWriting(dbPath: string): void {
   let probe: Database.Database | undefined;
   try {
-    probe = new Database(dbPath, { readonly: true, fileMustExist: true });
+    probe = new Database(dbPath, { ...nativeBindingOption(), readonly: true, fileMustExist: true });
     const version = readSchemaVersion(probe);
     const applicationId = probe.pragma('application_id', { simple: true }) as number;
     if (applicationId !== 0 && applicationId !== SONOTYPE_APPLICATION_ID) {

@@ -89,6 +89,7 @@ export function finishJob(db: ProjectDb, id: number, outcome: JobOutcome): JobRe
   });
 }
 
+/** One job by id, or undefined. */
 export function getJob(db: ProjectDb, id: number): JobRecord | undefined {
   const row = db.statement('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
   return row ? toJob(row) : undefined;

@@ -97,10 +97,12 @@ export function redoEdit(db: ProjectDb): LabelEditRef | null {
   });
 }
 
+/** Whether undoLastEdit would do something. */
 export function canUndo(db: ProjectDb): boolean {
   return (db.statement('SELECT EXISTS (SELECT 1 FROM label_history WHERE undone = 0) AS yes').get() as { yes: number }).yes === 1;
 }
 
+/** Whether redoEdit would do something. */
 export function canRedo(db: ProjectDb): boolean {
   return (db.statement('SELECT EXISTS (SELECT 1 FROM label_history WHERE undone = 1) AS yes').get() as { yes: number }).yes === 1;
 }

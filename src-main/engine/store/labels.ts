@@ -95,6 +95,7 @@ export function deleteLabel(db: ProjectDb, id: number, author: string | null = n
   });
 }
 
+/** One label by id (deleted ones included), or undefined. */
 export function getLabel(db: ProjectDb, id: number): StoredLabel | undefined {
   const row = db.statement('SELECT * FROM labels WHERE id = ?').get(id) as LabelRow | undefined;
   return row ? toLabel(row) : undefined;
@@ -134,6 +135,7 @@ export function validateLabelState(state: Pick<LabelState, 'startSample' | 'endS
   }
 }
 
+/** Throws NOT_FOUND unless the recording exists (clearer than a foreign-key failure). */
 export function requireRecording(db: ProjectDb, recordingId: number): void {
   if (!db.statement('SELECT 1 FROM recordings WHERE id = ?').get(recordingId)) {
     throw new SonotypeError('NOT_FOUND', `Recording ${recordingId} does not exist in this project.`);

@@ -78,6 +78,7 @@ export function updateModel(db: ProjectDb, id: number, patch: { metrics?: Record
   });
 }
 
+/** One model by id, or undefined. */
 export function getModel(db: ProjectDb, id: number): StoredModel | undefined {
   const row = db.statement('SELECT * FROM models WHERE id = ?').get(id) as ModelRow | undefined;
   return row ? toModel(row) : undefined;

@@ -1,0 +1,65 @@
+/**
+ * End to end in Debian's Chromium through browser mode: the real renderer
+ * talking the real contract over the loopback WebSocket to the real engine.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findChromium, launchChromium, type LaunchedBrowser } from './support/chromium';
+import { e2eSkipReason, rendererDir, screenshotsDir, sharedRecordingsDir } from './support/paths';
+import { RecordingsPage } from './pages/recordings-page';
+import { startBrowserServer, type BrowserServer } from '../src-main/server/browser-server';
+import { openProject } from '../src-main/engine/project/open-project';
+import { scanProject } from '../src-main/engine/project/scan-project';
+
+const chromiumPath = findChromium();
+const skipReason = e2eSkipReason(chromiumPath) ?? (existsSync(sharedRecordingsDir) ? null : `${sharedRecordingsDir} is absent`);
+if (skipReason) console.warn(`[e2e] browser-mode tests skipped: ${skipReason}`);
+
+describe.skipIf(Boolean(skipReason))('browser mode (Chromium)', () => {
+  let projectDir: string;
+  let server: BrowserServer;
+  let browser: LaunchedBrowser;
+
+  beforeAll(async () => {
+    projectDir = await mkdtemp(join(tmpdir(), 'sonotype-e2e-'));
+    // The shared recordings are read-only: the project lives in a temp folder, the audio stays where it is.
+    const project = await openProject(projectDir, { audioRoot: sharedRecordingsDir });
+    await scanProject(project);
+    project.close();
+    server = await startBrowserServer({ rendererDir, projectDir, version: 'e2e' });
+    browser = await launchChromium(chromiumPath as string);
+    await mkdir(screenshotsDir, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (projectDir) await rm(projectDir, { recursive: true, force: true });
+  });
+
+  it('lists every recording of the project with its duration and rate', async () => {
+    const page = await browser.context.newPage();
+    const recordings = new RecordingsPage(page);
+    await recordings.open(server.url);
+    await recordings.rows().first().waitFor();
+    const names = await recordings.fileNames();
+    expect(names).toContain('dolphin_osmose_220925_223450.wav');
+    expect(names.length).toBe(45);
+    const row = await recordings.rowFor('blue_whale_pamguard_float32.wav');
+    expect(row).toContain('1000');
+    await recordings.screenshot(join(screenshotsDir, 'recordings.png'));
+    await page.close();
+  });
+
+  it('refuses requests without the token', async () => {
+    // A plain fetch: the browser context already holds the session cookie from the first test.
+    const response = await fetch(server.url.replace(/\?token=.*/, ''));
+    expect(response.status).toBe(403);
+    expect(await response.text()).toMatch(/token/i);
+    const wrong = await fetch(server.url.replace(/token=.*/, 'token=not-the-token'));
+    expect(wrong.status).toBe(403);
+  });
+});

@@ -1,0 +1,32 @@
+/**
+ * Converting between the runner's JobProgress and the jobs table (which
+ * stores the progress snapshot as JSON), so jobs of earlier sessions and of
+ * other processes can be listed alongside live ones.
+ */
+import type { JobProgress } from '../../../src-shared/job-types';
+import type { JobRecord } from '../store/jobs';
+
+/** The JobProgress of a stored job; state and error always come from the row, not the snapshot. */
+export function jobRecordToProgress(record: JobRecord): JobProgress {
+  const stored = (record.progress ?? {}) as Partial<JobProgress>;
+  const progress: JobProgress = {
+    ...stored,
+    jobId: record.id,
+    kind: record.kind,
+    state: record.state,
+    phase: typeof stored.phase === 'string' ? stored.phase : record.state,
+    done: typeof stored.done === 'number' ? stored.done : 0,
+    total: typeof stored.total === 'number' ? stored.total : null,
+    // An ETA saved while the job ran means nothing once it is read back later.
+    etaSeconds: record.state === 'succeeded' ? 0 : null,
+  };
+  if (record.error) progress.error = record.error;
+  else delete progress.error;
+  return progress;
+}
+
+/** The snapshot written to jobs.progress_json (everything but the ids, which are columns). */
+export function progressToRecord(progress: JobProgress): Record<string, unknown> {
+  const { jobId: _jobId, kind: _kind, ...rest } = progress;
+  return rest;
+}

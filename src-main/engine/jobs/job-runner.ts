@@ -1,0 +1,287 @@
+/**
+ * Runs long work as jobs in worker threads, off the main thread: each job gets
+ * a row in the project's jobs table, typed progress with a smoothed ETA,
+ * cancellation, a queue (heavy jobs one at a time by default) and resume from
+ * the last checkpoint of a cancelled, failed or crashed job. Plain Node; the
+ * Electron main process and the CLI both use it.
+ */
+import type { ResourceLimits } from 'node:worker_threads';
+import { SonotypeError, toErrorInfo } from '../../../src-shared/errors';
+import type { JobKind, JobProgress, JobProgressUpdate } from '../../../src-shared/job-types';
+import type { ProjectDb } from '../store/database';
+import { createJob, finishJob, getJob, listJobs, startJob, updateJobProgress, type JobOutcome } from '../store/jobs';
+import { jobCheckpointDir, pruneCheckpoints, readCheckpoint, resolveCheckpointPath, setJobCheckpointPath } from './checkpoint-store';
+import { jobRecordToProgress, progressToRecord } from './job-records';
+import { JobWorker, type WorkerEnd } from './job-worker';
+import { RateEstimator } from './progress-rate';
+import type { ResumePoint } from './task-context';
+import { isHeavyKind } from './task-registry';
+import { resolveWorkerEntry } from './worker-entry';
+
+export interface JobRunnerOptions {
+  /** Heavy jobs running at the same time; the rest wait in state 'queued'. Default 1. */
+  maxConcurrent?: number;
+  /** Time a cancelled task gets to stop by itself before its thread is terminated. Default 2000 ms. */
+  cancelGraceMs?: number;
+  /** Minimum time between progress writes to the database while a job runs. Default 500 ms. */
+  persistIntervalMs?: number;
+  /** Memory limits for job threads (a task over the limit fails with a readable message). */
+  resourceLimits?: ResourceLimits;
+  /** Called when progress could not be saved to the database (the job keeps running). */
+  onPersistError?: (error: unknown, jobId: number) => void;
+}
+
+export interface StartJobOptions {
+  /** Continue from the last checkpoint of this (cancelled, failed or interrupted) job of the same kind. */
+  resumeFrom?: number;
+}
+
+export type JobProgressListener = (progress: JobProgress) => void;
+
+interface ActiveJob {
+  progress: JobProgress;
+  params: Record<string, unknown>;
+  heavy: boolean;
+  resume: ResumePoint | null;
+  rate: RateEstimator;
+  worker: JobWorker | null;
+  lastPersistAt: number;
+  persistTimer: NodeJS.Timeout | null;
+  finished: Promise<JobProgress>;
+  settle: (final: JobProgress) => void;
+}
+
+export class JobRunner {
+  private readonly maxConcurrent: number;
+  private readonly cancelGraceMs: number;
+  private readonly persistIntervalMs: number;
+  private readonly listeners = new Set<JobProgressListener>();
+  /** Jobs of this runner not yet ended, in start order (the queue is the queued ones among them). */
+  private readonly active = new Map<number, ActiveJob>();
+  private readonly ended = new Map<number, JobProgress>();
+
+  constructor(
+    private readonly db: ProjectDb,
+    private readonly options: JobRunnerOptions = {},
+  ) {
+    this.maxConcurrent = Math.max(1, options.maxConcurrent ?? 1);
+    this.cancelGraceMs = options.cancelGraceMs ?? 2000;
+    this.persistIntervalMs = options.persistIntervalMs ?? 500;
+  }
+
+  /**
+   * Records a job and schedules it; returns its id at once. Throws
+   * INVALID_ARGUMENT for an unknown kind or a job that cannot be resumed,
+   * NOT_FOUND when `resumeFrom` or its checkpoint does not exist.
+   */
+  start(kind: JobKind, params: Record<string, unknown> = {}, options: StartJobOptions = {}): number {
+    resolveWorkerEntry(kind); // refuse unknown kinds before writing anything
+    const resume = options.resumeFrom === undefined ? null : this.loadResumePoint(kind, options.resumeFrom);
+    const record = createJob(this.db, { kind, params });
+    if (resume) setJobCheckpointPath(this.db, record.id, resume.dir); // resumable again even before its own first checkpoint
+    let settle!: (final: JobProgress) => void;
+    const finished = new Promise<JobProgress>((resolve) => (settle = resolve));
+    const job: ActiveJob = {
+      progress: { jobId: record.id, kind, state: 'queued', phase: 'waiting for other jobs', done: 0, total: null, etaSeconds: null },
+      params, heavy: isHeavyKind(kind), resume, rate: new RateEstimator(), worker: null,
+      lastPersistAt: 0, persistTimer: null, finished, settle,
+    };
+    if (options.resumeFrom !== undefined) job.progress.resumedFrom = options.resumeFrom;
+    this.active.set(record.id, job);
+    this.emit(job);
+    this.startWaitingJobs();
+    return record.id;
+  }
+
+  /** Starts a new job continuing `jobId` (same kind and parameters) from its last checkpoint. */
+  resume(jobId: number): number {
+    const record = getJob(this.db, jobId);
+    if (!record) throw new SonotypeError('NOT_FOUND', `Job ${jobId} does not exist in this project.`);
+    return this.start(record.kind, record.params, { resumeFrom: jobId });
+  }
+
+  /** Cancels a queued or running job. Returns false when it had already ended (or is not this runner's). */
+  cancel(jobId: number): boolean {
+    const job = this.active.get(jobId);
+    if (!job) return false;
+    if (job.progress.state === 'queued') {
+      this.finish(job, { type: 'stopped' });
+    } else if (job.worker) {
+      job.progress.message = 'cancelling…';
+      this.emit(job);
+      job.worker.requestCancel();
+    }
+    return true;
+  }
+
+  /** Calls `listener` with every progress snapshot of every job; returns the unsubscribe function. */
+  onProgress(listener: JobProgressListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** All jobs of the project, newest first; live progress for the ones this runner is running. */
+  list(): JobProgress[] {
+    return listJobs(this.db).map((record) => {
+      const live = this.active.get(record.id) ?? this.ended.get(record.id);
+      return live ? { ...live.progress ?? live } as JobProgress : jobRecordToProgress(record);
+    });
+  }
+
+  /** Resolves with the job's final progress once it has ended. NOT_FOUND for an unknown job. */
+  wait(jobId: number): Promise<JobProgress> {
+    const job = this.active.get(jobId);
+    if (job) return job.finished;
+    const ended = this.ended.get(jobId);
+    if (ended) return Promise.resolve(ended);
+    const record = getJob(this.db, jobId);
+    if (!record) return Promise.reject(new SonotypeError('NOT_FOUND', `Job ${jobId} does not exist in this project.`));
+    if (record.state === 'queued' || record.state === 'running') {
+      return Promise.reject(new SonotypeError('INVALID_ARGUMENT', `Job ${jobId} is run by another Sonotype process; it cannot be awaited here.`));
+    }
+    return Promise.resolve(jobRecordToProgress(record));
+  }
+
+  /** Cancels every job of this runner and waits until all have ended (on project close / app quit). */
+  async shutdown(): Promise<void> {
+    const pending = [...this.active.values()].map((job) => job.finished);
+    // Queued first, so cancelling a running job does not start the next one.
+    for (const job of [...this.active.values()].reverse()) this.cancel(job.progress.jobId);
+    await Promise.all(pending);
+  }
+
+  private loadResumePoint(kind: string, fromJobId: number): ResumePoint | null {
+    const from = getJob(this.db, fromJobId);
+    if (!from) throw new SonotypeError('NOT_FOUND', `Job ${fromJobId} does not exist in this project; there is nothing to resume.`);
+    if (from.kind !== kind) {
+      throw new SonotypeError('INVALID_ARGUMENT', `Job ${fromJobId} is a ${from.kind} job; it cannot be resumed as a ${kind} job.`);
+    }
+    if (from.state === 'queued' || from.state === 'running') {
+      throw new SonotypeError('INVALID_ARGUMENT', `Job ${fromJobId} has not ended yet; cancel it before resuming it.`);
+    }
+    if (from.state === 'succeeded') {
+      throw new SonotypeError('INVALID_ARGUMENT', `Job ${fromJobId} already finished successfully; there is nothing to resume.`);
+    }
+    if (from.checkpointPath === null) return null; // it failed before its first checkpoint: start over
+    return readCheckpoint(resolveCheckpointPath(this.db.path, from.checkpointPath), fromJobId);
+  }
+
+  private startWaitingJobs(): void {
+    let heavyRunning = [...this.active.values()].filter((j) => j.heavy && j.progress.state === 'running').length;
+    for (const job of this.active.values()) {
+      if (job.progress.state !== 'queued') continue;
+      if (job.heavy) {
+        if (heavyRunning >= this.maxConcurrent) continue;
+        heavyRunning++;
+      }
+      this.launch(job);
+    }
+  }
+
+  private launch(job: ActiveJob): void {
+    const { jobId, kind } = job.progress;
+    job.progress = { ...job.progress, state: 'running', phase: 'starting' };
+    try {
+      startJob(this.db, jobId);
+      this.emit(job);
+      const entry = resolveWorkerEntry(kind);
+      job.worker = new JobWorker(
+        { jobId, kind, params: job.params, dbPath: this.db.path, checkpointDir: jobCheckpointDir(this.db.path, jobId), resume: job.resume },
+        entry,
+        {
+          onProgress: (update) => this.applyProgress(job, update),
+          onCheckpoint: (dir) => this.recordCheckpoint(job, dir),
+          onEnd: (end) => this.finish(job, end),
+        },
+        { cancelGraceMs: this.cancelGraceMs, resourceLimits: this.options.resourceLimits },
+      );
+    } catch (error) {
+      this.finish(job, { type: 'failed', error: toErrorInfo(error) });
+    }
+  }
+
+  private applyProgress(job: ActiveJob, update: JobProgressUpdate): void {
+    const previous = job.progress;
+    const next: JobProgress = { ...previous, ...update };
+    // A new phase counts different work (or restarts at 0): its rate starts fresh.
+    if (update.phase !== undefined && update.phase !== previous.phase) job.rate.reset();
+    if (update.done !== undefined) job.rate.observe(update.done, performance.now());
+    const rate = job.rate.itemsPerSecond;
+    if (update.itemsPerSecond === undefined && rate !== null) next.itemsPerSecond = rate;
+    next.etaSeconds = job.rate.etaSeconds(next.done, next.total);
+    job.progress = next;
+    this.emit(job);
+    this.persistThrottled(job);
+  }
+
+  private recordCheckpoint(job: ActiveJob, dir: string): ReturnType<typeof toErrorInfo> | undefined {
+    try {
+      this.db.transaction(() => {
+        updateJobProgress(this.db, job.progress.jobId, progressToRecord(job.progress));
+        setJobCheckpointPath(this.db, job.progress.jobId, dir);
+      });
+      job.lastPersistAt = Date.now();
+      pruneCheckpoints(jobCheckpointDir(this.db.path, job.progress.jobId), dir);
+      return undefined;
+    } catch (error) {
+      return toErrorInfo(error);
+    }
+  }
+
+  private finish(job: ActiveJob, end: WorkerEnd): void {
+    const { jobId } = job.progress;
+    if (!this.active.has(jobId)) return;
+    if (job.persistTimer) clearTimeout(job.persistTimer);
+    const outcome: JobOutcome =
+      end.type === 'done' ? { state: 'succeeded' } : end.type === 'stopped' ? { state: 'cancelled' } : { state: 'failed', error: end.error };
+    const final: JobProgress = { ...job.progress, state: outcome.state, etaSeconds: outcome.state === 'succeeded' ? 0 : null };
+    delete final.message;
+    if (outcome.state === 'failed') final.error = outcome.error;
+    if (end.type === 'done') final.result = end.result;
+    job.progress = final;
+    try {
+      this.db.transaction(() => {
+        updateJobProgress(this.db, jobId, progressToRecord(final));
+        finishJob(this.db, jobId, outcome);
+        // A finished job's checkpoints are of no further use.
+        if (outcome.state === 'succeeded') setJobCheckpointPath(this.db, jobId, null);
+      });
+      if (outcome.state === 'succeeded') pruneCheckpoints(jobCheckpointDir(this.db.path, jobId), null);
+    } catch (error) {
+      this.options.onPersistError?.(error, jobId);
+    }
+    this.active.delete(jobId);
+    this.ended.set(jobId, final);
+    this.emit(job);
+    job.settle(final);
+    this.startWaitingJobs();
+  }
+
+  /** Writes progress at most once per persistIntervalMs; the latest snapshot always gets written. */
+  private persistThrottled(job: ActiveJob): void {
+    if (job.persistTimer) return;
+    const write = (): void => {
+      job.persistTimer = null;
+      if (!this.active.has(job.progress.jobId)) return;
+      job.lastPersistAt = Date.now();
+      try {
+        updateJobProgress(this.db, job.progress.jobId, progressToRecord(job.progress));
+      } catch (error) {
+        this.options.onPersistError?.(error, job.progress.jobId);
+      }
+    };
+    const wait = job.lastPersistAt + this.persistIntervalMs - Date.now();
+    if (wait <= 0) write();
+    else job.persistTimer = setTimeout(write, wait);
+  }
+
+  private emit(job: ActiveJob): void {
+    for (const listener of this.listeners) {
+      try {
+        listener({ ...job.progress });
+      } catch {
+        // One faulty listener (e.g. a closed window) must not stop the job or the others.
+      }
+    }
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Smoothed processing rate and ETA from a stream of (time, done) samples.
+ * The rate is an exponential moving average whose weight depends on the time
+ * between samples (time constant `smoothingSeconds`), so bursty reports do
+ * not make the ETA jump, and irregular report intervals are weighted fairly.
+ */
+
+export interface RateEstimatorOptions {
+  /** Time constant of the moving average (seconds). */
+  smoothingSeconds?: number;
+  /** Samples closer together than this are merged into the next one (ms). */
+  minSampleMs?: number;
+}
+
+export class RateEstimator {
+  private readonly tauMs: number;
+  private readonly minSampleMs: number;
+  private anchor: { timeMs: number; done: number } | null = null;
+  private smoothed: number | null = null;
+
+  constructor(options: RateEstimatorOptions = {}) {
+    this.tauMs = (options.smoothingSeconds ?? 5) * 1000;
+    this.minSampleMs = options.minSampleMs ?? 250;
+  }
+
+  /** Forgets the history (a new phase counts different units or restarts at 0). */
+  reset(): void {
+    this.anchor = null;
+    this.smoothed = null;
+  }
+
+  /** Adds a sample: `done` units finished at `timeMs` (monotonic milliseconds). */
+  observe(done: number, timeMs: number): void {
+    if (!Number.isFinite(done)) return;
+    if (this.anchor === null || done < this.anchor.done) {
+      this.reset();
+      this.anchor = { timeMs, done };
+      return;
+    }
+    const elapsedMs = timeMs - this.anchor.timeMs;
+    if (elapsedMs < this.minSampleMs) return;
+    const instant = ((done - this.anchor.done) * 1000) / elapsedMs;
+    const weight = 1 - Math.exp(-elapsedMs / this.tauMs);
+    this.smoothed = this.smoothed === null ? instant : this.smoothed + weight * (instant - this.smoothed);
+    this.anchor = { timeMs, done };
+  }
+
+  /** Units per second, or null until at least one full sample interval was seen. */
+  get itemsPerSecond(): number | null {
+    return this.smoothed;
+  }
+
+  /** Seconds left to reach `total` from `done`, or null when unknown. */
+  etaSeconds(done: number, total: number | null): number | null {
+    if (total === null || !Number.isFinite(total)) return null;
+    if (done >= total) return 0;
+    if (this.smoothed === null || this.smoothed <= 0) return null;
+    return (total - done) / this.smoothed;
+  }
+}

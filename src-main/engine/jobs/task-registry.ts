@@ -1,0 +1,26 @@
+/**
+ * Which task module runs each kind of job. Module paths are relative to this
+ * folder (src-main/engine/jobs); resolveWorkerEntry() turns them into what
+ * the worker imports. Add training, embedding and detection tasks here.
+ */
+import type { JobKind } from '../../../src-shared/job-types';
+
+export interface TaskRegistration {
+  /** Task module path relative to src-main/engine/jobs, e.g. './tasks/train-task.ts'. */
+  module: string;
+  /**
+   * Heavy jobs (training, embedding, detection) share the runner's
+   * concurrency limit and wait in the queue; light ones start at once.
+   */
+  heavy: boolean;
+}
+
+export const TASK_REGISTRY: Readonly<Partial<Record<JobKind, TaskRegistration>>> = {
+  /** Test task: steps of busy or idle work with checkpoints and failure modes (engine tests, benchmarks). */
+  'test-sleep': { module: './tasks/test-sleep-task.ts', heavy: true },
+};
+
+/** Whether jobs of `kind` count against the concurrency limit (unknown kinds count as heavy). */
+export function isHeavyKind(kind: string): boolean {
+  return TASK_REGISTRY[kind]?.heavy ?? true;
+}

@@ -1,0 +1,103 @@
+/**
+ * Test task ('test-sleep' jobs): runs `steps` steps of `stepMs` each, either
+ * sleeping or busy-computing (CPU bound, to prove jobs run off the main
+ * thread), checkpointing every `checkpointEvery` steps and resuming from the
+ * last checkpoint. Failure modes let tests exercise every way a job ends.
+ * Each completed step is appended to `logPath` (one index per line) so tests
+ * can count the work independently of what the job system reports.
+ */
+import { appendFileSync } from 'node:fs';
+import { SonotypeError } from '../../../../src-shared/errors';
+import type { JobContext } from '../task-context';
+
+export interface TestSleepParams {
+  steps?: number;
+  stepMs?: number;
+  /** Busy-wait instead of sleeping (keeps one core fully loaded). */
+  busy?: boolean;
+  checkpointEvery?: number;
+  logPath?: string;
+  /** How to misbehave when step `failAt` starts. */
+  fail?: 'throw' | 'exit' | 'uncaught' | 'ignore-cancel' | 'oom';
+  failAt?: number;
+}
+
+export interface TestSleepResult {
+  /** Steps run by this job (not counting steps done before the checkpoint it resumed from). */
+  stepsRun: number;
+  firstStep: number;
+  /** Sum of the indices of all steps, carried across checkpoints. */
+  sum: number;
+}
+
+interface TestSleepCheckpoint {
+  nextStep: number;
+  sum: number;
+}
+
+export async function run(ctx: JobContext, params: TestSleepParams): Promise<TestSleepResult> {
+  const steps = params.steps ?? 10;
+  const stepMs = params.stepMs ?? 50;
+  const resumed = ctx.resume?.state as TestSleepCheckpoint | undefined;
+  const firstStep = resumed?.nextStep ?? 0;
+  let sum = resumed?.sum ?? 0;
+  ctx.report({ phase: 'working', done: firstStep, total: steps, itemsLabel: 'steps', message: resumed ? `resumed at step ${firstStep}` : undefined });
+  for (let step = firstStep; step < steps; step++) {
+    ctx.throwIfCancelled();
+    if (params.fail && step === (params.failAt ?? 0)) await misbehave(params.fail);
+    if (params.busy) busyWait(stepMs, ctx);
+    else await sleep(stepMs, ctx.signal);
+    if (params.logPath) appendFileSync(params.logPath, `${step}\n`);
+    sum += step;
+    ctx.report({ done: step + 1 });
+    if (params.checkpointEvery && (step + 1) % params.checkpointEvery === 0 && step + 1 < steps) {
+      await ctx.checkpoint({ nextStep: step + 1, sum });
+    }
+  }
+  return { stepsRun: steps - firstStep, firstStep, sum };
+}
+
+async function misbehave(mode: NonNullable<TestSleepParams['fail']>): Promise<void> {
+  if (mode === 'throw') throw new SonotypeError('INVALID_CONFIG', 'Test task failed on purpose.');
+  if (mode === 'exit') process.exit(3);
+  if (mode === 'uncaught') {
+    setTimeout(() => {
+      throw new Error('Test task crashed outside its promise chain.');
+    }, 0);
+    // Never settle, so only the uncaught error can end the task.
+    await new Promise<never>(() => {});
+  }
+  if (mode === 'ignore-cancel') {
+    while (true) busyWait(10_000, null);
+  }
+  if (mode === 'oom') {
+    const hoard: number[][] = [];
+    while (true) hoard.push(new Array(1_000_000).fill(hoard.length));
+  }
+}
+
+/** Burns CPU for `ms`, checking for cancellation between chunks like a real batch loop would. */
+function busyWait(ms: number, ctx: JobContext | null): void {
+  const end = performance.now() + ms;
+  let x = 0;
+  while (performance.now() < end) {
+    for (let i = 0; i < 10_000; i++) x += Math.sqrt(i + x);
+    ctx?.throwIfCancelled();
+  }
+  if (x < 0) throw new Error('unreachable');
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
