@@ -34,4 +34,6 @@ export interface RecordingSummary {
   channels: number | null;
   durationSeconds: number | null;
   codec: string | null;
+  /** True when the last completed scan did not find the file (it may have been moved out of the folder). */
+  missing: boolean;
 }

@@ -14,16 +14,20 @@ export interface FeatureConfig {
   fftSize: number;
   /** STFT hop in samples. */
   hopSize: number;
-  /** 'db' = 20·log10(|X| + eps) (default), 'linear' = |X|. */
+  /**
+   * 'db' (default) = 20·log10(max(A, 1e-8)), 'linear' = A, where A = |X|·2/Σw
+   * is the Hann-windowed DFT magnitude scaled so a sine of amplitude 1 at a
+   * bin centre reads 1 (0 dB). Digital silence reads −160 dB, never −Infinity.
+   */
   magnitude: 'db' | 'linear';
   /**
    * Kept frequency band in Hz: bins k with lowHz <= k·rate/fftSize < highHz.
    * Defaults keep bins 0 … fftSize/2 − 1 (drops Nyquist), i.e. 256 bins for a 512 FFT.
    */
   band: { lowHz: number; highHz: number };
-  /** Frames per model window (the seeds' 32). */
+  /** Frames per model window (the seeds' 32). Data layout: data[frame * binCount + bin], bin 0 = lowest frequency. */
   windowFrames: number;
-  /** Frames between successive windows (the seeds' 16). */
+  /** Frames between successive windows (the seeds' 16); at most windowFrames, so no frame is skipped. */
   windowStride: number;
   /** Per-window z-score (seeds: (x − mean)/(std + 1)), per-recording z-score, or none. */
   normalisation: 'window' | 'recording' | 'none';
@@ -37,9 +41,13 @@ export interface WindowSpan {
   /** Sample range in the analysis rate, [start, end). end is clipped to the signal length. */
   startSample: number;
   endSample: number;
-  /** Same range in the recording's native rate. */
+  /**
+   * Same range in the recording's native rate: the analysis range scaled by
+   * nativeRate/analysisRate, widened outwards (floor/ceil), clipped to the file.
+   */
   startNativeSample: number;
   endNativeSample: number;
+  /** startNativeSample / nativeRate and endNativeSample / nativeRate. */
   startSeconds: number;
   endSeconds: number;
   /** True when the window extends past the last real frame and was zero-padded. */

@@ -36,7 +36,7 @@ export function shortCodecName(codec: string | undefined, fallback: string): str
 
 function metadataError(error: unknown): SonotypeError {
   const message = error instanceof Error ? error.message : String(error);
-  if (/end-of-stream|eof/i.test(message)) {
+  if (/end-of-stream|eof|outside the bounds|out of range/i.test(message)) {
     return new SonotypeError('TRUNCATED', `File is truncated: its header ends before the audio stream info (${message})`, { cause: error });
   }
   return new SonotypeError('NOT_AUDIO', `Could not read the audio stream info: ${message}`, { cause: error });

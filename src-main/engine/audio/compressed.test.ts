@@ -25,8 +25,14 @@ const LOSSY: Record<string, { minSnr: number; lengthSlack: number }> = {
   ogg: { minSnr: 20, lengthSlack: 48 },
   opus: { minSnr: 15, lengthSlack: 48 },
   // AAC priming (1024) plus the partial last frame: ffmpeg 4 keeps the padding, so allow two AAC frames.
-  m4a: { minSnr: 20, lengthSlack: 2048 },
+  m4a: { minSnr: 15, lengthSlack: 2048 },
 };
+
+function countMismatches(a: Float32Array, b: Float32Array): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
+  return n;
+}
 
 describe.skipIf(!ffmpeg)('compressed formats decode like the synthesized WAV', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sonotype-codecs-'));
@@ -45,8 +51,11 @@ describe.skipIf(!ffmpeg)('compressed formats decode like the synthesized WAV', (
     expect(await probeAudio(file)).toMatchObject({ sampleRate: RATE, channels: 2, frames: FRAMES, codec: 'flac', container: 'flac' });
     const ch0 = await collectBlocks(readAudioBlocks(file, { blockFrames: 3000 }));
     const ch1 = await collectBlocks(readAudioBlocks(file, { channel: 1 }));
-    expect(ch0).toEqual(wav16.left);
-    expect(ch1).toEqual(wav16.right);
+    // Count mismatches instead of toEqual: a diff of 10^5 floats would take minutes to print.
+    expect(ch0.length).toBe(FRAMES);
+    expect(ch1.length).toBe(FRAMES);
+    expect(countMismatches(ch0, wav16.left)).toBe(0);
+    expect(countMismatches(ch1, wav16.right)).toBe(0);
   });
 
   for (const [ext, limits] of Object.entries(LOSSY)) {
@@ -68,9 +77,22 @@ describe.skipIf(!ffmpeg)('compressed formats decode like the synthesized WAV', (
       expect(snrDb(right, ch1, lag, from, to)).toBeGreaterThan(limits.minSnr);
       // Channel 1 is not channel 0: the left signal explains it badly.
       expect(snrDb(left, ch1, lag, from, to)).toBeLessThan(3);
-      for (const x of ch0) expect(Math.abs(x) <= 1).toBe(true);
+      expect(ch0.every((x) => Math.abs(x) <= 1)).toBe(true);
     });
   }
+
+  it('truncated compressed files: cut headers are TRUNCATED; a cut Ogg stream decodes no more than it reports', async () => {
+    const flac = readFileSync(path.join(dir, 'source.flac'));
+    writeFileSync(path.join(dir, 'cut-header.flac.bin'), flac.subarray(0, 20));
+    await expect(probeAudio(path.join(dir, 'cut-header.flac.bin'))).rejects.toMatchObject({ code: 'TRUNCATED' });
+    const opus = readFileSync(path.join(dir, 'source.opus'));
+    const cut = path.join(dir, 'cut.opus.bin');
+    writeFileSync(cut, opus.subarray(0, Math.floor(opus.length / 2)));
+    const info = await probeAudio(cut);
+    expect(info.frames).toBeGreaterThan(0);
+    expect(info.frames).toBeLessThan(FRAMES);
+    expect((await collectBlocks(readAudioBlocks(cut))).length).toBe(info.frames);
+  });
 
   it('returning early kills the ffmpeg child process', async () => {
     const children = () =>

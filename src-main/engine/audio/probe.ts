@@ -25,11 +25,11 @@ export interface ProbedSource {
   plan: DecoderPlan;
 }
 
-const WASM_CODECS: Partial<Record<SniffedFormat, { codec: WasmCodec; container: string }>> = {
-  flac: { codec: 'flac', container: 'flac' },
-  mp3: { codec: 'mp3', container: 'mp3' },
-  'ogg-vorbis': { codec: 'vorbis', container: 'ogg' },
-  'ogg-opus': { codec: 'opus', container: 'ogg' },
+const WASM_CODECS: Partial<Record<SniffedFormat, { codec: WasmCodec; container: string; label: string }>> = {
+  flac: { codec: 'flac', container: 'flac', label: 'FLAC' },
+  mp3: { codec: 'mp3', container: 'mp3', label: 'MP3' },
+  'ogg-vorbis': { codec: 'vorbis', container: 'ogg', label: 'Ogg Vorbis' },
+  'ogg-opus': { codec: 'opus', container: 'ogg', label: 'Ogg Opus' },
 };
 const FFMPEG_CONTAINERS: Partial<Record<SniffedFormat, { container: string; label: string }>> = {
   mp4: { container: 'm4a', label: 'This M4A/MP4 file' },
@@ -57,9 +57,10 @@ async function countDecodedFrames(codec: WasmCodec, absPath: string): Promise<nu
   return frames;
 }
 
-function requireStreamInfo(p: PartialInfo): asserts p is PartialInfo & { sampleRate: number; channels: number } {
+function requireStreamInfo(p: PartialInfo, label: string): asserts p is PartialInfo & { sampleRate: number; channels: number } {
   if (!p.sampleRate || !p.channels) {
-    throw new SonotypeError('NOT_AUDIO', 'Could not find an audio stream (no sample rate or channel count) in this file');
+    // The magic bytes said this is a `label` file, so missing stream info means a cut-off or damaged header.
+    throw new SonotypeError('TRUNCATED', `This ${label} file's header is truncated or damaged: no sample rate or channel count found`);
   }
 }
 
@@ -98,7 +99,7 @@ export async function probeSource(absPath: string): Promise<ProbedSource> {
     const wasm = WASM_CODECS[format];
     if (wasm) {
       const partial = await readCompressedInfo(absPath, wasm.codec, readAt);
-      requireStreamInfo(partial);
+      requireStreamInfo(partial, wasm.label);
       const frames = partial.frames ?? (await countDecodedFrames(wasm.codec, absPath));
       return { info: { ...completeInfo({ ...partial, frames }), container: wasm.container }, plan: { type: 'wasm', codec: wasm.codec } };
     }

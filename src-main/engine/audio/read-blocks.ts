@@ -45,7 +45,8 @@ export async function* readAudioBlocks(absPath: string, opts: ReadBlocksOptions 
       yield* readWavBlocks(absPath, plan.header, channel, blockFrames, opts.signal);
       break;
     case 'wasm':
-      yield* readWasmBlocks(plan.codec, absPath, channel, blockFrames, opts.signal);
+      // In Ogg the last granule position defines the length; the decoders emit junk past a truncated last page.
+      yield* readWasmBlocks(plan.codec, absPath, channel, blockFrames, opts.signal, plan.codec === 'vorbis' || plan.codec === 'opus' ? info.frames : Infinity);
       break;
     case 'ffmpeg':
       yield* readFfmpegBlocks(plan.ffmpeg, absPath, channel, blockFrames, opts.signal);

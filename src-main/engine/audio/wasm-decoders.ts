@@ -14,6 +14,16 @@ interface DecodedChunk {
   channelData: Float32Array[];
   samplesDecoded: number;
   errors: { message: string }[];
+  bitDepth?: number;
+}
+
+/**
+ * The FLAC decoder scales integers by 1/(2^(b-1) - 1); rescale to 1/2^(b-1)
+ * like the WAV reader, so a FLAC and its source WAV decode to identical floats.
+ */
+function rescaleFlac(samples: Float32Array, bitDepth: number): void {
+  const max = 2 ** (bitDepth - 1);
+  for (let i = 0; i < samples.length; i++) samples[i] = Math.round(samples[i] * (max - 1)) / max;
 }
 
 /** The common shape of the four wasm-audio-decoders classes. */
@@ -43,7 +53,8 @@ const CODEC_LABEL: Record<WasmCodec, string> = { flac: 'FLAC', mp3: 'MP3', vorbi
 
 /**
  * Yields channel `channel` decoded from a FLAC/MP3/Vorbis/Opus file in blocks
- * of `blockFrames`. Frees the decoder and closes the file however it ends.
+ * of `blockFrames`, at most `maxFrames` frames. Frees the decoder and closes
+ * the file however it ends.
  */
 export async function* readWasmBlocks(
   codec: WasmCodec,
@@ -51,6 +62,7 @@ export async function* readWasmBlocks(
   channel: number,
   blockFrames: number,
   signal?: AbortSignal,
+  maxFrames = Infinity,
 ): AsyncGenerator<Float32Array> {
   throwIfAborted(signal);
   const decoder = await createDecoder(codec);
@@ -66,8 +78,12 @@ export async function* readWasmBlocks(
     if (!samples) {
       throw new SonotypeError('DECODE_FAILED', `${CODEC_LABEL[codec]} decoder returned ${chunk.channelData.length} channel(s); channel ${channel} is missing`);
     }
-    decodedFrames += chunk.samplesDecoded;
-    return assembler.push(clampToUnit(samples.slice(0, chunk.samplesDecoded)));
+    const count = Math.min(chunk.samplesDecoded, maxFrames - decodedFrames);
+    if (count <= 0) return [];
+    decodedFrames += count;
+    const copy = samples.slice(0, count);
+    if (codec === 'flac' && chunk.bitDepth) rescaleFlac(copy, chunk.bitDepth);
+    return assembler.push(clampToUnit(copy));
   };
   try {
     await decoder.ready;

@@ -11,6 +11,7 @@ import { createRng } from '../testing/synth';
 import { defaultFeatureConfig } from './feature-config';
 import { createResampler } from './resample';
 import { createStreamingStft } from './stft';
+import { streamFeatureWindows } from './pipeline';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 600);
 const BLOCK = 65536; // a typical decoder block
@@ -60,6 +61,28 @@ function bench(nativeRate: number, analysisRate: number): void {
   );
 }
 
+/** The whole pipeline as training/inference use it: + windows and per-window z-score. */
+async function benchWindows(nativeRate: number, analysisRate: number): Promise<void> {
+  const blocks = [...signalBlocks(nativeRate)];
+  const config = defaultFeatureConfig(analysisRate);
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  let windows = 0;
+  const open = async function* () {
+    yield* blocks;
+  };
+  for await (const _ of streamFeatureWindows(open, nativeRate, SECONDS * nativeRate, config)) windows++;
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  console.log(
+    `streamFeatureWindows ${nativeRate} → ${analysisRate} Hz: ${seconds.toFixed(2)} s, ${windows} windows, ` +
+      `${(SECONDS / seconds).toFixed(0)}× real time (CPU ${cpuSeconds.toFixed(2)} s → ${(SECONDS / cpuSeconds).toFixed(0)}×)`,
+  );
+}
+
 bench(48000, 48000);
 bench(96000, 48000);
 bench(44100, 48000);
+await benchWindows(48000, 48000);
+await benchWindows(96000, 48000);

@@ -61,6 +61,8 @@ describe('validateFeatureConfig', () => {
     ['unknown magnitude', { magnitude: 'log' }, /magnitude must be "db" or "linear"/],
     ['unknown normalisation', { normalisation: 'global' }, /normalisation must be/],
     ['wrong version', { version: 2 }, /unsupported version 2/],
+    ['channel negative', { channel: -1 }, /channel must be a whole number ≥ 0/],
+    ['channel as text', { channel: '1' }, /channel must be a whole number ≥ 0/],
     ['rate not whole', { analysisSampleRate: 44100.5 }, /analysisSampleRate must be a whole number/],
   ];
   for (const [name, patch, message] of bad) {

@@ -103,8 +103,10 @@ export function validateFeatureConfig(value: unknown): FeatureConfig {
 
   const rate = positiveInteger(v.analysisSampleRate, 'analysisSampleRate');
   if (rate < MIN_RATE || rate > MAX_RATE) fail(`analysisSampleRate ${rate} Hz is outside ${MIN_RATE}…${MAX_RATE} Hz.`);
-  const channel = v.channel === undefined ? 0 : Number(v.channel);
-  if (!Number.isInteger(channel) || channel < 0) fail(`channel must be a whole number ≥ 0 (got ${JSON.stringify(v.channel)}).`);
+  const channel = v.channel === undefined ? 0 : v.channel;
+  if (typeof channel !== 'number' || !Number.isInteger(channel) || channel < 0) {
+    fail(`channel must be a whole number ≥ 0 (got ${JSON.stringify(v.channel)}).`);
+  }
 
   const fftSize = positiveInteger(v.fftSize, 'fftSize');
   if (fftSize < 16 || fftSize > 65536 || (fftSize & (fftSize - 1)) !== 0) {

@@ -130,6 +130,13 @@ describe('streamFeatureWindows', () => {
     expect(windows.map((w) => w.span)).toEqual(windowSpans(30000, 48000, 30000, c));
   });
 
+  it('a header that reports 0 samples (unknown length) does not change the spans', async () => {
+    const x = recording(44100, 1);
+    const c = defaultFeatureConfig(48000);
+    const windows = await collect(streamFeatureWindows(() => asyncBlocks(splitBlocks(x, ODD_BLOCKS)), 44100, 0, c));
+    expect(windows.map((w) => w.span)).toEqual(analyseSignal(x, 44100, c).spans);
+  });
+
   it('an empty recording yields no windows', async () => {
     const windows = await collect(streamFeatureWindows(() => asyncBlocks([]), 48000, 0, defaultFeatureConfig(48000)));
     expect(windows).toEqual([]);

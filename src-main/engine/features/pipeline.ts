@@ -133,10 +133,10 @@ function buildWindow(
  * first), which is why it takes a factory rather than an iterable.
  *
  * `nativeFrames` is the recording's length in native samples as reported by
- * the decoder. Spans equal windowSpans(analysisSamples, nativeRate,
- * nativeFrames, config) when the stream delivers that many samples; if it
- * delivers a different number (a truncated file), windows reaching the end
- * are mapped with the delivered count, so the end is still covered exactly.
+ * the decoder. The spans always equal windowSpans(delivered analysis samples,
+ * nativeRate, delivered native samples, config): a truncated file (fewer
+ * samples than its header says) or an unknown length (0) still gets its end
+ * covered exactly.
  */
 export async function* streamFeatureWindows(
   openBlocks: OpenBlocks,
@@ -184,7 +184,8 @@ export async function* streamFeatureWindows(
     // final length. Windows touching the end wait for the true length.
     while (next * S + W <= bufFirst + bufFrames && (next * S + W - 1) * hop + cfg.fftSize < counts.analysis) {
       const data = buildWindow(buf, bufFirst, Number.MAX_SAFE_INTEGER, next * S, cfg, binCount, stats);
-      yield { span: windowSpan(next, counts.analysis, nativeRate, nativeFrames, cfg), data };
+      // (A header that under-reports the length, e.g. 0 for "unknown", must not clip these spans.)
+      yield { span: windowSpan(next, counts.analysis, nativeRate, Math.max(nativeFrames, counts.native), cfg), data };
       next++;
     }
   }

@@ -1,21 +1,26 @@
 /**
  * Streaming rational resampler: polyphase windowed-sinc (Kaiser) low-pass.
  *
- * Why hand-written instead of @alexanderolsen/libsamplerate-js (installed,
- * measured first on this 2-core box, 96 kHz → 48 kHz, 64 Ki-sample blocks
- * through its streaming `full` API):
- *   SRC_SINC_FASTEST        ≈ 65× real time → 9.2 s for a 10-min file
- *   SRC_SINC_MEDIUM_QUALITY ≈ 41× real time → 14.8 s for a 10-min file
- * The budget for decode + resample + STFT is < 6 s (≥ 100× real time), so
- * neither fits. Its wrapper also has no end-of-input flush (the last ~20
- * output samples never come out), its `create` is async (WASM load), and the
- * output length is not exact. This resampler (70 dB stop band, pass band to
- * 80 % of the lower Nyquist, like SRC_SINC_FASTEST's 80 % bandwidth) runs
- * 96 → 48 kHz at ≈ 450–500× real time (see bench-features.ts for numbers).
+ * Why hand-written instead of @alexanderolsen/libsamplerate-js (installed and
+ * measured first, 96 kHz → 48 kHz mono through its streaming `full` API in
+ * 64 Ki-sample blocks, on this 2-core box, numbers per 10 minutes of audio):
+ *   quiet box:  SRC_SINC_FASTEST 9.2 s wall, SRC_SINC_MEDIUM_QUALITY 14.8 s wall
+ *   loaded box (load ≈ 5): FASTEST 12.1 s CPU, MEDIUM 20.6 s CPU
+ *   this resampler, same run: 1.4 s CPU with the WASM SIMD kernel
+ *   (fir-simd.ts), 3.5 s CPU with the plain-JS kernels
+ * The whole budget for decode + resample + STFT is < 6 s (≥ 100× real time),
+ * so the library cannot fit. Its wrapper also has no end-of-input flush (the
+ * last ~20 output samples never come out), an async `create` (WASM load) and
+ * no exact output length.
+ *
+ * Filter: 70 dB stop band starting at the lower Nyquist (nothing above it can
+ * alias), pass band to 80 % of the lower Nyquist (like SRC_SINC_FASTEST's
+ * 80 % bandwidth); e.g. 96 → 48 kHz: flat to 19.2 kHz, ≥ 70 dB down from
+ * 24 kHz, 88 taps. Each phase is normalised to unit DC gain.
  *
  * Definition: output sample j is the band-limited input evaluated at input
  * time t_j = j·from/to (zero delay; input outside [0, n) counts as zero). The
- * whole stream yields exactly round(n·to/from) samples, independent of how
+ * whole stream yields exactly round(n·to/from) samples, bit-identical however
  * the input is split into blocks.
  */
 import { SonotypeError } from '../../../src-shared/errors';
@@ -134,10 +139,8 @@ export function createResampler(fromRate: number, toRate: number, options: Resam
         qq++;
       }
     }
-    let out: Float32Array;
-    const base = q - half + 1 - bufStart;
+    const out = new Float32Array(n);
     if (simd) {
-      out = new Float32Array(n);
       if (offsets.length < SIMD_CHUNK) [offsets, rows] = [new Int32Array(SIMD_CHUNK), new Int32Array(SIMD_CHUNK)];
       for (let done = 0; done < n; done += SIMD_CHUNK) {
         const m = Math.min(SIMD_CHUNK, n - done);
@@ -159,7 +162,7 @@ export function createResampler(fromRate: number, toRate: number, options: Resam
       }
     } else {
       // Hot loops take locals: closure variables would be re-read from the context every tap.
-      out = new Float32Array(n);
+      const base = q - half + 1 - bufStart;
       if (up === 1) {
         q += convolveDecimate(buf, base, n, out, table, half, down);
       } else {
@@ -191,7 +194,7 @@ export function createResampler(fromRate: number, toRate: number, options: Resam
   };
 }
 
-/** Resamples a stream of blocks; yields nothing but copies when the rates are equal. */
+/** Resamples a stream of blocks (equal rates: copies of the input blocks), flushing at the end. */
 export async function* resampleBlocks(
   blocks: AsyncIterable<Float32Array>,
   fromRate: number,

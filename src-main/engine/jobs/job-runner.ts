@@ -59,6 +59,8 @@ export class JobRunner {
   /** Jobs of this runner not yet ended, in start order (the queue is the queued ones among them). */
   private readonly active = new Map<number, ActiveJob>();
   private readonly ended = new Map<number, JobProgress>();
+  private startingJobs = false;
+  private startAgain = false;
 
   constructor(
     private readonly db: ProjectDb,
@@ -123,8 +125,8 @@ export class JobRunner {
   /** All jobs of the project, newest first; live progress for the ones this runner is running. */
   list(): JobProgress[] {
     return listJobs(this.db).map((record) => {
-      const live = this.active.get(record.id) ?? this.ended.get(record.id);
-      return live ? { ...live.progress ?? live } as JobProgress : jobRecordToProgress(record);
+      const live = this.active.get(record.id)?.progress ?? this.ended.get(record.id);
+      return live ? { ...live } : jobRecordToProgress(record);
     });
   }
 
@@ -167,14 +169,27 @@ export class JobRunner {
   }
 
   private startWaitingJobs(): void {
-    let heavyRunning = [...this.active.values()].filter((j) => j.heavy && j.progress.state === 'running').length;
-    for (const job of this.active.values()) {
-      if (job.progress.state !== 'queued') continue;
-      if (job.heavy) {
-        if (heavyRunning >= this.maxConcurrent) continue;
-        heavyRunning++;
-      }
-      this.launch(job);
+    // A launch that fails at once ends its job, which calls back in here: finish this pass first, then go again.
+    if (this.startingJobs) {
+      this.startAgain = true;
+      return;
+    }
+    this.startingJobs = true;
+    try {
+      do {
+        this.startAgain = false;
+        let heavyRunning = [...this.active.values()].filter((j) => j.heavy && j.progress.state === 'running').length;
+        for (const job of [...this.active.values()]) {
+          if (job.progress.state !== 'queued') continue;
+          if (job.heavy) {
+            if (heavyRunning >= this.maxConcurrent) continue;
+            heavyRunning++;
+          }
+          this.launch(job);
+        }
+      } while (this.startAgain);
+    } finally {
+      this.startingJobs = false;
     }
   }
 

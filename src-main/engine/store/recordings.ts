@@ -41,8 +41,6 @@ export interface RecordingRecord extends RecordingSummary {
   bitsPerSample: number | null;
   firstSeenAt: number;
   lastSeenAt: number;
-  /** True when the last completed scan did not find the file. */
-  missing: boolean;
 }
 
 interface RecordingRow {

@@ -6,9 +6,13 @@
  * Each completed step is appended to `logPath` (one index per line) so tests
  * can count the work independently of what the job system reports.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { SonotypeError } from '../../../../src-shared/errors';
+import { getJob } from '../../store/jobs';
 import type { JobContext } from '../task-context';
+
+const CHECKPOINT_FILE = 'steps.bin';
 
 export interface TestSleepParams {
   steps?: number;
@@ -17,6 +21,10 @@ export interface TestSleepParams {
   busy?: boolean;
   checkpointEvery?: number;
   logPath?: string;
+  /** Save the completed step indices as a checkpoint file too, and read it back on resume. */
+  checkpointFile?: boolean;
+  /** Read this job's own row through ctx.openDb() and return its state. */
+  readOwnJob?: boolean;
   /** How to misbehave when step `failAt` starts. */
   fail?: 'throw' | 'exit' | 'uncaught' | 'ignore-cancel' | 'oom';
   failAt?: number;
@@ -28,6 +36,10 @@ export interface TestSleepResult {
   firstStep: number;
   /** Sum of the indices of all steps, carried across checkpoints. */
   sum: number;
+  /** Steps listed in the checkpoint file read on resume (checkpointFile only). */
+  stepsInCheckpointFile?: number;
+  /** This job's state as seen through the worker's own database connection (readOwnJob only). */
+  ownJobState?: string;
 }
 
 interface TestSleepCheckpoint {
@@ -41,6 +53,11 @@ export async function run(ctx: JobContext, params: TestSleepParams): Promise<Tes
   const resumed = ctx.resume?.state as TestSleepCheckpoint | undefined;
   const firstStep = resumed?.nextStep ?? 0;
   let sum = resumed?.sum ?? 0;
+  const result: TestSleepResult = { stepsRun: steps - firstStep, firstStep, sum: 0 };
+  if (params.checkpointFile && ctx.resume) {
+    result.stepsInCheckpointFile = readFileSync(path.join(ctx.resume.dir, CHECKPOINT_FILE)).byteLength;
+  }
+  if (params.readOwnJob) result.ownJobState = getJob(ctx.openDb(), ctx.jobId)?.state;
   ctx.report({ phase: 'working', done: firstStep, total: steps, itemsLabel: 'steps', message: resumed ? `resumed at step ${firstStep}` : undefined });
   for (let step = firstStep; step < steps; step++) {
     ctx.throwIfCancelled();
@@ -51,10 +68,11 @@ export async function run(ctx: JobContext, params: TestSleepParams): Promise<Tes
     sum += step;
     ctx.report({ done: step + 1 });
     if (params.checkpointEvery && (step + 1) % params.checkpointEvery === 0 && step + 1 < steps) {
-      await ctx.checkpoint({ nextStep: step + 1, sum });
+      const files = params.checkpointFile ? { [CHECKPOINT_FILE]: Uint8Array.from({ length: step + 1 }, (_, i) => i) } : undefined;
+      await ctx.checkpoint({ nextStep: step + 1, sum }, files);
     }
   }
-  return { stepsRun: steps - firstStep, firstStep, sum };
+  return { ...result, sum };
 }
 
 async function misbehave(mode: NonNullable<TestSleepParams['fail']>): Promise<void> {
