@@ -54,9 +54,9 @@ async function evaluateRecording(file: string, table: string): Promise<{ matrix:
   return { matrix, trivial };
 }
 
-function expectBeatsTrivial(name: string, matrix: ConfusionMatrix, trivial: ConfusionMatrix[]): void {
+function expectBeatsTrivial(name: string | null, matrix: ConfusionMatrix, trivial: ConfusionMatrix[]): void {
   const s = summariseConfusion(matrix);
-  console.log(formatConfusionMatrix(matrix, `${name}, pooled`));
+  if (name) console.log(formatConfusionMatrix(matrix, `${name}, pooled`));
   for (const t of trivial) {
     expect(s.balancedAccuracy!).toBeGreaterThan(summariseConfusion(t).balancedAccuracy!);
   }
@@ -64,7 +64,7 @@ function expectBeatsTrivial(name: string, matrix: ConfusionMatrix, trivial: Conf
 
 describe.skipIf(!haveData)('heuristic silence vs human annotations', () => {
   it('beats constant predictors on the hummingbird songs (CSV reference)', async () => {
-    const results = [];
+    const results: Awaited<ReturnType<typeof evaluateRecording>>[] = [];
     for (const file of ['hummingbird_Phae_long1.wav', 'hummingbird_Phae_long2.wav']) {
       results.push(await evaluateRecording(file, 'hummingbird_Phae_long_reference_dev.csv'));
     }
@@ -77,6 +77,6 @@ describe.skipIf(!haveData)('heuristic silence vs human annotations', () => {
 
   it('beats constant predictors on the spinetail soundscape (Audacity labels)', async () => {
     const r = await evaluateRecording('birds_spinetail_maad.wav', 'birds_spinetail_maad.audacity_labels.txt');
-    expectBeatsTrivial('spinetail', r.matrix, r.trivial);
+    expectBeatsTrivial(null, r.matrix, r.trivial);
   });
 });

@@ -116,6 +116,32 @@ describe('detectHeuristicSilence on synthetic scenes', () => {
     expect(energyOnly.windows.filter((w) => !w.silent).length).toBeLessThan(inside.length / 2);
   });
 
+  it('follows a noise level that changes during a long recording (per-segment floors)', async () => {
+    const rate = 8000;
+    const cfg = defaultFeatureConfig(rate);
+    const quietPart = whiteNoise(rate, 60, 0.002, 1);
+    const loudPart = mixAt(
+      whiteNoise(rate, 60, 0.02, 2),
+      fmWhistle({ sampleRate: rate, durationSeconds: 2, startHz: 1500, endHz: 3000, amplitude: 0.2 }),
+      rate,
+      40,
+    );
+    const x = new Float32Array(quietPart.length + loudPart.length);
+    x.set(quietPart);
+    x.set(loudPart, quietPart.length);
+    const loudQuietWindows = (r: HeuristicSilenceResult) =>
+      r.windows.filter((w) => w.span.startSeconds > 85 && (w.span.endSeconds < 100 || w.span.startSeconds > 102.5));
+    const adaptive = await detectHeuristicSilence(opener(x), rate, x.length, cfg, { segmentSeconds: 10 });
+    const judged = loudQuietWindows(adaptive);
+    expect(judged.filter((w) => w.silent).length / judged.length).toBeGreaterThan(0.9);
+    const whistle = adaptive.windows.filter((w) => w.span.startSeconds >= 100 && w.span.endSeconds <= 102);
+    expect(whistle.every((w) => !w.silent)).toBe(true);
+    // One floor for the whole file (a single long segment) calls the louder half sound: adaptivity matters.
+    const global = await detectHeuristicSilence(opener(x), rate, x.length, cfg, { segmentSeconds: 1000 });
+    const judgedGlobal = loudQuietWindows(global);
+    expect(judgedGlobal.filter((w) => w.silent).length / judgedGlobal.length).toBeLessThan(0.5);
+  });
+
   it('calls an all-zero recording silent everywhere and has no floor', async () => {
     const zeros = new Float32Array(RATE * 2);
     const r = await detectHeuristicSilence(opener(zeros), RATE, zeros.length, config);

@@ -43,11 +43,9 @@
  * Cost: the audio is decoded and transformed twice (floor, then decisions).
  */
 import type { FeatureConfig, WindowSpan } from '../../../src-shared/feature-types';
-import { SonotypeError } from '../../../src-shared/errors';
 import {
   DB_FLOOR,
   frameCount,
-  keptBins,
   resampledLength,
   streamSpectrogram,
   validateFeatureConfig,
@@ -55,48 +53,10 @@ import {
   windowSpan,
   type OpenBlocks,
 } from '../features';
+import { resolveHeuristicParams, type HeuristicSilenceOptions, type HeuristicSilenceParams } from './heuristic-params';
 import { BinHistograms, frameThresholds, quantileToMeanDb } from './noise-floor';
 
-export interface HeuristicSilenceOptions {
-  /** Lowest analysed frequency (Hz); default max(feature band low edge, 3 FFT bins). */
-  lowHz?: number;
-  /** Highest analysed frequency (Hz, exclusive); default the feature band's high edge. */
-  highHz?: number;
-  /** Quantile of each bin's dB values taken as its floor (default 0.2). */
-  floorQuantile?: number;
-  /** Length of the floor-tracking segments in seconds (default 30). */
-  segmentSeconds?: number;
-  /** Energy test: standard deviations above the noise mean (default 5). */
-  energyZ?: number;
-  /** Energy test: never below this margin over the noise mean, dB (default 6). */
-  minEnergyMarginDb?: number;
-  /** Peak test: target chance per frame that noise alone passes (default 1e-3). */
-  peakFalseAlarm?: number;
-  /** Peak test: never below this margin over the noise mean, dB (default 20). */
-  minPeakMarginDb?: number;
-  /** Sound frames a window needs to be sound (default 2). */
-  minSoundFrames?: number;
-  signal?: AbortSignal;
-}
-
-/** The resolved settings, stored with the labels. */
-export interface HeuristicSilenceParams {
-  version: 1;
-  method: 'energy-peak-over-adaptive-floor';
-  lowHz: number;
-  highHz: number;
-  binCount: number;
-  floorQuantile: number;
-  segmentSeconds: number;
-  energyZ: number;
-  minEnergyMarginDb: number;
-  peakFalseAlarm: number;
-  minPeakMarginDb: number;
-  minSoundFrames: number;
-  /** Thresholds in dB over the noise floor with all bins live (informative). */
-  energyThresholdDb: number;
-  peakThresholdDb: number;
-}
+export type { HeuristicSilenceOptions, HeuristicSilenceParams } from './heuristic-params';
 
 export interface HeuristicWindow {
   span: WindowSpan;
@@ -118,53 +78,9 @@ export interface HeuristicSilenceResult {
   params: HeuristicSilenceParams;
 }
 
-const DEFAULTS = {
-  floorQuantile: 0.2,
-  segmentSeconds: 30,
-  energyZ: 5,
-  minEnergyMarginDb: 6,
-  peakFalseAlarm: 1e-3,
-  minPeakMarginDb: 20,
-  minSoundFrames: 2,
-};
 /** Segments with fewer non-zero frames borrow the floor of their neighbours. */
 const MIN_SEGMENT_FRAMES = 20;
 const DB_TO_LN = Math.LN10 / 10;
-
-function resolveParams(config: FeatureConfig, o: HeuristicSilenceOptions): { params: HeuristicSilenceParams; specConfig: FeatureConfig } {
-  const bad = (msg: string): never => {
-    throw new SonotypeError('INVALID_CONFIG', `Invalid silence-detector settings: ${msg}`);
-  };
-  const binHz = config.analysisSampleRate / config.fftSize;
-  const lowHz = o.lowHz ?? Math.max(config.band.lowHz, 3 * binHz);
-  const highHz = o.highHz ?? config.band.highHz;
-  const specConfig = validateFeatureConfig({ ...config, magnitude: 'db', normalisation: 'none', band: { lowHz, highHz } });
-  const r = { ...DEFAULTS, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) };
-  if (!(r.floorQuantile > 0 && r.floorQuantile <= 0.5)) bad(`floorQuantile must be in (0, 0.5] (got ${r.floorQuantile}).`);
-  if (!(r.segmentSeconds > 0)) bad(`segmentSeconds must be positive (got ${r.segmentSeconds}).`);
-  if (!(r.peakFalseAlarm > 0 && r.peakFalseAlarm < 1)) bad(`peakFalseAlarm must be in (0, 1) (got ${r.peakFalseAlarm}).`);
-  if (!(r.energyZ >= 0) || !Number.isFinite(r.minEnergyMarginDb) || !Number.isFinite(r.minPeakMarginDb)) bad('margins must be finite numbers.');
-  if (!Number.isInteger(r.minSoundFrames) || r.minSoundFrames < 1) bad(`minSoundFrames must be a whole number ≥ 1 (got ${r.minSoundFrames}).`);
-  const binCount = keptBins(specConfig).binCount;
-  const t = frameThresholds(binCount, r);
-  const params: HeuristicSilenceParams = {
-    version: 1,
-    method: 'energy-peak-over-adaptive-floor',
-    lowHz,
-    highHz,
-    binCount,
-    floorQuantile: r.floorQuantile,
-    segmentSeconds: r.segmentSeconds,
-    energyZ: r.energyZ,
-    minEnergyMarginDb: r.minEnergyMarginDb,
-    peakFalseAlarm: r.peakFalseAlarm,
-    minPeakMarginDb: r.minPeakMarginDb,
-    minSoundFrames: r.minSoundFrames,
-    energyThresholdDb: 10 * Math.log10(t.energyRatio),
-    peakThresholdDb: 10 * Math.log10(t.peakRatio),
-  };
-  return { params, specConfig };
-}
 
 /** True when every value of the frame is the digital-silence floor. */
 function isZeroFrame(data: Float32Array, offset: number, binCount: number): boolean {
@@ -216,7 +132,7 @@ export async function detectHeuristicSilence(
   config: FeatureConfig,
   options: HeuristicSilenceOptions = {},
 ): Promise<HeuristicSilenceResult> {
-  const { params, specConfig } = resolveParams(validateFeatureConfig(config), options);
+  const { params, specConfig } = resolveHeuristicParams(validateFeatureConfig(config), options);
   const { binCount } = params;
   const rate = specConfig.analysisSampleRate;
   const segFrames = Math.max(1, Math.round((params.segmentSeconds * rate) / specConfig.hopSize));

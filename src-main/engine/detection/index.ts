@@ -10,6 +10,7 @@ export {
   type HeuristicSilenceResult,
   type HeuristicWindow,
 } from './heuristic-silence';
+export { HEURISTIC_DEFAULTS, resolveHeuristicParams } from './heuristic-params';
 export {
   deriveRegions,
   resolveRegionParams,

@@ -30,7 +30,7 @@ const ENCODER_FILTERS = [128, 64, 32, 16];
 const DECODER_FILTERS = [32, 64, 128];
 const KERNEL = 8;
 
-function glorot(seed: number | undefined, offset: number): tf.initializers.Initializer | 'glorotUniform' {
+function glorot(seed: number | undefined, offset: number): ReturnType<typeof tf.initializers.glorotUniform> | 'glorotUniform' {
   return seed === undefined ? 'glorotUniform' : tf.initializers.glorotUniform({ seed: seed + offset });
 }
 

@@ -27,7 +27,7 @@ export interface LstmV3Options {
 
 const [FRAMES, BINS] = WINDOW_SHAPE;
 
-function glorot(seed: number | undefined, offset: number): tf.initializers.Initializer | 'glorotUniform' {
+function glorot(seed: number | undefined, offset: number): ReturnType<typeof tf.initializers.glorotUniform> | 'glorotUniform' {
   return seed === undefined ? 'glorotUniform' : tf.initializers.glorotUniform({ seed: seed + offset });
 }
 

@@ -1,0 +1,144 @@
+/**
+ * im2col/col2im convolution kernels for the tfjs WASM backend.
+ *
+ * The stock WASM build has no Conv2DBackpropFilter at all, its Conv2DBackpropInput
+ * (the forward pass of every transposed convolution) is a naive loop, and its
+ * XNNPACK Conv2D is pathologically slow for single-channel 8×8 inputs. All three are
+ * rewritten here as "move data in JS, multiply in XNNPACK": rows of output pixels
+ * are processed in bounded chunks so the temporary patch matrix stays ~16 MB.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { col2imAdd, convGeometry, im2col, rowsPerChunk, type ConvGeometry } from './conv-geometry';
+import {
+  allocate, copyRun, heapF32, matMul, offsetOf, release, transposeInto, type WasmBackend,
+} from './wasm-heap';
+
+type TensorInfo = tf.TensorInfo;
+type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+type Rounding = 'floor' | 'round' | 'ceil' | undefined;
+
+interface KernelArgs {
+  inputs: Record<string, TensorInfo>;
+  backend: unknown;
+  attrs?: Record<string, unknown>;
+}
+
+function geometry(
+  xShape: number[], filterShape: number[], attrs: Record<string, unknown>, dilations: number | [number, number],
+): ConvGeometry {
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides as number | [number, number],
+    dilations,
+    attrs.pad as Pad,
+    attrs.dimRoundingMode as Rounding,
+    false,
+    tf.backend_util.convertConv2DDataFormat((attrs.dataFormat as 'NHWC' | 'NCHW') ?? 'NHWC'),
+  );
+  return convGeometry(info);
+}
+
+/** Conv2D forward: out[p, :] = im2col(x)[p, :] × filter[kh·kw·ci, co]. */
+export function conv2dIm2col({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo {
+  const b = backend as WasmBackend;
+  const { x, filter } = inputs;
+  const g = geometry(x.shape, filter.shape, attrs, (attrs.dilations as number | [number, number]) ?? 1);
+  const total = g.batch * g.outH * g.outW;
+  const chunk = rowsPerChunk(g);
+  const out = allocate(b, [g.batch, g.outH, g.outW, g.outC]);
+  const cols = allocate(b, [chunk, g.patch]);
+  try {
+    for (let p0 = 0; p0 < total; p0 += chunk) {
+      const p1 = Math.min(total, p0 + chunk);
+      im2col(heapF32(b), g, offsetOf(b, x), p0, p1, offsetOf(b, cols));
+      const prod = matMul(b, cols, p1 - p0, g.patch, filter, g.outC);
+      copyRun(heapF32(b), offsetOf(b, out) + p0 * g.outC, offsetOf(b, prod), (p1 - p0) * g.outC);
+      release(b, prod);
+    }
+  } catch (error) {
+    release(b, out);
+    throw error;
+  } finally {
+    release(b, cols);
+  }
+  return out;
+}
+
+/** dFilter[k, co] = Σ_p im2col(x)[p, k]·dy[p, co], computed as (dyᵀ × im2col) per chunk. */
+export function conv2dBackpropFilterIm2col({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo {
+  const b = backend as WasmBackend;
+  const { x, dy } = inputs;
+  const filterShape = attrs.filterShape as number[];
+  const g = geometry(x.shape, filterShape, attrs, 1);
+  const total = g.batch * g.outH * g.outW;
+  const chunk = rowsPerChunk(g);
+  const acc = new Float32Array(g.outC * g.patch);
+  const dyT = allocate(b, [g.outC, chunk]);
+  try {
+    for (let p0 = 0; p0 < total; p0 += chunk) {
+      const rows = Math.min(total, p0 + chunk) - p0;
+      // A fresh patch tensor per chunk: XNNPACK caches the packed right operand by id.
+      const cols = allocate(b, [rows, g.patch]);
+      let prod: TensorInfo | undefined;
+      try {
+        const heap = heapF32(b);
+        im2col(heap, g, offsetOf(b, x), p0, p0 + rows, offsetOf(b, cols));
+        transposeInto(heap, offsetOf(b, dy) + p0 * g.outC, rows, g.outC, offsetOf(b, dyT));
+        prod = matMul(b, dyT, g.outC, rows, cols, g.patch);
+        const heapAfter = heapF32(b);
+        const src = offsetOf(b, prod);
+        for (let i = 0; i < acc.length; i++) acc[i] += heapAfter[src + i];
+      } finally {
+        release(b, prod);
+        release(b, cols);
+      }
+    }
+  } finally {
+    release(b, dyT);
+  }
+  const out = allocate(b, filterShape);
+  const heap = heapF32(b);
+  const dst = offsetOf(b, out);
+  for (let co = 0; co < g.outC; co++) {
+    for (let k = 0; k < g.patch; k++) heap[dst + k * g.outC + co] = acc[co * g.patch + k];
+  }
+  return out;
+}
+
+/** dx = col2im(dy × filterᵀ): the transposed convolution, chunked over output pixels. */
+export function conv2dBackpropInputIm2col({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo {
+  const b = backend as WasmBackend;
+  const { dy, filter } = inputs;
+  const inputShape = attrs.inputShape as number[];
+  const g = geometry(inputShape, filter.shape, attrs, 1);
+  const total = g.batch * g.outH * g.outW;
+  const chunk = rowsPerChunk(g);
+  const filterT = allocate(b, [g.outC, g.patch]);
+  const dyChunk = chunk < total ? allocate(b, [chunk, g.outC]) : undefined;
+  const dx = allocate(b, inputShape);
+  try {
+    let heap = heapF32(b);
+    transposeInto(heap, offsetOf(b, filter), g.patch, g.outC, offsetOf(b, filterT));
+    const dxOff = offsetOf(b, dx);
+    heap.fill(0, dxOff, dxOff + g.batch * g.inH * g.inW * g.inC);
+    for (let p0 = 0; p0 < total; p0 += chunk) {
+      const rows = Math.min(total, p0 + chunk) - p0;
+      if (dyChunk) copyRun(heapF32(b), offsetOf(b, dyChunk), offsetOf(b, dy) + p0 * g.outC, rows * g.outC);
+      const prod = matMul(b, dyChunk ?? dy, rows, g.outC, filterT, g.patch);
+      try {
+        heap = heapF32(b);
+        col2imAdd(heap, g, offsetOf(b, prod), p0, p0 + rows, offsetOf(b, dx));
+      } finally {
+        release(b, prod);
+      }
+    }
+  } catch (error) {
+    release(b, dx);
+    throw error;
+  } finally {
+    release(b, dyChunk);
+    release(b, filterT);
+  }
+  return dx;
+}

@@ -1,0 +1,36 @@
+/**
+ * Installs the im2col convolution kernels on the tfjs WASM backend so that both
+ * models can train (and run) at a usable speed without tfjs-node.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { conv2dBackpropFilterIm2col, conv2dBackpropInputIm2col, conv2dIm2col } from './conv2d-kernels';
+import { captureWasmMatMul } from './wasm-heap';
+
+/** Kernels this module provides for 'wasm', and why each is needed. */
+export const WASM_TRAINING_KERNELS = {
+  /** Missing from tfjs-backend-wasm 4.22: without it no convolution can train. */
+  Conv2DBackpropFilter: conv2dBackpropFilterIm2col,
+  /** Present but a naive loop (~3 windows/s for the V1 decoder). */
+  Conv2DBackpropInput: conv2dBackpropInputIm2col,
+  /** Present (XNNPACK) but orders of magnitude slower for 1-channel 8×8 inputs. */
+  Conv2D: conv2dIm2col,
+} as const;
+
+let registered = false;
+
+/**
+ * Registers (or replaces) the WASM convolution kernels. Idempotent; safe to call
+ * before or after the WASM backend is initialised.
+ * @returns the kernel names now served by this module.
+ */
+export function registerWasmTrainingKernels(): string[] {
+  if (registered) return Object.keys(WASM_TRAINING_KERNELS);
+  captureWasmMatMul();
+  for (const [kernelName, impl] of Object.entries(WASM_TRAINING_KERNELS)) {
+    if (tf.getKernel(kernelName, 'wasm')) tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: impl as unknown as tf.KernelFunc });
+  }
+  registered = true;
+  return Object.keys(WASM_TRAINING_KERNELS);
+}
