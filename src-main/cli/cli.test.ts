@@ -229,3 +229,17 @@ describe('feature flags', () => {
     expect(await runCli(['features', file, '--magnitude', 'loud'], captureIo())).toBe(2);
   });
 });
+
+describe('sonotype model summary', () => {
+  it('prints Keras-style tables whose totals match the seeds', async () => {
+    const v1 = captureIo();
+    expect(await runCli(['model', 'summary', 'v1'], v1)).toBe(0);
+    expect(v1.stdout).toMatch(/Total params: 762,736/);
+    expect(v1.stdout).toMatch(/Trainable params: 762,480/);
+    expect(v1.stdout).toMatch(/conv2d_3 \(Conv2D\)\s+\(None, 2, 16, 16\)\s+32784/);
+    const v3 = captureIo();
+    expect(await runCli(['model', 'summary', 'v3'], v3)).toBe(0);
+    expect(v3.stdout).toMatch(/Total params: 275,328/);
+    expect(await runCli(['model', 'summary', 'v2'], captureIo())).toBe(2);
+  });
+});

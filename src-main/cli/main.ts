@@ -9,6 +9,7 @@ import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './exit-codes';
 import { processIo, type CliIo } from './output';
 import { scanCommand } from './commands/scan';
 import { featuresCommand } from './commands/features';
+import { modelCommand } from './commands/model';
 
 /** One CLI command: its flags, a one-line synopsis and the code that runs it. */
 export interface CliCommand {
@@ -18,7 +19,7 @@ export interface CliCommand {
   run(args: { positionals: string[]; values: Record<string, unknown>; io: CliIo }): Promise<number>;
 }
 
-const COMMANDS: CliCommand[] = [scanCommand, featuresCommand];
+const COMMANDS: CliCommand[] = [scanCommand, featuresCommand, modelCommand];
 
 export function usageText(): string {
   return [

@@ -9,3 +9,4 @@ export { hashFile } from './hash';
 export { listAudioFiles, scanFolder, type ScannedFile, type ScanOptions } from './scan';
 export { findFfmpeg } from './ffmpeg-locate';
 export { SUPPORTED_EXTENSIONS } from './formats';
+export { readAudioRange, openAudioRangeReader, type AudioRangeReader, type ReadRangeOptions } from './read-range';

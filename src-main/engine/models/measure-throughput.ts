@@ -19,7 +19,7 @@ function matMulGflops(size = 512): number {
   const a = tf.randomNormal([size, size]);
   const b = tf.randomNormal([size, size]);
   try {
-    const s = seconds(() => tf.tidy(() => tf.matMul(a, b).dataSync()), 10);
+    const s = seconds(() => tf.tidy(() => { tf.matMul(a, b).dataSync(); }), 10);
     return (2 * size ** 3) / s / 1e9;
   } finally {
     tf.dispose([a, b]);
@@ -43,14 +43,14 @@ async function main(): Promise<void> {
 
   const windows = tf.randomNormal([batch, 32, 256, 1]);
   const v1 = buildConvnetV1({ seed: 1 });
-  const v1Infer = seconds(() => tf.tidy(() => (v1.encoder.predict(windows, { batchSize: batch }) as tf.Tensor).dataSync()), repeats);
+  const v1Infer = seconds(() => tf.tidy(() => { (v1.encoder.predict(windows, { batchSize: batch }) as tf.Tensor).dataSync(); }), repeats);
   console.log(`V1 encoder inference: ${(batch / v1Infer).toFixed(1)} windows/s`);
   const v1Train = await trainSeconds(v1.autoencoder, windows, windows, repeats);
   console.log(`V1 auto-encoder training (batch ${batch}): ${(batch / v1Train).toFixed(1)} windows/s`);
 
   const v3 = buildLstmV3({ seed: 1 });
   const next = tf.randomNormal([batch, 256]);
-  const v3Infer = seconds(() => tf.tidy(() => (v3.encoder.predict(windows, { batchSize: batch }) as tf.Tensor).dataSync()), repeats);
+  const v3Infer = seconds(() => tf.tidy(() => { (v3.encoder.predict(windows, { batchSize: batch }) as tf.Tensor).dataSync(); }), repeats);
   console.log(`V3 encoder inference: ${(batch / v3Infer).toFixed(1)} windows/s`);
   const v3Train = await trainSeconds(v3.predictor, windows, next, repeats);
   console.log(`V3 next-frame training (batch ${batch}): ${(batch / v3Train).toFixed(1)} windows/s`);

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { col2imAdd, convGeometry, im2col, rowsPerChunk, type ConvGeometry } from './conv-geometry';
 import {
-  allocate, copyRun, heapF32, matMul, offsetOf, release, transposeInto, type WasmBackend,
+  allocate, copyRun, heapF32, matMul, offsetOf, release, transpose2d, transposeInto, type WasmBackend,
 } from './wasm-heap';
 
 type TensorInfo = tf.TensorInfo;
@@ -65,7 +65,11 @@ export function conv2dIm2col({ inputs, backend, attrs = {} }: KernelArgs): Tenso
   return out;
 }
 
-/** dFilter[k, co] = Σ_p im2col(x)[p, k]·dy[p, co], computed as (dyᵀ × im2col) per chunk. */
+/**
+ * dFilter[k, co] = Σ_p im2col(x)[p, k]·dy[p, co], as im2colᵀ × dy per chunk. The
+ * patch matrix is transposed by the backend so it is XNNPACK's left operand
+ * (left operands are used in place; right operands are re-packed on every call).
+ */
 export function conv2dBackpropFilterIm2col({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo {
   const b = backend as WasmBackend;
   const { x, dy } = inputs;
@@ -73,35 +77,40 @@ export function conv2dBackpropFilterIm2col({ inputs, backend, attrs = {} }: Kern
   const g = geometry(x.shape, filterShape, attrs, 1);
   const total = g.batch * g.outH * g.outW;
   const chunk = rowsPerChunk(g);
-  const acc = new Float32Array(g.outC * g.patch);
-  const dyT = allocate(b, [g.outC, chunk]);
+  const out = allocate(b, filterShape);
+  const cols = allocate(b, [chunk, g.patch]);
   try {
+    heapF32(b).fill(0, offsetOf(b, out), offsetOf(b, out) + g.patch * g.outC);
     for (let p0 = 0; p0 < total; p0 += chunk) {
       const rows = Math.min(total, p0 + chunk) - p0;
-      // A fresh patch tensor per chunk: XNNPACK caches the packed right operand by id.
-      const cols = allocate(b, [rows, g.patch]);
+      let colsT: TensorInfo | undefined;
+      let dyRows: TensorInfo | undefined;
       let prod: TensorInfo | undefined;
       try {
+        im2col(heapF32(b), g, offsetOf(b, x), p0, p0 + rows, offsetOf(b, cols));
+        colsT = transpose2d(b, cols, rows, g.patch);
+        // A fresh right operand per chunk: XNNPACK caches packed right operands by tensor id.
+        if (rows === total) dyRows = undefined;
+        else {
+          dyRows = allocate(b, [rows, g.outC]);
+          copyRun(heapF32(b), offsetOf(b, dyRows), offsetOf(b, dy) + p0 * g.outC, rows * g.outC);
+        }
+        prod = matMul(b, colsT, g.patch, rows, dyRows ?? dy, g.outC);
         const heap = heapF32(b);
-        im2col(heap, g, offsetOf(b, x), p0, p0 + rows, offsetOf(b, cols));
-        transposeInto(heap, offsetOf(b, dy) + p0 * g.outC, rows, g.outC, offsetOf(b, dyT));
-        prod = matMul(b, dyT, g.outC, rows, cols, g.patch);
-        const heapAfter = heapF32(b);
         const src = offsetOf(b, prod);
-        for (let i = 0; i < acc.length; i++) acc[i] += heapAfter[src + i];
+        const dst = offsetOf(b, out);
+        for (let i = 0, n = g.patch * g.outC; i < n; i++) heap[dst + i] += heap[src + i];
       } finally {
         release(b, prod);
-        release(b, cols);
+        release(b, dyRows);
+        release(b, colsT);
       }
     }
+  } catch (error) {
+    release(b, out);
+    throw error;
   } finally {
-    release(b, dyT);
-  }
-  const out = allocate(b, filterShape);
-  const heap = heapF32(b);
-  const dst = offsetOf(b, out);
-  for (let co = 0; co < g.outC; co++) {
-    for (let k = 0; k < g.patch; k++) heap[dst + k * g.outC + co] = acc[co * g.patch + k];
+    release(b, cols);
   }
   return out;
 }

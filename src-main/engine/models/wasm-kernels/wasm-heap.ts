@@ -20,13 +20,25 @@ type KernelFunc = (args: { inputs: Record<string, TensorInfo>; backend: unknown;
   TensorInfo | TensorInfo[];
 
 let batchMatMul: KernelFunc | undefined;
+let transpose: KernelFunc | undefined;
 
-/** Remembers the backend's own BatchMatMul before anything is overridden. */
+function kernelOf(name: string): KernelFunc {
+  const kernel = tf.getKernel(name, 'wasm');
+  if (!kernel) throw new Error(`The WASM backend has no ${name} kernel; is @tensorflow/tfjs-backend-wasm loaded?`);
+  return kernel.kernelFunc as unknown as KernelFunc;
+}
+
+/** Remembers the backend's own BatchMatMul and Transpose before anything is overridden. */
 export function captureWasmMatMul(): void {
-  if (batchMatMul) return;
-  const kernel = tf.getKernel('BatchMatMul', 'wasm');
-  if (!kernel) throw new Error('The WASM backend has no BatchMatMul kernel; is it registered?');
-  batchMatMul = kernel.kernelFunc as unknown as KernelFunc;
+  batchMatMul ??= kernelOf('BatchMatMul');
+  transpose ??= kernelOf('Transpose');
+}
+
+/** `[rows, cols]` → new `[cols, rows]` tensor, with the backend's compiled Transpose. */
+export function transpose2d(backend: WasmBackend, a: TensorInfo, rows: number, cols: number): TensorInfo {
+  if (!transpose) captureWasmMatMul();
+  const out = transpose!({ inputs: { x: { ...a, shape: [rows, cols] } }, backend, attrs: { perm: [1, 0] } });
+  return Array.isArray(out) ? out[0] : out;
 }
 
 /** A float32 view of the whole WASM heap; re-fetch it after every allocation (the heap may grow). */

@@ -1,0 +1,159 @@
+/**
+ * Random access to a recording's samples: "frames [start, start + n) of
+ * channel c" without decoding what comes before, so the review UI can show
+ * any moment of a many-hour file at once.
+ *
+ * - WAV/RF64 (any PCM/float layout the header parser accepts): one positioned
+ *   read of exactly the requested bytes — O(frames), independent of where in
+ *   the file the range lies.
+ * - Compressed formats (FLAC, MP3, Ogg, M4A/AAC): there is no sample-accurate
+ *   seek in our decoders, so the range is decoded from the start of the file
+ *   and the frames before it are discarded — O(startFrame + frames). Correct
+ *   but slow near the end of long files; callers that need many ranges
+ *   (spectrogram tiles) should make one streaming pass instead
+ *   (`seekable` tells them which case they are in).
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import type { AudioInfo } from '../../../src-shared/audio-types';
+import { SonotypeError } from '../../../src-shared/errors';
+import { throwIfAborted, toFileError } from './fs-errors';
+import { probeSource, type DecoderPlan } from './probe';
+import { readAudioBlocks } from './read-blocks';
+import { deinterleaveChannel } from './wav-reader';
+
+export interface ReadRangeOptions {
+  /** Zero-based channel (default 0). */
+  channel?: number;
+  /** First frame (sample per channel) of the range, ≥ 0. */
+  startFrame: number;
+  /** Number of frames wanted, ≥ 0. */
+  frames: number;
+  signal?: AbortSignal;
+}
+
+/** An open recording that answers range reads; keep it for many reads, then close it. */
+export interface AudioRangeReader {
+  readonly info: AudioInfo;
+  /** True for WAV/RF64 (constant-time seek); false when reads decode from the start. */
+  readonly seekable: boolean;
+  /**
+   * Frames [startFrame, startFrame + frames) of `channel` as Float32 in [-1, 1].
+   * The result is shorter when the range runs past the end of the file
+   * (empty when it starts there). Throws INVALID_ARGUMENT for a bad range or
+   * channel, CANCELLED on abort, or the decoder's error codes.
+   */
+  read(startFrame: number, frames: number, channel?: number, signal?: AbortSignal): Promise<Float32Array>;
+  close(): Promise<void>;
+}
+
+function checkRange(startFrame: number, frames: number): void {
+  if (!Number.isSafeInteger(startFrame) || startFrame < 0 || !Number.isSafeInteger(frames) || frames < 0) {
+    throw new SonotypeError('INVALID_ARGUMENT', `Invalid sample range: start ${startFrame}, length ${frames} (whole numbers ≥ 0 expected)`);
+  }
+}
+
+function checkChannel(channel: number, info: AudioInfo): void {
+  if (!Number.isInteger(channel) || channel < 0 || channel >= info.channels) {
+    throw new SonotypeError(
+      'INVALID_ARGUMENT',
+      `Channel ${channel} does not exist: this recording has ${info.channels} channel${info.channels === 1 ? '' : 's'} (0–${info.channels - 1})`,
+    );
+  }
+}
+
+/** Decodes from the start and keeps only the wanted frames (compressed formats). */
+async function decodeRangeFromStart(absPath: string, channel: number, startFrame: number, frames: number, signal?: AbortSignal): Promise<Float32Array> {
+  const out = new Float32Array(frames);
+  let filled = 0;
+  let position = 0;
+  for await (const block of readAudioBlocks(absPath, { channel, signal })) {
+    const blockEnd = position + block.length;
+    if (blockEnd > startFrame) {
+      const from = Math.max(0, startFrame - position);
+      const take = Math.min(block.length - from, frames - filled);
+      out.set(block.subarray(from, from + take), filled);
+      filled += take;
+    }
+    position = blockEnd;
+    // Leaving the loop early closes the decoder (and kills an ffmpeg child).
+    if (filled >= frames) break;
+  }
+  return filled === frames ? out : out.slice(0, filled);
+}
+
+async function readWavRange(
+  fh: FileHandle,
+  absPath: string,
+  plan: Extract<DecoderPlan, { type: 'wav' }>,
+  channel: number,
+  startFrame: number,
+  frames: number,
+): Promise<Float32Array> {
+  const { header } = plan;
+  const count = Math.max(0, Math.min(frames, header.frames - startFrame));
+  if (count === 0) return new Float32Array(0);
+  const bytes = Buffer.alloc(count * header.blockAlign);
+  const position = header.dataOffset + startFrame * header.blockAlign;
+  let got = 0;
+  try {
+    while (got < bytes.length) {
+      const { bytesRead } = await fh.read(bytes, got, bytes.length - got, position + got);
+      if (bytesRead === 0) break; // the file shrank since it was probed
+      got += bytesRead;
+    }
+  } catch (error) {
+    throw toFileError(error, absPath);
+  }
+  const whole = Math.floor(got / header.blockAlign);
+  const out = new Float32Array(whole);
+  deinterleaveChannel(bytes, header.sampleKind, header.blockAlign, channel, whole, out);
+  return out;
+}
+
+/**
+ * Probes a recording once and returns a reader for any number of range reads
+ * (the file stays open until `close`). Throws the probe's SonotypeErrors.
+ */
+export async function openAudioRangeReader(absPath: string): Promise<AudioRangeReader> {
+  const { info, plan } = await probeSource(absPath);
+  let fh: FileHandle | null = null;
+  if (plan.type === 'wav') {
+    try {
+      fh = await open(absPath, 'r');
+    } catch (error) {
+      throw toFileError(error, absPath);
+    }
+  }
+  return {
+    info,
+    seekable: plan.type === 'wav',
+    async read(startFrame, frames, channel = 0, signal) {
+      checkRange(startFrame, frames);
+      checkChannel(channel, info);
+      throwIfAborted(signal);
+      if (plan.type === 'wav' && fh) return readWavRange(fh, absPath, plan, channel, startFrame, frames);
+      return decodeRangeFromStart(absPath, channel, startFrame, frames, signal);
+    },
+    async close() {
+      const handle = fh;
+      fh = null;
+      await handle?.close();
+    },
+  };
+}
+
+/**
+ * Reads frames [startFrame, startFrame + frames) of one channel as Float32 in
+ * [-1, 1] at the native rate. O(frames) for WAV/RF64 (a positioned read);
+ * compressed formats are decoded from the start (see the file comment). The
+ * result is shorter when the range runs past the end of the recording.
+ */
+export async function readAudioRange(absPath: string, opts: ReadRangeOptions): Promise<Float32Array> {
+  checkRange(opts.startFrame, opts.frames);
+  const reader = await openAudioRangeReader(absPath);
+  try {
+    return await reader.read(opts.startFrame, opts.frames, opts.channel ?? 0, opts.signal);
+  } finally {
+    await reader.close();
+  }
+}
