@@ -10,6 +10,7 @@ import { processIo, type CliIo } from './output';
 import { scanCommand } from './commands/scan';
 import { featuresCommand } from './commands/features';
 import { modelCommand } from './commands/model';
+import { trainCommand } from './commands/train';
 
 /** One CLI command: its flags, a one-line synopsis and the code that runs it. */
 export interface CliCommand {
@@ -19,7 +20,7 @@ export interface CliCommand {
   run(args: { positionals: string[]; values: Record<string, unknown>; io: CliIo }): Promise<number>;
 }
 
-const COMMANDS: CliCommand[] = [scanCommand, featuresCommand, modelCommand];
+const COMMANDS: CliCommand[] = [scanCommand, featuresCommand, modelCommand, trainCommand];
 
 export function usageText(): string {
   return [

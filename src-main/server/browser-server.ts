@@ -14,8 +14,10 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CALL_ARG_CHECKS, isCallName, type ApiEvents, type CallResult } from '../../src-shared/contract';
 import { toErrorInfo } from '../../src-shared/errors';
 import { createHandlers, type AppState } from '../app/handlers';
-import { openProject } from '../engine/project/open-project';
+import { openProject, type Project } from '../engine/project/open-project';
+import { createTileService, handleMediaRequest, type TileService } from '../engine/tiles';
 import { serveStatic } from './static-files';
+import { sendMediaResponse } from './media-route';
 
 export interface BrowserServerOptions {
   rendererDir: string;
@@ -60,6 +62,14 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     },
   };
   const handlers = createHandlers(state);
+  // One tile service per open project (the project can change through `project:open`).
+  const tileServices = new WeakMap<Project, TileService>();
+  const tilesFor = (project: Project | null): TileService | null => {
+    if (!project) return null;
+    let service = tileServices.get(project);
+    if (!service) tileServices.set(project, (service = createTileService(project)));
+    return service;
+  };
 
   const http = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -69,6 +79,15 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     }
     if (url.searchParams.has('token')) {
       res.setHeader('set-cookie', `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
+    }
+    if (url.pathname.startsWith('/media/')) {
+      // Spectrogram tiles and audio pages; same token check as everything else (above).
+      const abort = new AbortController();
+      res.on('close', () => abort.abort());
+      const pathAndQuery = (req.url ?? '/').replace(/([?&])token=[^&]*&?/, '$1').replace(/[?&]$/, '');
+      void handleMediaRequest(state.project, tilesFor(state.project), pathAndQuery, { range: req.headers.range }, abort.signal)
+        .then((response) => sendMediaResponse(req, res, response));
+      return;
     }
     void serveStatic(options.rendererDir, url.pathname, res);
   });
@@ -123,6 +142,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       for (const ws of sockets) ws.terminate();
       wss.close();
       await new Promise<void>((r) => http.close(() => r()));
+      if (state.project) await tileServices.get(state.project)?.close();
       state.project?.close();
     },
   };

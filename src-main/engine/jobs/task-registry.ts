@@ -18,6 +18,8 @@ export interface TaskRegistration {
 export const TASK_REGISTRY: Readonly<Partial<Record<JobKind, TaskRegistration>>> = {
   /** Test task: steps of busy or idle work with checkpoints and failure modes (engine tests, benchmarks). */
   'test-sleep': { module: './tasks/test-sleep-task.ts', heavy: true },
+  /** Unsupervised encoder training (Convnet V1 / LSTM V3) on the project's windows. */
+  train: { module: './tasks/train-encoder-task.ts', heavy: true },
 };
 
 /** Whether jobs of `kind` count against the concurrency limit (unknown kinds count as heavy). */

@@ -11,8 +11,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SonotypeError } from '../../../src-shared/errors';
 
-const MODEL_JSON = 'model.json';
-const WEIGHTS_BIN = 'weights.bin';
+export const MODEL_JSON = 'model.json';
+export const WEIGHTS_BIN = 'weights.bin';
 
 /** Extra facts saved in model.json's userDefinedMetadata (feature config, normalisation, metrics…). */
 export type ModelMetadata = Record<string, unknown>;
@@ -29,27 +29,38 @@ function concatWeightData(data: ArrayBuffer | ArrayBuffer[]): Uint8Array {
   return out;
 }
 
+/** The two files of a saved model, in memory (for checkpoints and atomic writes). */
+export async function serializeLayersModel(
+  model: tf.LayersModel, metadata: ModelMetadata = {},
+): Promise<{ [MODEL_JSON]: string; [WEIGHTS_BIN]: Uint8Array }> {
+  let files: { [MODEL_JSON]: string; [WEIGHTS_BIN]: Uint8Array } | null = null;
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const weights = artifacts.weightData ? concatWeightData(artifacts.weightData as ArrayBuffer | ArrayBuffer[]) : new Uint8Array(0);
+      const json = {
+        format: artifacts.format ?? 'layers-model',
+        generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+        convertedBy: null,
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
+        userDefinedMetadata: { ...(artifacts.userDefinedMetadata ?? {}), sonotype: metadata },
+      };
+      files = { [MODEL_JSON]: JSON.stringify(json), [WEIGHTS_BIN]: weights };
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };
+    }),
+  );
+  if (!files) throw new SonotypeError('INTERNAL', 'tfjs did not hand over the model to save.');
+  return files;
+}
+
 /** Saves `model` into `dir` (replaced atomically if it exists). */
 export async function saveLayersModel(model: tf.LayersModel, dir: string, metadata: ModelMetadata = {}): Promise<void> {
+  const files = await serializeLayersModel(model, metadata);
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   await mkdir(tmp, { recursive: true });
   try {
-    await model.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        const weights = artifacts.weightData ? concatWeightData(artifacts.weightData as ArrayBuffer | ArrayBuffer[]) : new Uint8Array(0);
-        const json = {
-          format: artifacts.format ?? 'layers-model',
-          generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
-          convertedBy: null,
-          modelTopology: artifacts.modelTopology,
-          weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
-          userDefinedMetadata: { ...(artifacts.userDefinedMetadata ?? {}), sonotype: metadata },
-        };
-        await writeFile(join(tmp, WEIGHTS_BIN), weights);
-        await writeFile(join(tmp, MODEL_JSON), JSON.stringify(json));
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };
-      }),
-    );
+    await writeFile(join(tmp, WEIGHTS_BIN), files[WEIGHTS_BIN]);
+    await writeFile(join(tmp, MODEL_JSON), files[MODEL_JSON]);
     if (existsSync(dir)) await rm(dir, { recursive: true, force: true });
     await rename(tmp, dir);
   } catch (error) {

@@ -32,6 +32,11 @@ export interface OpenProjectOptions {
   channel?: number;
   /** Analysis rate in Hz; stored in the project. Default: chosen from the recordings at the first scan. */
   analysisSampleRate?: number;
+  /**
+   * Mark jobs left 'running' as interrupted (default true). Job workers pass
+   * false: their own job is running, it did not crash.
+   */
+  recoverInterruptedJobs?: boolean;
 }
 
 /** Opens (creating if needed) the project in `dir`. */
@@ -45,7 +50,7 @@ export async function openProject(dir: string, options: OpenProjectOptions = {})
     // `scan <folder> --project <new dir>` creates the project folder.
     mkdirSync(projectDir, { recursive: true });
   }
-  const db = openProjectDb(projectDbPath(projectDir));
+  const db = openProjectDb(projectDbPath(projectDir), { recoverInterruptedJobs: options.recoverInterruptedJobs ?? true });
   try {
     if (options.audioRoot) setSetting(db, 'audioRoot', storedRootPath(projectDir, resolve(options.audioRoot)));
     if (options.channel !== undefined) setSetting(db, 'channel', options.channel);

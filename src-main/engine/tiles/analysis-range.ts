@@ -28,6 +28,42 @@ function marginFor(g: TileGeometry): number {
   return Math.ceil(64 * Math.max(1, g.nativeRate / g.analysisRate)) + 64;
 }
 
+/** The native samples to read for analysis samples [a0, a0 + want), and where the outputs start. */
+interface NativePlan {
+  s0: number;
+  frames: number;
+  /** Index of the wanted first output in the restarted resampler's output. */
+  from: number;
+}
+
+function planNativeRead(g: TileGeometry, a0: number, want: number): NativePlan {
+  const d = gcd(g.nativeRate, g.analysisRate);
+  const down = g.nativeRate / d; // native samples per `up` outputs
+  const up = g.analysisRate / d;
+  const margin = marginFor(g);
+  // Restart point: a multiple of `down` (maps to output index k0·up) at least `margin` before a0.
+  const k0 = Math.max(0, Math.floor(((a0 * down) / up - margin) / down));
+  const s0 = k0 * down;
+  const s1 = Math.min(g.nativeFrames, Math.ceil(((a0 + want) * down) / up) + margin);
+  return { s0, frames: s1 - s0, from: a0 - k0 * up };
+}
+
+/** Resamples a planned native read and cuts out the wanted analysis samples. */
+function resampleWindow(g: TileGeometry, plan: NativePlan, native: Float32Array, want: number): Float32Array {
+  const resampler = createResampler(g.nativeRate, g.analysisRate);
+  const head = resampler.process(native);
+  // Only at the end of the file does the stream flush (zeros after the last sample, exact total length).
+  const tail = plan.s0 + native.length >= g.nativeFrames ? resampler.flush() : new Float32Array(0);
+  const out = new Float32Array(want);
+  const fromHead = head.subarray(Math.min(head.length, plan.from), Math.min(head.length, plan.from + want));
+  out.set(fromHead);
+  if (fromHead.length < want) {
+    const tailFrom = Math.max(0, plan.from - head.length);
+    out.set(tail.subarray(tailFrom, tailFrom + want - fromHead.length), fromHead.length);
+  }
+  return out;
+}
+
 /**
  * Analysis-rate samples [a0, a0 + count) of the shown channel, clipped to the
  * recording's analysis length.
@@ -42,28 +78,25 @@ export async function readAnalysisSamples(
   const want = Math.max(0, Math.min(count, g.analysisSamples - a0));
   if (want === 0) return new Float32Array(0);
   if (g.nativeRate === g.analysisRate) return reader.read(a0, want, g.channel, signal);
-  const d = gcd(g.nativeRate, g.analysisRate);
-  const down = g.nativeRate / d; // native samples per `up` outputs
-  const up = g.analysisRate / d;
-  const margin = marginFor(g);
-  // Restart point: a multiple of `down` (maps to output index k0·up) at least `margin` before a0.
-  const k0 = Math.max(0, Math.floor(((a0 * down) / up - margin) / down));
-  const s0 = k0 * down;
-  const s1 = Math.min(g.nativeFrames, Math.ceil(((a0 + want) * down) / up) + margin);
-  const native = await reader.read(s0, s1 - s0, g.channel, signal);
-  const resampler = createResampler(g.nativeRate, g.analysisRate);
-  const head = resampler.process(native);
-  // Only at the end of the file does the stream flush (zeros after the last sample, exact total length).
-  const tail = s0 + native.length >= g.nativeFrames ? resampler.flush() : new Float32Array(0);
-  const out = new Float32Array(want);
-  const from = a0 - k0 * up;
-  const fromHead = head.subarray(Math.min(head.length, from), Math.min(head.length, from + want));
-  out.set(fromHead);
-  if (fromHead.length < want) {
-    const tailFrom = Math.max(0, from - head.length);
-    out.set(tail.subarray(tailFrom, tailFrom + want - fromHead.length), fromHead.length);
+  const plan = planNativeRead(g, a0, want);
+  return resampleWindow(g, plan, await reader.read(plan.s0, plan.frames, g.channel, signal), want);
+}
+
+/** readAnalysisSamples for many short ranges of `count` samples, read in one batch. */
+async function readAnalysisSamplesMany(
+  reader: AudioRangeReader,
+  g: TileGeometry,
+  starts: readonly number[],
+  count: number,
+  signal?: AbortSignal,
+): Promise<Float32Array[]> {
+  const wants = starts.map((a0) => Math.max(0, Math.min(count, g.analysisSamples - a0)));
+  if (g.nativeRate === g.analysisRate) {
+    return reader.readMany(starts.map((a0, i) => ({ startFrame: a0, frames: wants[i] })), g.channel, signal);
   }
-  return out;
+  const plans = starts.map((a0, i) => planNativeRead(g, a0, wants[i]));
+  const natives = await reader.readMany(plans.map((p) => ({ startFrame: p.s0, frames: p.frames })), g.channel, signal);
+  return plans.map((p, i) => resampleWindow(g, p, natives[i], wants[i]));
 }
 
 /**
@@ -101,7 +134,7 @@ export async function computeFramesAt(
   signal?: AbortSignal,
 ): Promise<{ values: Float32Array; samples: Float32Array[] }> {
   const fft = g.fftSize;
-  const samples = await Promise.all(frames.map((f) => readAnalysisSamples(reader, g, f * g.hopSize, fft, signal)));
+  const samples = await readAnalysisSamplesMany(reader, g, frames.map((f) => f * g.hopSize), fft, signal);
   // Lay the frames end to end (zero-padded to fft each) and run one STFT with hop = fft:
   // the frame analysis does not depend on the hop, so each output frame is one requested frame.
   const joined = new Float32Array(frames.length * fft);

@@ -15,6 +15,12 @@ export interface ExactPyramidOptions {
   signal?: AbortSignal;
   /** Called after each chunk of frames with (frames done, total frames). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Levels below this are pooled but not written (default 0: write all).
+   * Fine levels of seekable files are cheaper to compute on demand than to
+   * store: level 0 alone is as large as a 16-bit recording.
+   */
+  minStoredLevel?: number;
 }
 
 /** Min/max of the native samples each level-0 column owns, in column order. */
@@ -93,6 +99,7 @@ class LevelWriter {
     private readonly bins: number,
     private readonly up: LevelWriter | null,
     private readonly ready: Tile[],
+    private readonly store: boolean,
   ) {
     this.data = new Uint8Array(TILE_COLUMNS * bins);
     this.peaks = new Float32Array(2 * TILE_COLUMNS);
@@ -124,6 +131,11 @@ class LevelWriter {
   }
 
   private flushTile(): void {
+    if (!this.store) {
+      this.count = 0;
+      this.index++;
+      return;
+    }
     this.ready.push({
       level: this.level,
       index: this.index++,
@@ -141,7 +153,7 @@ class LevelWriter {
 /**
  * Streams `absPath` once and hands every exact tile of every level to
  * `writeTile` (level-0 tiles in order, coarser ones as they complete, the
- * top level last). Throws CANCELLED when `signal` aborts. Returns the number
+ * top level last), from `opts.minStoredLevel` up. Throws CANCELLED when `signal` aborts. Returns the number
  * of tiles written. Usable as a job task: it reports progress in frames.
  */
 export async function buildExactTiles(
@@ -154,7 +166,7 @@ export async function buildExactTiles(
   const ready: Tile[] = [];
   const writers: LevelWriter[] = [];
   for (let level = g.levels - 1; level >= 0; level--) {
-    writers[level] = new LevelWriter(level, g.binCount, writers[level + 1] ?? null, ready);
+    writers[level] = new LevelWriter(level, g.binCount, writers[level + 1] ?? null, ready, level >= (opts.minStoredLevel ?? 0));
   }
   const peaks = new PeakTracker(g);
   const pending: Uint8Array[] = []; // level-0 columns waiting for their peaks

@@ -12,7 +12,9 @@
  * 4. seekable file: an approximate tile sampled from a few frames per column;
  * 5. compressed file (no random access): the exact builder runs once over the
  *    whole file (shared by concurrent requests) and the tile comes from it.
- * `buildExactPyramid` replaces every approximate tile with the exact one.
+ * `buildExactPyramid` replaces every approximate tile with the exact one
+ * (for seekable files it stores only the levels that are not computed on
+ * demand: level 0 alone would be as large as a 16-bit recording).
  */
 import { writeFile, access } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -170,7 +172,11 @@ export function createTileService(project: Project, options: { memoryBytes?: num
     const running = builds.get(s.folder);
     if (running) return running;
     const build = (async () => {
-      const tiles = await buildExactTiles(s.file.absPath, s.geometry, s.config, async (t) => void (await cache.write(s.folder, t)), opts);
+      // Seekable files: fine levels are computed exactly on demand, so only coarser levels are stored.
+      let minStoredLevel = 0;
+      while (s.reader.seekable && TILE_COLUMNS * 2 ** minStoredLevel <= EXACT_ON_DEMAND_MAX_FRAMES) minStoredLevel++;
+      const write = async (t: Tile) => void (await cache.write(s.folder, t));
+      const tiles = await buildExactTiles(s.file.absPath, s.geometry, s.config, write, { ...opts, minStoredLevel });
       await writeFile(join(cache.pathOf(s.folder), COMPLETE_MARKER), `${tiles}\n`);
       return { tiles };
     })();

@@ -33,8 +33,19 @@ export function convGeometry(info: tf.backend_util.Conv2DInfo): ConvGeometry {
   };
 }
 
+const DEFAULT_CHUNK_FLOATS = 4 * 1024 * 1024;
+let chunkFloats = DEFAULT_CHUNK_FLOATS;
+
+/**
+ * Sets the size (in floats) of the temporary patch matrix; tests shrink it to
+ * exercise the multi-chunk paths. Call without an argument to restore the default (16 MB).
+ */
+export function setIm2colChunkFloats(floats = DEFAULT_CHUNK_FLOATS): void {
+  chunkFloats = Math.max(1, Math.floor(floats));
+}
+
 /** How many output pixels (im2col rows) to process at once so a chunk stays near `budget` floats. */
-export function rowsPerChunk(g: ConvGeometry, budget = 4 * 1024 * 1024): number {
+export function rowsPerChunk(g: ConvGeometry, budget = chunkFloats): number {
   return Math.max(1, Math.min(g.batch * g.outH * g.outW, Math.floor(budget / g.patch)));
 }
 

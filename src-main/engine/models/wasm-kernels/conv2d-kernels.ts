@@ -2,8 +2,8 @@
  * im2col/col2im convolution kernels for the tfjs WASM backend.
  *
  * The stock WASM build has no Conv2DBackpropFilter at all, its Conv2DBackpropInput
- * (the forward pass of every transposed convolution) is a naive loop, and its
- * XNNPACK Conv2D is pathologically slow for single-channel 8×8 inputs. All three are
+ * (the forward pass of every transposed convolution) is a naive loop; Conv2D is
+ * replaced too so training uses one code path. All three are
  * rewritten here as "move data in JS, multiply in XNNPACK": rows of output pixels
  * are processed in bounded chunks so the temporary patch matrix stays ~16 MB.
  */
@@ -90,8 +90,7 @@ export function conv2dBackpropFilterIm2col({ inputs, backend, attrs = {} }: Kern
         im2col(heapF32(b), g, offsetOf(b, x), p0, p0 + rows, offsetOf(b, cols));
         colsT = transpose2d(b, cols, rows, g.patch);
         // A fresh right operand per chunk: XNNPACK caches packed right operands by tensor id.
-        if (rows === total) dyRows = undefined;
-        else {
+        if (rows < total) {
           dyRows = allocate(b, [rows, g.outC]);
           copyRun(heapF32(b), offsetOf(b, dyRows), offsetOf(b, dy) + p0 * g.outC, rows * g.outC);
         }

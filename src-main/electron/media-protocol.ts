@@ -1,0 +1,72 @@
+/**
+ * The `sonotype:` scheme: spectrogram tiles and audio pages for the renderer
+ * in the desktop app, e.g. `sonotype://media/tiles/3/0/12` or
+ * `sonotype://media/audio/3?start=60&end=120`. A thin adapter: every request
+ * is answered by the same transport-independent handler as browser mode
+ * (engine/tiles/media-handler.ts), which only resolves recordings of the
+ * open project inside its audio root.
+ *
+ * Wiring (in main.ts): call `registerMediaScheme()` before `app.whenReady()`,
+ * then `handleMediaProtocol(() => state.project)` once the app is ready.
+ */
+import { Readable } from 'node:stream';
+import { protocol } from 'electron';
+import type { Project } from '../engine/project/open-project';
+import { createTileService, handleMediaRequest, type TileService } from '../engine/tiles';
+
+export const MEDIA_SCHEME = 'sonotype';
+
+/**
+ * Declares the scheme standard (so URLs have a host and relative URLs work),
+ * fetch-capable and streamable (so <audio> can seek with Range requests).
+ * Must run before the app's `ready` event.
+ */
+export function registerMediaScheme(): void {
+  protocol.registerSchemesAsPrivileged([
+    { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+  ]);
+}
+
+/**
+ * Answers `sonotype://media/…` requests for whatever project is open when the
+ * request arrives. Returns a function that closes the tile services and
+ * unregisters the handler.
+ */
+export function handleMediaProtocol(currentProject: () => Project | null): () => Promise<void> {
+  const services = new Map<Project, TileService>();
+  const tilesFor = (project: Project | null): TileService | null => {
+    // A project switch leaves the old project's service behind: close it (releases its open files).
+    for (const [other, service] of services) {
+      if (other !== project) {
+        services.delete(other);
+        void service.close();
+      }
+    }
+    if (!project) return null;
+    let service = services.get(project);
+    if (!service) services.set(project, (service = createTileService(project)));
+    return service;
+  };
+  protocol.handle(MEDIA_SCHEME, async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      return new Response('Only GET and HEAD are supported.', { status: 405, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    }
+    const url = new URL(request.url);
+    // The standard scheme puts `media` in the host: sonotype://media/tiles/… → /media/tiles/…
+    const pathAndQuery = `/${url.host}${url.pathname}${url.search}`;
+    const project = currentProject();
+    const response = await handleMediaRequest(project, tilesFor(project), pathAndQuery, {
+      range: request.headers.get('range') ?? undefined,
+    }, request.signal);
+    if (request.method === 'HEAD' && response.body instanceof Readable) response.body.destroy();
+    const body = response.body instanceof Readable
+      ? (Readable.toWeb(response.body) as unknown as ReadableStream<Uint8Array>)
+      : new Uint8Array(response.body);
+    return new Response(request.method === 'HEAD' ? null : body, { status: response.status, headers: response.headers });
+  });
+  return async () => {
+    protocol.unhandle(MEDIA_SCHEME);
+    await Promise.all([...services.values()].map((s) => s.close()));
+    services.clear();
+  };
+}

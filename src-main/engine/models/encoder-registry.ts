@@ -1,0 +1,117 @@
+/**
+ * Which encoder a project uses, and where its weights live.
+ *
+ * Every model a project uses is a row in `models` plus a folder under
+ * `<project>/sonotype-models/`. The newest trained encoder wins. A project
+ * that has trained none gets a copy of the default model shipped in
+ * resources/default-model (trained by `npm run train:default`), so detections
+ * exist on day one; if even that is missing, a freshly initialised LSTM V3
+ * (fixed seed) is used and said so, rather than failing.
+ */
+import { cp, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type * as tf from '@tensorflow/tfjs';
+import type { FeatureConfig } from '../../../src-shared/feature-types';
+import { SonotypeError } from '../../../src-shared/errors';
+import type { ProjectDb } from '../store/database';
+import { ensureFeatureConfig } from '../store/feature-configs';
+import { createModel, getModel, listModels, updateModel, type StoredModel } from '../store/models';
+import { loadLayersModel, saveLayersModel } from './model-io';
+import { buildConvnetV1 } from './convnet-v1';
+import { buildLstmV3 } from './lstm-v3';
+import { keptBins } from '../features';
+
+export type EncoderKind = 'encoder-v1' | 'encoder-v3';
+export const ENCODER_KINDS: readonly EncoderKind[] = ['encoder-v1', 'encoder-v3'];
+export const MODELS_FOLDER = 'sonotype-models';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+/** Where the shipped default model lives (overridable for packaged apps and tests). */
+export function defaultModelDir(): string {
+  return process.env.SONOTYPE_DEFAULT_MODEL_DIR ?? join(repoRoot, 'resources', 'default-model');
+}
+
+export interface LoadedEncoder {
+  model: tf.LayersModel;
+  stored: StoredModel;
+  /** Human-readable name for logs and JSON output, e.g. "encoder-v3 v2 (trained on this project)". */
+  description: string;
+}
+
+/** Folder (relative to the project) for a model's files. */
+export function modelFilesPath(kind: string, version: number): string {
+  return `${MODELS_FOLDER}/${kind}-v${version}`;
+}
+
+/** Saves a trained model as a new version of `kind` and returns its row. */
+export async function storeModel(
+  projectDir: string,
+  db: ProjectDb,
+  model: tf.LayersModel,
+  info: { kind: string; featureConfig: FeatureConfig; normalisation: Record<string, unknown>; metrics?: Record<string, unknown>; parentModelId?: number | null },
+): Promise<StoredModel> {
+  const featureConfigId = ensureFeatureConfig(db, info.featureConfig);
+  const stored = createModel(db, {
+    kind: info.kind, featureConfigId, normalisation: info.normalisation, metrics: info.metrics ?? {}, parentModelId: info.parentModelId ?? null,
+  });
+  const filesPath = modelFilesPath(info.kind, stored.version);
+  await saveLayersModel(model, join(projectDir, filesPath), { kind: info.kind, version: stored.version, featureConfig: info.featureConfig });
+  updateModel(db, stored.id, { filesPath });
+  return { ...stored, filesPath };
+}
+
+/** Loads the weights of a stored model. */
+export async function loadStoredModel(projectDir: string, stored: StoredModel): Promise<tf.LayersModel> {
+  if (!stored.filesPath) throw new SonotypeError('NOT_FOUND', `Model ${stored.kind} v${stored.version} has no saved weights.`);
+  return (await loadLayersModel(join(projectDir, stored.filesPath))).model;
+}
+
+/** The newest encoder of the project, installing the default model first when there is none. */
+export async function loadProjectEncoder(projectDir: string, db: ProjectDb, featureConfig: FeatureConfig): Promise<LoadedEncoder> {
+  assertModelInput(featureConfig);
+  const newest = ENCODER_KINDS.flatMap((k) => listModels(db, k)).sort((a, b) => b.createdAt - a.createdAt || b.id - a.id)[0];
+  if (newest) {
+    const origin = typeof newest.metrics.origin === 'string' ? newest.metrics.origin : 'trained on this project';
+    return { model: await loadStoredModel(projectDir, newest), stored: newest, description: `${newest.kind} v${newest.version} (${origin})` };
+  }
+  return installDefaultEncoder(projectDir, db, featureConfig);
+}
+
+async function installDefaultEncoder(projectDir: string, db: ProjectDb, featureConfig: FeatureConfig): Promise<LoadedEncoder> {
+  const source = join(defaultModelDir(), 'encoder-v3');
+  const featureConfigId = ensureFeatureConfig(db, featureConfig);
+  if (existsSync(join(source, 'model.json'))) {
+    const stored = createModel(db, { kind: 'encoder-v3', featureConfigId, normalisation: { mode: featureConfig.normalisation }, metrics: { origin: 'default model' } });
+    const filesPath = modelFilesPath('encoder-v3', stored.version);
+    await mkdir(join(projectDir, MODELS_FOLDER), { recursive: true });
+    await cp(source, join(projectDir, filesPath), { recursive: true });
+    updateModel(db, stored.id, { filesPath });
+    const installed = getModel(db, stored.id)!;
+    return { model: await loadStoredModel(projectDir, installed), stored: installed, description: `encoder-v3 v${installed.version} (default model)` };
+  }
+  // No shipped model (e.g. a checkout before `npm run train:default`): an untrained encoder with a fixed seed.
+  const { encoder, predictor } = buildLstmV3({ seed: 1 });
+  predictor.optimizer?.dispose();
+  const stored = await storeModel(projectDir, db, encoder, {
+    kind: 'encoder-v3', featureConfig, normalisation: { mode: featureConfig.normalisation }, metrics: { origin: 'untrained, seed 1' },
+  });
+  return { model: encoder, stored, description: `encoder-v3 v${stored.version} (untrained: no default model installed)` };
+}
+
+/** The seeds' encoders take 32 × 256 windows; say so clearly when a project's config differs. */
+export function assertModelInput(config: FeatureConfig): void {
+  const bins = keptBins(config).binCount;
+  if (config.windowFrames !== 32 || bins !== 256) {
+    throw new SonotypeError(
+      'INVALID_CONFIG',
+      `The encoders take windows of 32 frames × 256 frequency bins, but this project's features give ${config.windowFrames} × ${bins}. Use the default band and window length for model work.`,
+    );
+  }
+}
+
+/** Builds a fresh, untrained encoder of the given kind (with its training head). */
+export function buildEncoder(kind: EncoderKind, seed?: number) {
+  return kind === 'encoder-v1' ? buildConvnetV1({ seed }) : buildLstmV3({ seed });
+}
