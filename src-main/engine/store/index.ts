@@ -15,8 +15,9 @@ export * from './regions';
 export * from './clusters';
 export { createLabel, updateLabel, deleteLabel, getLabel, listLabels, type LabelSource, type StoredLabel, type NewLabel } from './labels';
 export {
-  undoLastEdit, redoEdit, canUndo, canRedo, listLabelHistory,
+  undoLastEdit, redoEdit, canUndo, canRedo, listLabelHistory, withEditGroup,
   type LabelState, type LabelEditOp, type LabelEditRef, type LabelHistoryEntry,
 } from './label-history';
 export * from './machine-labels';
+export { splitLabel, mergeLabels } from './label-edits';
 export * from './jobs';

@@ -40,7 +40,26 @@ export interface LabelHistoryEntry extends LabelEditRef {
 
 interface HistoryRow {
   id: number; op: LabelEditOp; label_id: number; before_json: string | null; after_json: string;
-  author: string | null; created_at: number; undone: number;
+  author: string | null; created_at: number; undone: number; edit_group: number | null;
+}
+
+/** Open edit groups per connection: undefined = none, null = opened but no edit yet, number = group id. */
+const openGroups = new WeakMap<ProjectDb, number | null>();
+
+/**
+ * Runs `work` (several label edits, e.g. the two halves of a split) as ONE
+ * undo step, in one transaction.
+ */
+export function withEditGroup<T>(db: ProjectDb, work: () => T): T {
+  if (openGroups.has(db)) return work(); // nested: joins the outer group
+  return db.transaction(() => {
+    openGroups.set(db, null);
+    try {
+      return work();
+    } finally {
+      openGroups.delete(db);
+    }
+  });
 }
 
 /** Current state of a label row, or undefined if there is no such label. */
@@ -66,34 +85,53 @@ export function recordLabelEdit(
   edit: { op: LabelEditOp; labelId: number; before: LabelState | null; after: LabelState; author: string | null },
 ): void {
   db.statement('DELETE FROM label_history WHERE undone = 1').run();
-  db.statement('INSERT INTO label_history (op, label_id, before_json, after_json, author, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+  const inserted = db.statement('INSERT INTO label_history (op, label_id, before_json, after_json, author, created_at, edit_group) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
     edit.op, edit.labelId, edit.before === null ? null : JSON.stringify(edit.before), JSON.stringify(edit.after), edit.author, Date.now(),
+    openGroups.get(db) ?? null,
   );
+  if (openGroups.has(db) && openGroups.get(db) === null) {
+    const id = Number(inserted.lastInsertRowid);
+    openGroups.set(db, id);
+    db.statement('UPDATE label_history SET edit_group = ? WHERE id = ?').run(id, id);
+  }
+}
+
+/** The rows of the step that `row` belongs to (the whole group, or just the row), in `order`. */
+function stepRows(db: ProjectDb, row: HistoryRow, undone: 0 | 1, order: 'ASC' | 'DESC'): HistoryRow[] {
+  if (row.edit_group === null) return [row];
+  return db
+    .statement(`SELECT * FROM label_history WHERE edit_group = ? AND undone = ? ORDER BY id ${order}`)
+    .all(row.edit_group, undone) as HistoryRow[];
 }
 
 /** Reverts the newest edit not yet undone; null when there is nothing to undo. */
 export function undoLastEdit(db: ProjectDb): LabelEditRef | null {
   return db.transaction(() => {
-    const row = db.statement('SELECT * FROM label_history WHERE undone = 0 ORDER BY id DESC LIMIT 1').get() as HistoryRow | undefined;
-    if (!row) return null;
-    const before = parseJsonColumn<LabelState>(row.before_json, 'label_history.before');
-    const after = parseJsonColumn<LabelState>(row.after_json, 'label_history.after')!;
-    // A create has no "before": undoing it hides the label (soft delete).
-    writeLabelState(db, row.label_id, before ?? { ...after, deleted: true });
-    db.statement('UPDATE label_history SET undone = 1 WHERE id = ?').run(row.id);
-    return { historyId: row.id, op: row.op, labelId: row.label_id, recordingId: after.recordingId };
+    const top = db.statement('SELECT * FROM label_history WHERE undone = 0 ORDER BY id DESC LIMIT 1').get() as HistoryRow | undefined;
+    if (!top) return null;
+    for (const row of stepRows(db, top, 0, 'DESC')) {
+      const before = parseJsonColumn<LabelState>(row.before_json, 'label_history.before');
+      const after = parseJsonColumn<LabelState>(row.after_json, 'label_history.after')!;
+      // A create has no "before": undoing it hides the label (soft delete).
+      writeLabelState(db, row.label_id, before ?? { ...after, deleted: true });
+      db.statement('UPDATE label_history SET undone = 1 WHERE id = ?').run(row.id);
+    }
+    const after = parseJsonColumn<LabelState>(top.after_json, 'label_history.after')!;
+    return { historyId: top.id, op: top.op, labelId: top.label_id, recordingId: after.recordingId };
   });
 }
 
 /** Re-applies the oldest undone edit; null when there is nothing to redo. */
 export function redoEdit(db: ProjectDb): LabelEditRef | null {
   return db.transaction(() => {
-    const row = db.statement('SELECT * FROM label_history WHERE undone = 1 ORDER BY id ASC LIMIT 1').get() as HistoryRow | undefined;
-    if (!row) return null;
-    const after = parseJsonColumn<LabelState>(row.after_json, 'label_history.after')!;
-    writeLabelState(db, row.label_id, after);
-    db.statement('UPDATE label_history SET undone = 0 WHERE id = ?').run(row.id);
-    return { historyId: row.id, op: row.op, labelId: row.label_id, recordingId: after.recordingId };
+    const next = db.statement('SELECT * FROM label_history WHERE undone = 1 ORDER BY id ASC LIMIT 1').get() as HistoryRow | undefined;
+    if (!next) return null;
+    for (const row of stepRows(db, next, 1, 'ASC')) {
+      writeLabelState(db, row.label_id, parseJsonColumn<LabelState>(row.after_json, 'label_history.after')!);
+      db.statement('UPDATE label_history SET undone = 0 WHERE id = ?').run(row.id);
+    }
+    const after = parseJsonColumn<LabelState>(next.after_json, 'label_history.after')!;
+    return { historyId: next.id, op: next.op, labelId: next.label_id, recordingId: after.recordingId };
   });
 }
 

@@ -74,7 +74,7 @@ describe('migrations', () => {
 
     const db = openProjectDb(file);
     try {
-      expect(readSchemaVersion(db.sql)).toBe(2);
+      expect(readSchemaVersion(db.sql)).toBe(SCHEMA_VERSION);
       expect(listRecordings(db).map((r) => r.path)).toEqual(['broken.wav', 'site-a/2011-07-01.wav']);
       const rec = getRecording(db, 'site-a/2011-07-01.wav')!;
       expect(rec).toMatchObject({ sizeBytes: 960044, hash: 'abc123', sampleRate: 48000, channels: 2, frames: 240000, durationSeconds: 5, missing: false });

@@ -208,8 +208,20 @@ const v2AnalysisAndLabels: Migration = {
   },
 };
 
+const v3EditGroups: Migration = {
+  version: 3,
+  description: 'label edit groups: a split or merge is one undo step',
+  up(sql) {
+    // NULL = an edit of its own; otherwise the id of the group's first history row.
+    sql.exec(`
+      ALTER TABLE label_history ADD COLUMN edit_group INTEGER;
+      CREATE INDEX label_history_by_group ON label_history (edit_group);
+    `);
+  },
+};
+
 /** All migrations in order; `migrations[i].version === i + 1`. */
-export const migrations: readonly Migration[] = [v1ProjectRecordingsJobs, v2AnalysisAndLabels];
+export const migrations: readonly Migration[] = [v1ProjectRecordingsJobs, v2AnalysisAndLabels, v3EditGroups];
 
 /** The schema version this code writes and understands. */
 export const SCHEMA_VERSION = migrations.length;
