@@ -34,7 +34,7 @@ describe.skipIf(Boolean(skipReason))('Electron app', () => {
       expect(await window.title()).toBe('Sonotype');
       // Hardened: no Node in the renderer, only the contract.
       expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
-      expect(await window.evaluate(() => typeof window.sonotype?.call)).toBe('function');
+      expect(await window.evaluate(() => typeof (globalThis as { sonotype?: { call?: unknown } }).sonotype?.call)).toBe('function');
     } finally {
       await app.close();
     }

@@ -1,0 +1,133 @@
+/**
+ * Data shown and edited in the review UI. Sample positions are always in the
+ * recording's native rate, [start, end); seconds are derived for display.
+ */
+
+/** Who produced a label: people always win over the model and the heuristic. */
+export type LabelSource = 'human' | 'model' | 'heuristic';
+
+/** A label as the UI sees it. `value` is 'silence', 'sound' or a sound-type name. */
+export interface LabelView {
+  id: number;
+  recordingId: number;
+  startSample: number;
+  endSample: number;
+  startSeconds: number;
+  endSeconds: number;
+  value: string;
+  source: LabelSource;
+  author: string | null;
+  updatedAt: number;
+}
+
+/** A detected region (from the silence head or the heuristic), shaded by confidence. */
+export interface RegionView {
+  id: number;
+  recordingId: number;
+  kind: 'silence' | 'sound';
+  startSample: number;
+  endSample: number;
+  startSeconds: number;
+  endSeconds: number;
+  /** Mean probability of silence over the region (null when unknown). */
+  pSilence: number | null;
+  /** Whether a human label covers (most of) this region: it has been reviewed. */
+  reviewed: boolean;
+}
+
+/** What the spectrogram view needs to page tiles for one recording. */
+export interface SpectrogramInfo {
+  recordingId: number;
+  frameCount: number;
+  binCount: number;
+  levels: number;
+  tileColumns: number;
+  hopSeconds: number;
+  analysisRate: number;
+  nativeSampleRate: number;
+  channel: number;
+  frequenciesHz: number[];
+  durationSeconds: number;
+  dbRange: [number, number];
+  levelColumns: number[];
+  levelTiles: number[];
+  exactComplete: boolean;
+}
+
+/** Everything the review view loads when a recording is opened. */
+export interface RecordingReview {
+  recordingId: number;
+  path: string;
+  durationSeconds: number;
+  sampleRate: number;
+  channels: number;
+  spectrogram: SpectrogramInfo;
+  regions: RegionView[];
+  labels: LabelView[];
+  /** Base URL for media (tiles, audio): `${mediaBase}/tiles/<id>/<level>/<index>`, `${mediaBase}/audio/<id>?start=&end=`. */
+  mediaBase: string;
+  /** Query string to append to every media URL (browser mode token), may be ''. */
+  mediaQuery: string;
+}
+
+/** One row of the recordings table. */
+export interface RecordingRow {
+  id: number;
+  path: string;
+  status: 'ok' | 'error';
+  error?: { code: string; message: string };
+  missing: boolean;
+  durationSeconds: number | null;
+  sampleRate: number | null;
+  channels: number | null;
+  codec: string | null;
+  /** Fraction of the recording inside silence regions (null before detection). */
+  silenceFraction: number | null;
+  regionCount: number;
+  reviewedCount: number;
+}
+
+export interface NewLabelInput {
+  recordingId: number;
+  startSample: number;
+  endSample: number;
+  value: string;
+}
+
+export interface LabelPatch {
+  startSample?: number;
+  endSample?: number;
+  value?: string;
+}
+
+/** Whether undo/redo would do something (for menu and button state). */
+export interface HistoryState {
+  canUndo: boolean;
+  canRedo: boolean;
+  /** Recording touched by the last undo/redo, so its view can refresh. */
+  recordingId?: number;
+}
+
+/** The next place the researcher should look: the region the model is least sure about. */
+export interface ReviewItem {
+  recordingId: number;
+  path: string;
+  region: RegionView;
+  /** |p − 0.5| · 2: 0 = the model has no idea, 1 = certain. */
+  certainty: number;
+  remaining: number;
+}
+
+/** A 2×2 confusion matrix, rows = truth (not silence, silence), columns = prediction. */
+export type ConfusionCounts = [[number, number], [number, number]];
+
+/** What a retrain produced: held-out confusion before and after, grouped by recording. */
+export interface RetrainReport {
+  headModelId: number;
+  heldOutRecordings: number;
+  trainWindows: number;
+  before: ConfusionCounts | null;
+  after: ConfusionCounts;
+  seconds: number;
+  lossCurve: number[];
+}
