@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { initBackend, buildSilenceHead, trainSilenceHead, predictSilence } from '../models/index.ts';
 const b = await initBackend((process.argv[2] ?? 'wasm') as any);
 console.log(b.name);
@@ -6,6 +7,13 @@ const emb = new Float32Array(n * 128); for (let i = 0; i < emb.length; i++) emb[
 const lab = new Uint8Array(n); for (let i = 0; i < n; i++) lab[i] = i % 3 === 0 ? 1 : 0;
 const head = buildSilenceHead({ seed: 1 });
 let t = performance.now();
-console.log(await trainSilenceHead(head, emb.subarray(0, 20000*128), lab.subarray(0, 20000), { epochs: 2, batchSize: 256 }), (performance.now() - t).toFixed(0));
+console.log(await trainSilenceHead(head, emb.subarray(0, 512*40*128), lab.subarray(0, 512*40), { epochs: 1, batchSize: 512 }), 'fit 40 steps b512', (performance.now() - t).toFixed(0));
 t = performance.now();
-try { const p = predictSilence(head, emb); console.log('predict', (performance.now() - t).toFixed(0), p.length); } catch (e) { console.log('ERR', e); }
+console.log(await trainSilenceHead(head, emb.subarray(0, 128*40*128), lab.subarray(0, 128*40), { epochs: 1, batchSize: 128 }), 'fit 40 steps b128', (performance.now() - t).toFixed(0));
+t = performance.now();
+const x = tf.tensor2d(emb, [n, 128]);
+const y = head.predict(x, { batchSize: 8192 }) as tf.Tensor; const d = await y.data();
+console.log('predict b8192', (performance.now() - t).toFixed(0), d.length);
+t = performance.now();
+const y2 = tf.tidy(() => head.apply(x, { training: false }) as tf.Tensor); const d2 = await y2.data();
+console.log('apply whole', (performance.now() - t).toFixed(0), d2.length, d2[5], d[5]);
