@@ -11,8 +11,9 @@ import { describeMachine } from './machine';
 import type { BenchLine, BenchSuite } from './types';
 import { featureThroughputSuite } from './cases/feature-throughput';
 import { longFileMemorySuite } from './cases/long-file-memory';
+import { firstSpectrogramViewSuite } from './cases/first-spectrogram-view';
 
-export const SUITES: BenchSuite[] = [featureThroughputSuite, longFileMemorySuite];
+export const SUITES: BenchSuite[] = [featureThroughputSuite, longFileMemorySuite, firstSpectrogramViewSuite];
 
 export async function runBenchmarks(filters: string[]): Promise<number> {
   const wanted = (name: string) => filters.length === 0 || filters.some((f) => name.includes(f));

@@ -8,6 +8,7 @@ import { app, BrowserWindow, ipcMain, shell, type IpcMainInvokeEvent } from 'ele
 import { CALL_ARG_CHECKS, isCallName, type CallResult } from '../../src-shared/contract';
 import { toErrorInfo } from '../../src-shared/errors';
 import { createHandlers, type AppState } from '../app/handlers';
+import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // better-sqlite3 built for Electron's ABI by build-native.mjs (node_modules keeps the Node build for the CLI and tests).
@@ -67,7 +68,11 @@ function createWindow(): void {
   mainWindow.on('closed', () => (mainWindow = null));
 }
 
+// Tiles and audio pages reach the renderer through sonotype://media/… (never file://).
+registerMediaScheme();
+
 app.whenReady().then(() => {
+  handleMediaProtocol(() => state.project);
   createWindow();
   app.on('activate', () => BrowserWindow.getAllWindows().length === 0 && createWindow());
 });

@@ -43,8 +43,9 @@ export function readStatistics(model: tf.LayersModel): Float32Array {
 export function writeStatistics(model: tf.LayersModel, flat: Float32Array): void {
   let o = 0;
   for (const w of model.nonTrainableWeights) {
-    const n = w.shape.reduce((a, b) => a * b, 1);
-    w.write(tf.tensor(flat.subarray(o, o + n), w.shape));
+    const current = w.read();
+    const n = current.size;
+    w.write(tf.tensor(flat.subarray(o, o + n), current.shape));
     o += n;
   }
 }

@@ -45,7 +45,7 @@ async function handle(request: ModelWorkerRequest): Promise<{ result: ModelWorke
     case 'create-trainer': {
       trainer = createEncoderTrainer(request.recipe.kind, request.recipe);
       const t = trainer;
-      tf.tidy(() => t.trainer.setWeights(request.weights.map((v, i) => tf.tensor(v, t.trainer.weights[i].shape))));
+      tf.tidy(() => t.trainer.setWeights(request.weights.map((v, i) => tf.tensor(v, t.trainer.weights[i].read().shape))));
       return { result: { op: 'create-trainer' }, transfer: [] };
     }
     case 'gradients': {
