@@ -140,7 +140,14 @@ export interface ApiEvents {
   'jobs:progress': JobProgress;
   /** Labels or regions of a recording changed (edit, undo, detection, retrain). */
   'recording:changed': { recordingId: number; what: 'labels' | 'regions' };
+  /** A project was opened from outside the page (menu, drag-and-drop, recent list). */
+  'project:changed': ProjectInfo;
+  /** A menu command the page carries out (it owns the current selection and view). */
+  'menu:command': { command: MenuCommand };
 }
+
+/** Commands the native menu forwards to the page. */
+export type MenuCommand = 'undo' | 'redo' | 'zoom-in' | 'zoom-out' | 'zoom-fit' | 'show-help' | 'open-folder-dialog-failed';
 
 export type CallName = keyof ApiCalls;
 export type EventName = keyof ApiEvents;
@@ -202,7 +209,7 @@ function isLabelValue(v: unknown): v is string {
   return typeof v === 'string' && v.length > 0 && v.length <= 100;
 }
 
-export const EVENT_NAMES: readonly EventName[] = ['recordings:changed', 'jobs:progress', 'recording:changed'];
+export const EVENT_NAMES: readonly EventName[] = ['recordings:changed', 'jobs:progress', 'recording:changed', 'project:changed', 'menu:command'];
 
 export function isCallName(name: unknown): name is CallName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(CALL_ARG_CHECKS, name);

@@ -1,18 +1,26 @@
 /**
- * Electron main process: a thin shell. It owns the window and IPC; all work is
- * done by the plain-Node handlers in src-main/app, which never import electron.
+ * Electron main process: a thin shell. It owns the window, menus, dialogs and
+ * IPC; all work is done by the plain-Node handlers in src-main/app, which
+ * never import electron.
  */
+import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, shell, type IpcMainInvokeEvent } from 'electron';
-import { CALL_ARG_CHECKS, isCallName, type CallResult } from '../../src-shared/contract';
+import { CALL_ARG_CHECKS, isCallName, type CallResult, type MenuCommand } from '../../src-shared/contract';
 import { toErrorInfo } from '../../src-shared/errors';
 import { createHandlers, type AppState } from '../app/handlers';
+import { listRecentProjects } from '../app/recent-projects';
 import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
+import { installMenu } from './menu';
+import { loadWindowState, trackWindowState } from './window-state';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // better-sqlite3 built for Electron's ABI by build-native.mjs (node_modules keeps the Node build for the CLI and tests).
 process.env.SONOTYPE_SQLITE_BINDING ??= join(here, '..', 'native', `electron-${process.versions.electron}`, 'better_sqlite3.node');
+process.env.SONOTYPE_CONFIG_DIR ??= app.getPath('userData');
+if (app.isPackaged) process.env.SONOTYPE_RESOURCES_DIR ??= join(process.resourcesPath, 'resources');
+
 let mainWindow: BrowserWindow | null = null;
 
 const state: AppState = {
@@ -42,34 +50,87 @@ ipcMain.handle('sonotype:call', async (event, name: unknown, args: unknown): Pro
   }
 });
 
+/** Opens a project from the menu, the recent list or a dropped folder, and tells the page. */
+async function openFolder(dir: string): Promise<void> {
+  try {
+    const info = await handlers['project:open'](dir);
+    state.emit('project:changed', info);
+    await refreshMenu();
+  } catch (error) {
+    const { message } = toErrorInfo(error);
+    const { dialog } = await import('electron');
+    if (mainWindow) void dialog.showMessageBox(mainWindow, { type: 'error', message: 'Could not open the folder', detail: message });
+  }
+}
+
+async function refreshMenu(): Promise<void> {
+  if (!mainWindow) return;
+  await installMenu(mainWindow, {
+    openFolder,
+    openDemo: async () => {
+      try {
+        state.emit('project:changed', await handlers['project:openDemo']());
+      } catch (error) {
+        const { dialog } = await import('electron');
+        if (mainWindow) void dialog.showMessageBox(mainWindow, { type: 'error', message: 'Could not open the demo', detail: toErrorInfo(error).message });
+      }
+    },
+    recent: listRecentProjects,
+    command: (command: MenuCommand) => state.emit('menu:command', { command }),
+  });
+}
+
 function createWindow(): void {
+  const saved = loadWindowState(app.getPath('userData'));
   mainWindow = new BrowserWindow({
-    width: 1280,
-    height: 820,
+    ...saved.bounds,
+    minWidth: 800,
+    minHeight: 500,
     title: 'Sonotype',
     show: false,
+    backgroundColor: '#14171c',
     webPreferences: {
       preload: join(here, '../preload/index.cjs'),
       contextIsolation: true,
       nodeIntegration: false,
       sandbox: true,
       webSecurity: true,
+      webviewTag: false,
+      spellcheck: false,
     },
   });
+  if (saved.maximized) mainWindow.maximize();
+  trackWindowState(mainWindow, app.getPath('userData'));
   mainWindow.once('ready-to-show', () => mainWindow?.show());
-  // No navigation away from the app and no new windows; external links open in the browser.
-  mainWindow.webContents.on('will-navigate', (event) => event.preventDefault());
+  // No navigation away from the app. A folder dropped on the window arrives as a
+  // navigation to its file:// URL: open it as a project instead.
+  mainWindow.webContents.on('will-navigate', (event, url) => {
+    event.preventDefault();
+    if (!url.startsWith('file://')) return;
+    try {
+      const path = fileURLToPath(url);
+      if (statSync(path).isDirectory()) void openFolder(path);
+    } catch {
+      // Not a local folder: ignore.
+    }
+  });
   mainWindow.webContents.setWindowOpenHandler(({ url }) => {
     if (url.startsWith('https://')) void shell.openExternal(url);
     return { action: 'deny' };
   });
-  if (process.env.ELECTRON_RENDERER_URL) void mainWindow.loadURL(process.env.ELECTRON_RENDERER_URL);
+  if (!app.isPackaged && process.env.ELECTRON_RENDERER_URL) void mainWindow.loadURL(process.env.ELECTRON_RENDERER_URL);
   else void mainWindow.loadFile(join(here, '../renderer/index.html'));
   mainWindow.on('closed', () => (mainWindow = null));
+  void refreshMenu();
 }
 
 // Tiles and audio pages reach the renderer through sonotype://media/… (never file://).
 registerMediaScheme();
+
+// No <webview>, no remote content anywhere.
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+});
 
 app.whenReady().then(() => {
   handleMediaProtocol(() => state.project);

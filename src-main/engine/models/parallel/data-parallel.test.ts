@@ -122,6 +122,7 @@ describe('data-parallel models over worker threads (WASM backend in every thread
     };
     const single = await run(1);
     const parallel = await run(2);
+    console.log(single.losses, parallel.losses);
     expect(parallel.losses).toHaveLength(4);
     // The trajectory must actually move, or matching it would prove nothing.
     expect(single.losses[3]).toBeLessThan(single.losses[0]);
