@@ -13,9 +13,9 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CALL_ARG_CHECKS, isCallName, type ApiEvents, type CallResult } from '../../src-shared/contract';
 import { toErrorInfo } from '../../src-shared/errors';
-import { createHandlers, type AppState } from '../app/handlers';
-import { openProject, type Project } from '../engine/project/open-project';
-import { createTileService, handleMediaRequest, type TileService } from '../engine/tiles';
+import { closeProject, createHandlers, requireSession, type AppState } from '../app/handlers';
+import { openProject } from '../engine/project/open-project';
+import { handleMediaRequest } from '../engine/tiles';
 import { serveStatic } from './static-files';
 import { sendMediaResponse } from './media-route';
 
@@ -56,20 +56,16 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     mode: 'browser',
     version: options.version ?? '0.0.0',
     project: options.projectDir ? await openProject(options.projectDir) : null,
+    // Media URLs carry the token too: <audio> and tile fetches may run before the cookie is set.
+    media: { base: '/media', query: `token=${encodeURIComponent(token)}` },
     emit<E extends keyof ApiEvents>(event: E, payload: ApiEvents[E]) {
       const message = JSON.stringify({ event, payload });
       for (const ws of sockets) ws.send(message);
     },
   };
   const handlers = createHandlers(state);
-  // One tile service per open project (the project can change through `project:open`).
-  const tileServices = new WeakMap<Project, TileService>();
-  const tilesFor = (project: Project | null): TileService | null => {
-    if (!project) return null;
-    let service = tileServices.get(project);
-    if (!service) tileServices.set(project, (service = createTileService(project)));
-    return service;
-  };
+  // The open project's own tile service (it changes with the project through `project:open`).
+  const openTiles = () => (state.project ? requireSession(state).tiles : null);
 
   const http = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -85,7 +81,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       const abort = new AbortController();
       res.on('close', () => abort.abort());
       const pathAndQuery = (req.url ?? '/').replace(/([?&])token=[^&]*&?/, '$1').replace(/[?&]$/, '');
-      void handleMediaRequest(state.project, tilesFor(state.project), pathAndQuery, { range: req.headers.range }, abort.signal)
+      void handleMediaRequest(state.project, openTiles(), pathAndQuery, { range: req.headers.range }, abort.signal)
         .then((response) => sendMediaResponse(req, res, response));
       return;
     }
@@ -142,8 +138,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       for (const ws of sockets) ws.terminate();
       wss.close();
       await new Promise<void>((r) => http.close(() => r()));
-      if (state.project) await tileServices.get(state.project)?.close();
-      state.project?.close();
+      // Cancels the project's jobs, closes its tile service and its database.
+      await closeProject(state);
     },
   };
 }

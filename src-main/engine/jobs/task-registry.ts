@@ -20,6 +20,8 @@ export const TASK_REGISTRY: Readonly<Partial<Record<JobKind, TaskRegistration>>>
   'test-sleep': { module: './tasks/test-sleep-task.ts', heavy: true },
   /** Unsupervised encoder training (Convnet V1 / LSTM V3) on the project's windows. */
   train: { module: './tasks/train-encoder-task.ts', heavy: true },
+  /** Exact spectrogram tile pyramids of the project's recordings (light: I/O bound, one recording at a time). */
+  tiles: { module: './tasks/tiles-task.ts', heavy: false },
 };
 
 /** Whether jobs of `kind` count against the concurrency limit (unknown kinds count as heavy). */

@@ -14,7 +14,7 @@ import { initBackend } from '../../models/backend';
 import { assertModelInput, storeModel, type EncoderKind } from '../../models/encoder-registry';
 import { collectTrainingWindows } from '../../models/training-windows';
 import { createEncoderTrainer, disposeTrainer, trainEncoder } from '../../models/train-encoder';
-import { loadLayersModel, serializeLayersModel } from '../../models/model-io';
+import { loadLayersModel, saveLayersModel, serializeLayersModel } from '../../models/model-io';
 
 export interface TrainEncoderParams {
   model: 'v1' | 'v3';
@@ -87,6 +87,9 @@ export async function run(ctx: JobContext, params: TrainEncoderParams) {
       // The loss curve also goes next to the weights, for the app's training plot.
       await mkdir(join(project.dir, stored.filesPath!), { recursive: true });
       await writeFile(join(project.dir, stored.filesPath!, 'training.json'), JSON.stringify({ lossCurve, params }));
+      // Convnet V1: the whole auto-encoder too, so the app can show reconstructions (the encoder alone cannot decode).
+      // The folder name is read by src-main/app/handlers/figure-handlers.ts (AUTOENCODER_SUBFOLDER).
+      if (kind === 'encoder-v1') await saveLayersModel(trainer.trainer, join(project.dir, stored.filesPath!, 'autoencoder'), { kind: 'autoencoder-v1', encoderModelId: stored.id });
       return { modelId: stored.id, kind, version: stored.version, finalLoss: metrics.finalLoss, windowsPerSecond: result.windowsPerSecond };
     } finally {
       disposeTrainer(trainer);

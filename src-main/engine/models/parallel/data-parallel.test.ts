@@ -110,11 +110,15 @@ describe('data-parallel models over worker threads (WASM backend in every thread
 
   it('2-thread training follows the 1-thread trainOnBatch loss trajectory (V3, no dropout)', async () => {
     const windows = syntheticWindows(12, 33, 21);
+    // The recurrent kernels' orthogonal initialiser takes no seed: both runs start from one set of weights.
+    let initial: tf.Tensor[] | null = null;
     const run = async (workers: number) => {
       const t = createEncoderTrainer('encoder-v3', { seed: 6, dropout: 0, learningRate: 3e-3 });
       const losses: number[] = [];
+      if (initial) t.trainer.setWeights(initial);
+      else initial = t.trainer.getWeights().map((v) => v.clone());
       try {
-        await trainEncoder(t, windows, { epochs: 2, batchSize: 6, seed: 2, workers, onBatch: (p) => losses.push(p.loss) });
+        await trainEncoder(t, windows, { epochs: 1, batchSize: 6, seed: 2, workers, onBatch: (p) => losses.push(p.loss) });
         return { losses, weights: t.trainer.getWeights().map((v) => v.dataSync()) };
       } finally {
         disposeTrainer(t);
@@ -122,11 +126,12 @@ describe('data-parallel models over worker threads (WASM backend in every thread
     };
     const single = await run(1);
     const parallel = await run(2);
-    console.log(single.losses, parallel.losses);
-    expect(parallel.losses).toHaveLength(4);
-    // The trajectory must actually move, or matching it would prove nothing.
-    expect(single.losses[3]).toBeLessThan(single.losses[0]);
+    expect(parallel.losses).toHaveLength(2);
+    // The weights must actually move, or matching them would prove nothing.
+    const moved = Math.max(...single.weights.map((w, i) => maxAbsDiff(w, initial![i].dataSync())));
+    expect(moved).toBeGreaterThan(1e-3);
     parallel.losses.forEach((l, i) => expect(Math.abs(l - single.losses[i]) / single.losses[i]).toBeLessThan(1e-4));
     parallel.weights.forEach((w, i) => expect(maxAbsDiff(w, single.weights[i])).toBeLessThan(1e-4));
+    tf.dispose(initial!);
   }, 60_000);
 });

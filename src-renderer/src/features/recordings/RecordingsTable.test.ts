@@ -1,21 +1,66 @@
-import { describe, expect, it } from 'vitest';
-import { render, screen } from '@testing-library/svelte';
+import { describe, expect, it, vi } from 'vitest';
+import '@testing-library/svelte/vitest';
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import RecordingsTable from './RecordingsTable.svelte';
-import type { RecordingSummary } from '../../../../src-shared/audio-types';
+import { recordingRow, threeRows } from './test-rows';
 
-const row = (over: Partial<RecordingSummary>): RecordingSummary => ({
-  id: 1, path: 'a.wav', sizeBytes: 10, hash: null, status: 'ok', sampleRate: 48000, channels: 1, durationSeconds: 61.5, codec: 'pcm_s16le', missing: false,
-  ...over,
-});
+const bodyRows = () => within(screen.getByRole('table', { name: 'Recordings' })).getAllByRole('row').slice(1);
 
 describe('RecordingsTable', () => {
-  it('shows each recording with duration and rate, and errors in plain words', () => {
+  it('shows each recording with duration, rate, channels, status, % silence and review progress', () => {
     render(RecordingsTable, {
-      items: [row({}), row({ id: 2, path: 'broken.wav', status: 'error', error: { code: 'EMPTY_FILE', message: 'File is empty (0 bytes).' }, sampleRate: null, durationSeconds: null })],
+      rows: [
+        recordingRow({ silenceFraction: 0.4567, regionCount: 8, reviewedCount: 2 }),
+        recordingRow({ id: 2, path: 'broken.wav', status: 'error', error: { code: 'EMPTY_FILE', message: 'File is empty (0 bytes).' }, sampleRate: null, durationSeconds: null, silenceFraction: null, regionCount: 0 }),
+      ],
     });
-    expect(screen.getByText('a.wav')).toBeTruthy();
-    expect(screen.getByText('1:01.5')).toBeTruthy();
-    expect(screen.getByText('48000')).toBeTruthy();
-    expect(screen.getByText('File is empty (0 bytes).')).toBeTruthy();
+    const [first, second] = bodyRows();
+    const cells = within(first).getAllByRole('cell').map((c) => c.textContent?.trim());
+    expect(cells.slice(0, 6)).toEqual(['a.wav', '1:01.5', '48000', '1', 'ok', '45.7%']);
+    expect(cells[6]).toContain('2 / 8');
+    expect(within(first).getByLabelText('Reviewed 2 of 8 regions')).toBeTruthy();
+    expect(within(second).getByText('File is empty (0 bytes).')).toBeTruthy();
+  });
+
+  it('asks to sort when a header is clicked and marks the sorted column', async () => {
+    const onSort = vi.fn();
+    render(RecordingsTable, { rows: threeRows, sortKey: 'duration', direction: 'desc', onSort });
+    const header = screen.getByRole('columnheader', { name: /Duration/ });
+    expect(header.getAttribute('aria-sort')).toBe('descending');
+    expect(screen.getByRole('columnheader', { name: /File/ }).getAttribute('aria-sort')).toBe('none');
+    await fireEvent.click(screen.getByRole('button', { name: /Silence/ }));
+    expect(onSort).toHaveBeenCalledWith('silence');
+  });
+
+  it('moves with the arrow keys, Home and End, and opens the selected recording with Enter', async () => {
+    const onOpen = vi.fn();
+    render(RecordingsTable, { rows: threeRows, onOpen });
+    let rows = bodyRows();
+    expect(rows[0].getAttribute('aria-selected')).toBe('true');
+    expect(rows.map((r) => r.tabIndex)).toEqual([0, -1, -1]);
+    rows[0].focus();
+    await fireEvent.keyDown(rows[0], { key: 'ArrowDown' });
+    rows = bodyRows();
+    expect(rows[1].getAttribute('aria-selected')).toBe('true');
+    expect(document.activeElement).toBe(rows[1]);
+    await fireEvent.keyDown(rows[1], { key: 'Enter' });
+    expect(onOpen).toHaveBeenCalledWith(threeRows[1]);
+    await fireEvent.keyDown(rows[1], { key: 'End' });
+    expect(document.activeElement).toBe(bodyRows()[2]);
+    // The broken file cannot be reviewed: Enter does nothing.
+    await fireEvent.keyDown(bodyRows()[2], { key: 'Enter' });
+    expect(onOpen).toHaveBeenCalledTimes(1);
+    await fireEvent.keyDown(bodyRows()[2], { key: 'ArrowDown' });
+    expect(document.activeElement).toBe(bodyRows()[2]);
+    await fireEvent.keyDown(bodyRows()[2], { key: 'Home' });
+    await fireEvent.keyDown(bodyRows()[0], { key: 'ArrowUp' });
+    expect(document.activeElement).toBe(bodyRows()[0]);
+  });
+
+  it('opens a recording on double-click', async () => {
+    const onOpen = vi.fn();
+    render(RecordingsTable, { rows: threeRows, onOpen });
+    await fireEvent.dblClick(screen.getByText('b-dolphin.wav'));
+    expect(onOpen).toHaveBeenCalledWith(threeRows[0]);
   });
 });

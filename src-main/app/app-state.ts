@@ -1,0 +1,127 @@
+/**
+ * What the handlers share: the open project and what lives exactly as long as
+ * it does — its job runner (jobs run in worker threads; progress is forwarded
+ * to the UI) and its tile service (open files, tile cache) — plus where the
+ * UI fetches media from. Switching projects shuts the previous runner down
+ * (cancelling its jobs) and closes its tile service before the database.
+ */
+import type { ApiEvents } from '../../src-shared/contract';
+import type { JobProgress } from '../../src-shared/job-types';
+import { SonotypeError } from '../../src-shared/errors';
+import { JobRunner } from '../engine/jobs/job-runner';
+import type { Project } from '../engine/project/open-project';
+import { createTileService, type TileService } from '../engine/tiles';
+
+/** Where tiles and audio pages are fetched: `${base}/tiles/…` with `query` appended (see RecordingReview). */
+export interface MediaLocation {
+  base: string;
+  query: string;
+}
+
+/** The per-project services, created when the project is opened. */
+export interface ProjectSession {
+  project: Project;
+  runner: JobRunner;
+  tiles: TileService;
+}
+
+export interface AppState {
+  mode: 'electron' | 'browser';
+  version: string;
+  project: Project | null;
+  /** Runner and tile service of `project`; managed by this module (created on demand for a project set directly). */
+  session?: ProjectSession | null;
+  /** Media URLs for review:open; defaults per mode (`sonotype://media` in Electron, `/media` in the browser). */
+  media?: MediaLocation;
+  emit<E extends keyof ApiEvents>(event: E, payload: ApiEvents[E]): void;
+}
+
+/** Job kinds whose success changes regions (and machine labels) of recordings. */
+const REGION_CHANGING_KINDS = new Set(['detect', 'retrain-head']);
+
+/** The open project, or INVALID_ARGUMENT with a message the researcher can act on. */
+export function requireProject(state: AppState): Project {
+  if (!state.project) throw new SonotypeError('INVALID_ARGUMENT', 'No project is open. Open a folder first.');
+  return state.project;
+}
+
+/**
+ * The session of the open project. A project put into `state.project` directly
+ * (browser mode opens one at start-up) gets its session here on first use.
+ */
+export function requireSession(state: AppState): ProjectSession {
+  const project = requireProject(state);
+  if (state.session?.project !== project) {
+    const stale = state.session;
+    state.session = createSession(state, project);
+    if (stale) void closeSessionServices(stale);
+  }
+  return state.session;
+}
+
+/** Makes `project` the open project, closing the previous one (its jobs are cancelled first). */
+export async function switchProject(state: AppState, project: Project): Promise<void> {
+  await closeProject(state);
+  state.project = project;
+  state.session = createSession(state, project);
+}
+
+/** Cancels the open project's jobs, closes its tile service and its database. */
+export async function closeProject(state: AppState): Promise<void> {
+  const { project, session } = state;
+  state.project = null;
+  state.session = null;
+  if (session) await closeSessionServices(session);
+  project?.close();
+  if (session && session.project !== project) session.project.close();
+}
+
+/** The media location for review:open. */
+export function mediaLocation(state: AppState): MediaLocation {
+  if (state.media) return state.media;
+  return state.mode === 'electron' ? { base: 'sonotype://media', query: '' } : { base: '/media', query: '' };
+}
+
+function createSession(state: AppState, project: Project): ProjectSession {
+  const runner = new JobRunner(project.db);
+  runner.onProgress((progress) => {
+    state.emit('jobs:progress', progress);
+    if (progress.state === 'succeeded' && REGION_CHANGING_KINDS.has(progress.kind)) announceRegionChanges(state, project, progress);
+  });
+  return { project, runner, tiles: createTileService(project) };
+}
+
+async function closeSessionServices(session: ProjectSession): Promise<void> {
+  try {
+    await session.runner.shutdown();
+  } finally {
+    await session.tiles.close();
+  }
+}
+
+/**
+ * Tells the UI which recordings got new regions: one 'recording:changed' per
+ * recording the job's result names, or 'recordings:changed' when it names none.
+ */
+function announceRegionChanges(state: AppState, project: Project, progress: JobProgress): void {
+  if (state.project !== project) return;
+  const ids = recordingIdsOf(progress.result);
+  if (ids.length === 0) {
+    const count = (project.db.statement('SELECT count(*) AS n FROM recordings').get() as { n: number }).n;
+    state.emit('recordings:changed', { count });
+    return;
+  }
+  for (const recordingId of ids) state.emit('recording:changed', { recordingId, what: 'regions' });
+}
+
+/** Recording ids in a detect result (`recordings[].recordingId`) or a result listing `recordingIds`. */
+export function recordingIdsOf(result: unknown): number[] {
+  if (!result || typeof result !== 'object') return [];
+  const r = result as { recordings?: unknown; recordingIds?: unknown };
+  const ids = Array.isArray(r.recordingIds)
+    ? r.recordingIds
+    : Array.isArray(r.recordings)
+      ? r.recordings.map((x) => (x && typeof x === 'object' ? (x as { recordingId?: unknown }).recordingId : undefined))
+      : [];
+  return [...new Set(ids.filter((id): id is number => Number.isInteger(id) && (id as number) > 0))];
+}

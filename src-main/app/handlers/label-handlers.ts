@@ -1,0 +1,109 @@
+/**
+ * Label editing and its undo history. Every edit is saved at once (and is
+ * undoable across restarts); the recording's view is told to refresh.
+ */
+import { userInfo } from 'node:os';
+import { SonotypeError } from '../../../src-shared/errors';
+import type { HistoryState, LabelView } from '../../../src-shared/review-types';
+import type { ProjectDb } from '../../engine/store/database';
+import { canRedo, canUndo, redoEdit, undoLastEdit, type LabelEditRef } from '../../engine/store/label-history';
+import { createLabel, deleteLabel, listLabels, updateLabel, type StoredLabel } from '../../engine/store/labels';
+import { mergeLabels, splitLabel } from '../../engine/store/label-edits';
+import { getRecording } from '../../engine/store/recordings';
+import { requireProject, type AppState } from '../app-state';
+import { requireLiveLabel, requireRecordingRecord, toLabelView } from '../views';
+import type { HandlersFor } from './handler-types';
+
+type LabelCalls =
+  | 'labels:list' | 'labels:create' | 'labels:update' | 'labels:delete' | 'labels:split' | 'labels:merge'
+  | 'history:undo' | 'history:redo' | 'history:state';
+
+/** The OS user name, recorded as the author of edits (null when the OS will not say). */
+export function currentAuthor(): string | null {
+  try {
+    return userInfo().username || null;
+  } catch {
+    return null;
+  }
+}
+
+function historyState(db: ProjectDb, touched?: LabelEditRef | null): HistoryState {
+  return { canUndo: canUndo(db), canRedo: canRedo(db), ...(touched ? { recordingId: touched.recordingId } : {}) };
+}
+
+/** Labels must lie inside the recording (when its length is known). */
+function checkInsideRecording(db: ProjectDb, recordingId: number, endSample: number): void {
+  const recording = requireRecordingRecord(db, recordingId);
+  if (recording.frames !== null && endSample > recording.frames) {
+    throw new SonotypeError(
+      'INVALID_ARGUMENT',
+      `The label ends at sample ${endSample}, after the end of ${recording.path} (${recording.frames} samples).`,
+    );
+  }
+}
+
+export function labelHandlers(state: AppState): HandlersFor<LabelCalls> {
+  const view = (db: ProjectDb, label: StoredLabel): LabelView => toLabelView(label, getRecording(db, label.recordingId)?.sampleRate ?? null);
+  const changed = (recordingId: number) => state.emit('recording:changed', { recordingId, what: 'labels' });
+
+  return {
+    'labels:list': async (recordingId) => {
+      const { db } = requireProject(state);
+      const recording = requireRecordingRecord(db, recordingId);
+      return listLabels(db, recordingId).map((l) => toLabelView(l, recording.sampleRate));
+    },
+    'labels:create': async (input) => {
+      const { db } = requireProject(state);
+      checkInsideRecording(db, input.recordingId, input.endSample);
+      const label = createLabel(db, {
+        recordingId: input.recordingId, startSample: input.startSample, endSample: input.endSample,
+        value: input.value.trim(), source: 'human', author: currentAuthor(),
+      });
+      changed(label.recordingId);
+      return view(db, label);
+    },
+    'labels:update': async (id, patch) => {
+      const { db } = requireProject(state);
+      const before = requireLiveLabel(db, id);
+      checkInsideRecording(db, before.recordingId, patch.endSample ?? before.endSample);
+      const label = updateLabel(db, id, { ...patch, ...(patch.value !== undefined ? { value: patch.value.trim() } : {}) }, currentAuthor());
+      changed(label.recordingId);
+      return view(db, label);
+    },
+    'labels:delete': async (id) => {
+      const { db } = requireProject(state);
+      const label = requireLiveLabel(db, id);
+      deleteLabel(db, id, currentAuthor());
+      changed(label.recordingId);
+      return { ...historyState(db), recordingId: label.recordingId };
+    },
+    'labels:split': async (id, atSample) => {
+      const { db } = requireProject(state);
+      requireLiveLabel(db, id);
+      const parts = splitLabel(db, id, atSample, currentAuthor());
+      changed(parts[0].recordingId);
+      return parts.map((l) => view(db, l));
+    },
+    'labels:merge': async (ids) => {
+      const { db } = requireProject(state);
+      if (new Set(ids).size !== ids.length) throw new SonotypeError('INVALID_ARGUMENT', 'A label was listed twice; choose each label to merge once.');
+      for (const id of ids) requireLiveLabel(db, id);
+      const label = mergeLabels(db, ids, currentAuthor());
+      changed(label.recordingId);
+      return view(db, label);
+    },
+    'history:undo': async () => {
+      const { db } = requireProject(state);
+      const touched = undoLastEdit(db);
+      if (touched) changed(touched.recordingId);
+      return historyState(db, touched);
+    },
+    'history:redo': async () => {
+      const { db } = requireProject(state);
+      const touched = redoEdit(db);
+      if (touched) changed(touched.recordingId);
+      return historyState(db, touched);
+    },
+    'history:state': async () => historyState(requireProject(state).db),
+  };
+}

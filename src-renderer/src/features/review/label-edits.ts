@@ -1,0 +1,193 @@
+/**
+ * Label edits of the review view. Each one calls the contract at once (so it
+ * is saved to SQLite as a human label and undoable), applies the response to
+ * the store, and on failure shows main's message while leaving the store as
+ * it was: nothing the researcher sees is ever ahead of what was saved.
+ */
+import type { LabelView } from '../../../../src-shared/review-types';
+import { call } from '../../lib/api';
+import type { ReviewStore } from './review-store.svelte';
+
+/** The two decisions of the review queue. 'sound' is the contract's "not silence". */
+export type Decision = 'silence' | 'sound';
+
+async function attempt<T>(store: ReviewStore, task: () => Promise<T>): Promise<T | null> {
+  return store.serialize(async () => {
+    try {
+      return await task();
+    } catch (e) {
+      store.showError(e);
+      return null;
+    }
+  });
+}
+
+function replaceLabels(store: ReviewStore, removeIds: readonly number[], add: readonly LabelView[]): void {
+  const remove = new Set([...removeIds, ...add.map((l) => l.id)]);
+  store.setLabels([...store.labels.filter((l) => !remove.has(l.id)), ...add]);
+}
+
+/** After an edit: undo becomes possible and redo is gone; main's word is fetched to be sure. */
+function afterEdit(store: ReviewStore): void {
+  store.history = { canUndo: true, canRedo: false };
+  void store.refreshHistory();
+}
+
+/** Creates a human label over [start, end) seconds (in either order). */
+export async function createLabel(store: ReviewStore, startSeconds: number, endSeconds: number, value: string = 'silence'): Promise<LabelView | null> {
+  const startSample = store.toSample(Math.min(startSeconds, endSeconds));
+  const endSample = store.toSample(Math.max(startSeconds, endSeconds));
+  if (endSample <= startSample) {
+    store.showError(new Error('A label needs a length: drag across the spectrogram to draw one.'));
+    return null;
+  }
+  return attempt(store, async () => {
+    const label = await call('labels:create', { recordingId: store.recordingId, startSample, endSample, value });
+    replaceLabels(store, [], [label]);
+    store.selectedLabelIds = [label.id];
+    afterEdit(store);
+    return label;
+  });
+}
+
+/** Moves or resizes a label to [start, end) seconds. */
+export async function resizeLabel(store: ReviewStore, id: number, startSeconds: number, endSeconds: number): Promise<LabelView | null> {
+  const startSample = store.toSample(Math.min(startSeconds, endSeconds));
+  const endSample = store.toSample(Math.max(startSeconds, endSeconds));
+  if (endSample <= startSample) {
+    store.showError(new Error('A label cannot be shorter than one sample; use Delete to remove it.'));
+    return null;
+  }
+  return attempt(store, async () => {
+    const label = await call('labels:update', id, { startSample, endSample });
+    replaceLabels(store, [id], [label]);
+    afterEdit(store);
+    return label;
+  });
+}
+
+/** Sets the value of labels (each becomes a human label). Returns the updated labels, or null if one failed. */
+export async function setLabelValue(store: ReviewStore, ids: readonly number[], value: string): Promise<LabelView[] | null> {
+  return attempt(store, async () => {
+    const updated: LabelView[] = [];
+    try {
+      for (const id of ids) updated.push(await call('labels:update', id, { value }));
+    } finally {
+      // Labels saved before a failure are saved: show them as they are.
+      if (updated.length > 0) {
+        replaceLabels(store, [], updated);
+        afterEdit(store);
+      }
+    }
+    return updated;
+  });
+}
+
+/** Deletes the selected labels. */
+export async function deleteSelectedLabels(store: ReviewStore): Promise<boolean> {
+  const ids = [...store.selectedLabelIds];
+  if (ids.length === 0) {
+    store.showInfo('Select a label first (click it; Shift-click adds more).');
+    return false;
+  }
+  const done = await attempt(store, async () => {
+    const deleted: number[] = [];
+    try {
+      for (const id of ids) {
+        store.history = await call('labels:delete', id);
+        deleted.push(id);
+      }
+    } finally {
+      if (deleted.length > 0) replaceLabels(store, deleted, []);
+    }
+    return true;
+  });
+  return done === true;
+}
+
+/** The label to split: the single selected one, else the one under the cursor. */
+function splitTarget(store: ReviewStore, seconds: number): LabelView | null {
+  if (store.selectedLabels.length === 1) return store.selectedLabels[0];
+  const under = store.labels.filter((l) => l.startSeconds < seconds && seconds < l.endSeconds);
+  return under.length === 1 ? under[0] : null;
+}
+
+/** Splits the selected label (or the one under the cursor) in two at `seconds`. */
+export async function splitLabelAt(store: ReviewStore, seconds: number): Promise<LabelView[] | null> {
+  const label = splitTarget(store, seconds);
+  if (!label) {
+    store.showInfo('Select one label, put the cursor inside it, then split.');
+    return null;
+  }
+  const atSample = store.toSample(seconds);
+  if (atSample <= label.startSample || atSample >= label.endSample) {
+    store.showError(new Error('The cursor is not inside the selected label: click where it should be split.'));
+    return null;
+  }
+  return attempt(store, async () => {
+    const parts = await call('labels:split', label.id, atSample);
+    replaceLabels(store, [label.id], parts);
+    store.selectedLabelIds = parts.map((p) => p.id);
+    afterEdit(store);
+    return parts;
+  });
+}
+
+/** Merges the selected labels into one. */
+export async function mergeSelectedLabels(store: ReviewStore): Promise<LabelView | null> {
+  const ids = [...store.selectedLabelIds];
+  if (ids.length < 2) {
+    store.showInfo('Shift-click two or more labels to merge them.');
+    return null;
+  }
+  return attempt(store, async () => {
+    const merged = await call('labels:merge', ids);
+    replaceLabels(store, ids, [merged]);
+    store.selectedLabelIds = [merged.id];
+    afterEdit(store);
+    return merged;
+  });
+}
+
+/**
+ * Marks the current decision: the selected labels get `value`; with none
+ * selected, the current region gets a human label (its exact human label is
+ * relabelled instead of stacking a second one). True when it was saved.
+ */
+export async function markCurrent(store: ReviewStore, value: Decision): Promise<boolean> {
+  if (store.selectedLabelIds.length > 0) {
+    const updated = await setLabelValue(store, store.selectedLabelIds, value);
+    return updated !== null && updated.length === store.selectedLabelIds.length;
+  }
+  const region = store.currentRegion;
+  if (!region) {
+    store.showInfo('Choose a region first: click one, use ←/→, or press Enter for the next uncertain one.');
+    return false;
+  }
+  const same = store.labels.find((l) => l.source === 'human' && l.startSample === region.startSample && l.endSample === region.endSample);
+  const saved = await attempt(store, async () => {
+    const label = same
+      ? await call('labels:update', same.id, { value })
+      : await call('labels:create', { recordingId: store.recordingId, startSample: region.startSample, endSample: region.endSample, value });
+    replaceLabels(store, [], [label]);
+    // The region now counts as reviewed; show it so before main's refreshed list arrives.
+    store.regions = store.regions.map((r) => (r.id === region.id ? { ...r, reviewed: true } : r));
+    afterEdit(store);
+    return label;
+  });
+  if (saved) void store.reloadRegions();
+  return saved !== null;
+}
+
+/** Undoes (or redoes) the last edit; reloads this recording when the edit was here. */
+export async function undoOrRedo(store: ReviewStore, which: 'undo' | 'redo'): Promise<boolean> {
+  const state = await attempt(store, () => call(which === 'undo' ? 'history:undo' : 'history:redo'));
+  if (!state) return false;
+  store.history = state;
+  if (state.recordingId === undefined || state.recordingId === store.recordingId) {
+    await Promise.all([store.reloadLabels(), store.reloadRegions()]);
+  } else {
+    store.showInfo(`${which === 'undo' ? 'Undid' : 'Redid'} an edit in another recording (#${state.recordingId}).`);
+  }
+  return true;
+}

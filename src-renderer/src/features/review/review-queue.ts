@@ -1,0 +1,53 @@
+/**
+ * The review queue: jump to the region the model is least sure about, and
+ * after each silence / not-silence decision move on to the next one, so the
+ * researcher's time goes where the model needs it.
+ */
+import type { ReviewItem } from '../../../../src-shared/review-types';
+import { call } from '../../lib/api';
+import { markCurrent, type Decision } from './label-edits';
+import type { ReviewStore } from './review-store.svelte';
+
+export interface QueueOptions {
+  /** Called when the next uncertain region is in another recording (the app opens it). */
+  onOtherRecording?: (item: ReviewItem) => void;
+}
+
+/**
+ * Goes to the next most uncertain unreviewed region after the current one
+ * (wrapping to the start of the queue when nothing is after it). Returns the
+ * item, or null when everything is reviewed or the call failed.
+ */
+export async function goToNextUncertain(store: ReviewStore, options: QueueOptions = {}): Promise<ReviewItem | null> {
+  const current = store.currentRegion;
+  const after = current ? { recordingId: store.recordingId, sample: current.endSample } : null;
+  let item: ReviewItem | null;
+  try {
+    item = await call('review:nextUncertain', after);
+    if (!item && after) item = await call('review:nextUncertain', null);
+  } catch (e) {
+    store.showError(e);
+    return null;
+  }
+  if (!item) {
+    store.remaining = 0;
+    store.showInfo('Every region has been reviewed.');
+    return null;
+  }
+  store.remaining = item.remaining;
+  if (item.recordingId !== store.recordingId) {
+    if (options.onOtherRecording) options.onOtherRecording(item);
+    else store.showInfo(`No uncertain regions left here; the next one is in ${item.path}.`);
+    return item;
+  }
+  if (!store.regions.some((r) => r.id === item.region.id)) await store.reloadRegions();
+  store.selectRegion(store.regions.find((r) => r.id === item.region.id) ?? item.region);
+  return item;
+}
+
+/** Saves a decision on the current region and, when auto-advance is on, moves to the next uncertain one. */
+export async function decideAndAdvance(store: ReviewStore, value: Decision, options: QueueOptions = {}): Promise<boolean> {
+  const saved = await markCurrent(store, value);
+  if (saved && store.autoAdvance) await goToNextUncertain(store, options);
+  return saved;
+}

@@ -1,0 +1,244 @@
+/**
+ * State of the review view for one recording: what was loaded, the viewport,
+ * selection and current region, playback settings, undo state and messages.
+ * Editing (labels:*, history:*) and the review queue live in label-edits.ts
+ * and review-queue.ts and work on this store.
+ */
+import type { ApiEvents } from '../../../../src-shared/contract';
+import type { HistoryState, LabelView, RecordingReview, RegionView } from '../../../../src-shared/review-types';
+import { call, getApi } from '../../lib/api';
+import { DEFAULT_DISPLAY, type DisplaySettings } from '../../lib/colormap';
+import { sortSpans } from './spans';
+import {
+  chooseLevel, clampViewport, panViewport, revealSpan, wholeFileViewport, zoomViewport, type PyramidInfo, type Viewport,
+} from './viewport';
+
+export interface Toast {
+  id: number;
+  kind: 'error' | 'info';
+  message: string;
+}
+
+/** How long an info message stays; errors stay until closed or replaced. */
+const INFO_TOAST_MS = 4000;
+const MAX_TOASTS = 4;
+
+export class ReviewStore {
+  status = $state<'loading' | 'ready' | 'error'>('loading');
+  loadError = $state<string | null>(null);
+  review = $state.raw<RecordingReview | null>(null);
+  regions = $state.raw<RegionView[]>([]);
+  labels = $state.raw<LabelView[]>([]);
+  viewport = $state<Viewport>({ startSeconds: 0, secondsPerPixel: 1, widthPx: 1000 });
+  selectedLabelIds = $state<number[]>([]);
+  currentRegionId = $state<number | null>(null);
+  /** Edit cursor and playhead (seconds): where splits happen and playback starts. */
+  cursorSeconds = $state(0);
+  playing = $state(false);
+  playbackRate = $state(1);
+  preservePitch = $state(true);
+  looping = $state(false);
+  history = $state<HistoryState>({ canUndo: false, canRedo: false });
+  toasts = $state<Toast[]>([]);
+  autoAdvance = $state(true);
+  /** Unreviewed regions left in the queue (null before the first queue call). */
+  remaining = $state<number | null>(null);
+  display = $state<DisplaySettings>({ ...DEFAULT_DISPLAY });
+  /** True once the researcher moved a display slider, so automatic levels stop overriding them. */
+  displayTouched = $state(false);
+  helpOpen = $state(false);
+  /** Number of edits in flight (buttons show a busy state). */
+  pendingEdits = $state(0);
+
+  readonly info: PyramidInfo | null = $derived(this.review ? toPyramidInfo(this.review) : null);
+  readonly level: number = $derived(this.info ? chooseLevel(this.info, this.viewport.secondsPerPixel) : 0);
+  readonly currentRegion: RegionView | null = $derived(this.regions.find((r) => r.id === this.currentRegionId) ?? null);
+  readonly selectedLabels: LabelView[] = $derived(this.labels.filter((l) => this.selectedLabelIds.includes(l.id)));
+  readonly durationSeconds: number = $derived(this.review?.durationSeconds ?? 0);
+
+  private nextToastId = 1;
+  private unsubscribe: (() => void) | null = null;
+  private editChain: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly recordingId: number) {}
+
+  /** Loads the recording (review:open) and the undo state, and follows change events. */
+  async open(widthPx = this.viewport.widthPx): Promise<void> {
+    this.status = 'loading';
+    this.loadError = null;
+    try {
+      const review = await call('review:open', this.recordingId);
+      this.review = review;
+      this.regions = sortSpans(review.regions);
+      this.labels = sortSpans(review.labels);
+      this.viewport = wholeFileViewport(toPyramidInfo(review), widthPx);
+      this.status = 'ready';
+    } catch (e) {
+      this.loadError = (e as Error).message;
+      this.status = 'error';
+      return;
+    }
+    void this.refreshHistory();
+    this.unsubscribe?.();
+    try {
+      this.unsubscribe = getApi().on('recording:changed', (payload) => void this.onRecordingChanged(payload));
+    } catch {
+      this.unsubscribe = null; // no backend events (should not happen once open succeeded)
+    }
+  }
+
+  close(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  /** Runs edits one after another, so responses apply in the order the researcher made them. */
+  serialize<T>(task: () => Promise<T>): Promise<T> {
+    this.pendingEdits++;
+    const run = this.editChain.then(task, task);
+    this.editChain = run.catch(() => undefined).finally(() => this.pendingEdits--);
+    return run;
+  }
+
+  async onRecordingChanged(payload: ApiEvents['recording:changed']): Promise<void> {
+    if (payload.recordingId !== this.recordingId || this.status !== 'ready') return;
+    if (payload.what === 'labels') await this.reloadLabels();
+    else await this.reloadRegions();
+  }
+
+  async reloadLabels(): Promise<void> {
+    try {
+      this.setLabels(await call('labels:list', this.recordingId));
+    } catch (e) {
+      this.showError(e);
+    }
+  }
+
+  async reloadRegions(): Promise<void> {
+    try {
+      this.regions = sortSpans(await call('regions:list', this.recordingId));
+      if (this.currentRegionId !== null && !this.regions.some((r) => r.id === this.currentRegionId)) this.currentRegionId = null;
+    } catch (e) {
+      this.showError(e);
+    }
+  }
+
+  async refreshHistory(): Promise<void> {
+    try {
+      this.history = await call('history:state');
+    } catch (e) {
+      this.showError(e);
+    }
+  }
+
+  /** Replaces the labels, dropping selected ids that no longer exist. */
+  setLabels(labels: LabelView[]): void {
+    this.labels = sortSpans(labels);
+    const ids = new Set(this.labels.map((l) => l.id));
+    if (this.selectedLabelIds.some((id) => !ids.has(id))) this.selectedLabelIds = this.selectedLabelIds.filter((id) => ids.has(id));
+  }
+
+  // ---- viewport ----
+
+  setWidth(widthPx: number): void {
+    if (!this.info || widthPx <= 0 || Math.round(widthPx) === this.viewport.widthPx) return;
+    // Keep the zoom and left edge; a first real measurement of a whole-file view stays whole-file.
+    const wasWhole = this.viewport.startSeconds === 0 && this.viewport.secondsPerPixel * this.viewport.widthPx >= this.info.durationSeconds - 1e-9;
+    this.viewport = wasWhole ? wholeFileViewport(this.info, widthPx) : clampViewport(this.info, { ...this.viewport, widthPx });
+  }
+
+  setViewport(vp: Viewport): void {
+    if (this.info) this.viewport = clampViewport(this.info, vp);
+  }
+
+  zoom(factor: number, anchorSeconds?: number): void {
+    if (!this.info) return;
+    const anchor = anchorSeconds ?? (this.isCursorVisible() ? this.cursorSeconds : undefined);
+    this.viewport = zoomViewport(this.info, this.viewport, factor, anchor);
+  }
+
+  zoomWhole(): void {
+    if (this.info) this.viewport = wholeFileViewport(this.info, this.viewport.widthPx);
+  }
+
+  pan(deltaPx: number): void {
+    if (this.info) this.viewport = panViewport(this.info, this.viewport, deltaPx);
+  }
+
+  reveal(startSeconds: number, endSeconds: number): void {
+    if (this.info) this.viewport = revealSpan(this.info, this.viewport, startSeconds, endSeconds);
+  }
+
+  private isCursorVisible(): boolean {
+    const vp = this.viewport;
+    return this.cursorSeconds >= vp.startSeconds && this.cursorSeconds <= vp.startSeconds + vp.secondsPerPixel * vp.widthPx;
+  }
+
+  // ---- selection ----
+
+  selectLabel(id: number, additive = false): void {
+    if (additive) {
+      this.selectedLabelIds = this.selectedLabelIds.includes(id) ? this.selectedLabelIds.filter((x) => x !== id) : [...this.selectedLabelIds, id];
+    } else {
+      this.selectedLabelIds = [id];
+    }
+  }
+
+  selectRegion(region: RegionView | null, reveal = true): void {
+    this.currentRegionId = region?.id ?? null;
+    if (!region) return;
+    this.selectedLabelIds = [];
+    this.cursorSeconds = region.startSeconds;
+    if (reveal) this.reveal(region.startSeconds, region.endSeconds);
+  }
+
+  clearSelection(): void {
+    this.selectedLabelIds = [];
+    this.currentRegionId = null;
+  }
+
+  setCursor(seconds: number): void {
+    this.cursorSeconds = Math.max(0, Math.min(this.durationSeconds, seconds));
+  }
+
+  // ---- conversions ----
+
+  /** Native sample index of a time, clamped to the recording. */
+  toSample(seconds: number): number {
+    const rate = this.review?.sampleRate ?? 1;
+    const total = Math.round(this.durationSeconds * rate);
+    return Math.max(0, Math.min(total, Math.round(seconds * rate)));
+  }
+
+  // ---- messages ----
+
+  showError(error: unknown): void {
+    this.pushToast('error', error instanceof Error ? error.message : String(error));
+  }
+
+  showInfo(message: string): void {
+    this.pushToast('info', message);
+  }
+
+  dismissToast(id: number): void {
+    this.toasts = this.toasts.filter((t) => t.id !== id);
+  }
+
+  private pushToast(kind: Toast['kind'], message: string): void {
+    const id = this.nextToastId++;
+    this.toasts = [...this.toasts.filter((t) => t.message !== message), { id, kind, message }].slice(-MAX_TOASTS);
+    if (kind === 'info') setTimeout(() => this.dismissToast(id), INFO_TOAST_MS);
+  }
+}
+
+/** The paging facts of a review, in the shape viewport.ts uses. */
+export function toPyramidInfo(review: RecordingReview): PyramidInfo {
+  const s = review.spectrogram;
+  return {
+    hopSeconds: s.hopSeconds,
+    levels: s.levels,
+    tileColumns: s.tileColumns,
+    levelColumns: s.levelColumns,
+    durationSeconds: s.durationSeconds || review.durationSeconds,
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * An in-memory stand-in for main behind `window.sonotype`, for the review
+ * view's tests: labels with ids, an undo stack, regions with a reviewed flag
+ * and an uncertainty queue. `failNext` makes the next call of a channel fail
+ * with a readable message, to test error paths. Test-only code.
+ */
+import type { ApiEvents, CallName, CallResult, EventName, SonotypeApi } from '../../../../../src-shared/contract';
+import type { HistoryState, LabelView, RecordingReview, RegionView, ReviewItem } from '../../../../../src-shared/review-types';
+
+export const RATE = 1000;
+
+export function region(id: number, start: number, end: number, pSilence: number | null, reviewed = false): RegionView {
+  return { id, recordingId: 1, kind: (pSilence ?? 0) >= 0.5 ? 'silence' : 'sound', startSample: start * RATE, endSample: end * RATE, startSeconds: start, endSeconds: end, pSilence, reviewed };
+}
+
+export function makeReview(regions: RegionView[], labels: LabelView[] = [], durationSeconds = 100): RecordingReview {
+  const hop = 0.01;
+  const frameCount = Math.round(durationSeconds / hop);
+  const levelColumns: number[] = [];
+  for (let l = 0; ; l++) {
+    levelColumns.push(Math.ceil(frameCount / 2 ** l));
+    if (levelColumns[l] <= 512) break;
+  }
+  return {
+    recordingId: 1, path: 'site/a.wav', durationSeconds, sampleRate: RATE, channels: 1,
+    spectrogram: {
+      recordingId: 1, frameCount, binCount: 4, levels: levelColumns.length, tileColumns: 512, hopSeconds: hop, analysisRate: 1000,
+      nativeSampleRate: RATE, channel: 0, frequenciesHz: [0, 125, 250, 375], durationSeconds, dbRange: [-140, 0],
+      levelColumns, levelTiles: levelColumns.map((c) => Math.ceil(c / 512)), exactComplete: true,
+    },
+    regions, labels, mediaBase: 'http://127.0.0.1:1/media', mediaQuery: '?token=t',
+  };
+}
+
+type Edit = { before: LabelView[]; after: LabelView[] };
+
+export class FakeApi implements SonotypeApi {
+  labels: LabelView[] = [];
+  regions: RegionView[];
+  calls: Array<{ name: string; args: unknown[] }> = [];
+  private undoStack: Edit[] = [];
+  private redoStack: Edit[] = [];
+  private nextId = 100;
+  private failures = new Map<string, string>();
+  private listeners = new Map<EventName, Set<(p: never) => void>>();
+
+  constructor(readonly review: RecordingReview) {
+    this.regions = review.regions.map((r) => ({ ...r }));
+    this.labels = review.labels.map((l) => ({ ...l }));
+  }
+
+  failNext(name: CallName, message: string): void {
+    this.failures.set(name, message);
+  }
+
+  emit<E extends EventName>(event: E, payload: ApiEvents[E]): void {
+    for (const l of this.listeners.get(event) ?? []) l(payload as never);
+  }
+
+  on<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void {
+    const set = this.listeners.get(event) ?? new Set();
+    set.add(listener as (p: never) => void);
+    this.listeners.set(event, set);
+    return () => set.delete(listener as (p: never) => void);
+  }
+
+  async call(name: CallName, ...args: unknown[]): Promise<CallResult<never>> {
+    this.calls.push({ name, args });
+    await Promise.resolve();
+    const failure = this.failures.get(name);
+    if (failure) {
+      this.failures.delete(name);
+      return { ok: false, error: { code: 'INVALID_ARGUMENT', message: failure } };
+    }
+    return { ok: true, value: this.handle(name, args) as never };
+  }
+
+  private label(startSample: number, endSample: number, value: string, id = this.nextId++): LabelView {
+    return { id, recordingId: 1, startSample, endSample, startSeconds: startSample / RATE, endSeconds: endSample / RATE, value, source: 'human', author: null, updatedAt: Date.now() };
+  }
+
+  private apply(before: LabelView[], after: LabelView[]): void {
+    const gone = new Set(before.map((l) => l.id));
+    this.labels = [...this.labels.filter((l) => !gone.has(l.id)), ...after];
+    this.undoStack.push({ before, after });
+    this.redoStack = [];
+    this.updateReviewed();
+  }
+
+  private updateReviewed(): void {
+    this.regions = this.regions.map((r) => ({
+      ...r,
+      reviewed: this.labels.some((l) => l.source === 'human' && l.startSample <= r.startSample && l.endSample >= r.endSample),
+    }));
+  }
+
+  private history(): HistoryState {
+    return { canUndo: this.undoStack.length > 0, canRedo: this.redoStack.length > 0, recordingId: 1 };
+  }
+
+  private find(id: number): LabelView {
+    const l = this.labels.find((x) => x.id === id);
+    if (!l) throw new Error(`no label ${id}`);
+    return l;
+  }
+
+  private handle(name: CallName, args: unknown[]): unknown {
+    switch (name) {
+      case 'review:open':
+        return { ...this.review, regions: this.regions, labels: this.labels };
+      case 'history:state':
+        return this.history();
+      case 'labels:list':
+        return this.labels;
+      case 'regions:list':
+        return this.regions;
+      case 'labels:create': {
+        const input = args[0] as { startSample: number; endSample: number; value: string };
+        const l = this.label(input.startSample, input.endSample, input.value);
+        this.apply([], [l]);
+        return l;
+      }
+      case 'labels:update': {
+        const old = this.find(args[0] as number);
+        const patch = args[1] as { startSample?: number; endSample?: number; value?: string };
+        const l = this.label(patch.startSample ?? old.startSample, patch.endSample ?? old.endSample, patch.value ?? old.value, old.id);
+        this.apply([old], [l]);
+        return l;
+      }
+      case 'labels:delete':
+        this.apply([this.find(args[0] as number)], []);
+        return this.history();
+      case 'labels:split': {
+        const old = this.find(args[0] as number);
+        const at = args[1] as number;
+        const parts = [this.label(old.startSample, at, old.value), this.label(at, old.endSample, old.value)];
+        this.apply([old], parts);
+        return parts;
+      }
+      case 'labels:merge': {
+        const olds = (args[0] as number[]).map((id) => this.find(id));
+        const merged = this.label(Math.min(...olds.map((l) => l.startSample)), Math.max(...olds.map((l) => l.endSample)), olds[0].value);
+        this.apply(olds, [merged]);
+        return merged;
+      }
+      case 'history:undo':
+      case 'history:redo': {
+        const from = name === 'history:undo' ? this.undoStack : this.redoStack;
+        const to = name === 'history:undo' ? this.redoStack : this.undoStack;
+        const edit = from.pop();
+        if (edit) {
+          const [remove, add] = name === 'history:undo' ? [edit.after, edit.before] : [edit.before, edit.after];
+          const gone = new Set(remove.map((l) => l.id));
+          this.labels = [...this.labels.filter((l) => !gone.has(l.id)), ...add];
+          to.push(edit);
+          this.updateReviewed();
+        }
+        return this.history();
+      }
+      case 'review:nextUncertain': {
+        const after = args[0] as { sample: number } | null;
+        const open = this.regions
+          .filter((r) => !r.reviewed && r.pSilence !== null && (!after || r.startSample >= after.sample))
+          .sort((a, b) => Math.abs((a.pSilence as number) - 0.5) - Math.abs((b.pSilence as number) - 0.5));
+        if (open.length === 0) return null;
+        const r = open[0];
+        const item: ReviewItem = { recordingId: 1, path: 'site/a.wav', region: r, certainty: Math.abs((r.pSilence as number) - 0.5) * 2, remaining: this.regions.filter((x) => !x.reviewed).length };
+        return item;
+      }
+      default:
+        throw new Error(`FakeApi: ${name} not implemented`);
+    }
+  }
+}
