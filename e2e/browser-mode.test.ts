@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { findChromium, launchChromium, type LaunchedBrowser } from './support/chromium';
 import { e2eSkipReason, rendererDir, screenshotsDir, sharedRecordingsDir } from './support/paths';
 import { RecordingsPage } from './pages/recordings-page';
+import { AppShellPage } from './pages/app-shell-page';
 import { startBrowserServer, type BrowserServer } from '../src-main/server/browser-server';
 import { openProject } from '../src-main/engine/project/open-project';
 import { scanProject } from '../src-main/engine/project/scan-project';
@@ -51,6 +52,29 @@ describe.skipIf(Boolean(skipReason))('browser mode (Chromium)', () => {
     const row = await recordings.rowFor('blue_whale_pamguard_float32.wav');
     expect(row).toContain('1000');
     await recordings.screenshot(join(screenshotsDir, 'recordings.png'));
+    await page.close();
+  });
+
+  it('filters the table from the keyboard and shows the jobs and retrain views without errors', async () => {
+    const page = await browser.context.newPage();
+    const recordings = new RecordingsPage(page);
+    const shell = new AppShellPage(page);
+    await recordings.open(server.url);
+    await recordings.rows().first().waitFor();
+    const all = await recordings.fileNames();
+    await shell.filterRecordings('dolphin');
+    const expected = all.filter((name) => name.toLowerCase().includes('dolphin'));
+    await page.waitForFunction((n) => document.querySelectorAll('tbody tr').length === n, expected.length);
+    expect(await recordings.fileNames()).toEqual(expected);
+    await shell.showView('Jobs');
+    await shell.heading('Jobs').waitFor();
+    await shell.showView('Retrain & figures');
+    await shell.heading('Retrain the silence head').waitFor();
+    await shell.heading('Encoder figures').waitFor();
+    // Every panel has loaded (no "Loading…" left) and none reports an error.
+    await page.waitForFunction(() => !/Loading/.test(document.querySelector('main')?.textContent ?? ''));
+    expect(await shell.alerts().allTextContents()).toEqual([]);
+    await page.screenshot({ path: join(screenshotsDir, 'retrain.png'), fullPage: false });
     await page.close();
   });
 

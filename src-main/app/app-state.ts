@@ -59,11 +59,22 @@ export function requireSession(state: AppState): ProjectSession {
   return state.session;
 }
 
-/** Makes `project` the open project, closing the previous one (its jobs are cancelled first). */
-export async function switchProject(state: AppState, project: Project): Promise<void> {
-  await closeProject(state);
-  state.project = project;
-  state.session = createSession(state, project);
+/**
+ * Opens a project with `open` and makes it the open one, closing the previous
+ * project. Its jobs are cancelled BEFORE the new database connection opens:
+ * opening marks jobs still 'running' as interrupted, which would turn a clean
+ * cancel into a failure. If `open` fails, the previous project stays open.
+ */
+export async function switchProject(state: AppState, open: () => Promise<Project>): Promise<Project> {
+  await state.session?.runner.shutdown();
+  const project = await open();
+  try {
+    await closeProject(state);
+  } finally {
+    state.project = project;
+    state.session = createSession(state, project);
+  }
+  return project;
 }
 
 /** Cancels the open project's jobs, closes its tile service and its database. */

@@ -28,24 +28,25 @@ export interface ReviewedRegionRow {
 }
 
 /**
- * WITH-clause defining `region_review` (the newest regions with `covered`).
+ * WITH-clause defining `newest_regions` (the regions of each recording's
+ * newest detection) and `overlaps` (for each of those regions under a human
+ * label: the samples covered, and its length). Coverage is computed from the
+ * human side — people label far fewer ranges than detection writes regions —
+ * so it costs little even with 100 000 regions.
  * `oneRecording` restricts everything to the recording bound as `@rid`, so the
  * per-recording queries use the recording indexes instead of scanning.
  */
 function reviewCte(oneRecording: boolean): string {
   const regionFilter = oneRecording ? 'WHERE recording_id = @rid' : '';
   const labelFilter = oneRecording ? 'AND recording_id = @rid' : '';
+  // SQLite returns the bare column model_id from the row holding MAX(created_at).
   return `
   WITH newest_source AS (
-    SELECT recording_id, model_id FROM (
-      SELECT recording_id, model_id,
-        ROW_NUMBER() OVER (PARTITION BY recording_id ORDER BY created_at DESC, id DESC) AS rn
-      FROM regions ${regionFilter}
-    ) WHERE rn = 1
+    SELECT recording_id, model_id, MAX(created_at) AS created_at FROM regions ${regionFilter} GROUP BY recording_id
   ),
-  newest AS (
+  newest_regions AS (
     SELECT r.id, r.recording_id, r.kind, r.start_sample, r.end_sample, r.p
-    FROM regions r JOIN newest_source n ON n.recording_id = r.recording_id AND r.model_id IS n.model_id
+    FROM newest_source n JOIN regions r ON r.recording_id = n.recording_id AND r.model_id IS n.model_id
   ),
   human_ordered AS (
     SELECT recording_id, start_sample AS s, end_sample AS e,
@@ -62,22 +63,34 @@ function reviewCte(oneRecording: boolean): string {
   human_cover AS (
     SELECT recording_id, MIN(s) AS s, MAX(e) AS e FROM human_grouped GROUP BY recording_id, grp
   ),
-  region_review AS (
-    SELECT n.*, COALESCE((
-      SELECT SUM(MIN(c.e, n.end_sample) - MAX(c.s, n.start_sample)) FROM human_cover c
-      WHERE c.recording_id = n.recording_id AND c.s < n.end_sample AND c.e > n.start_sample
-    ), 0) AS covered
-    FROM newest n
+  longest AS (
+    SELECT recording_id, MAX(end_sample - start_sample) AS len FROM regions ${regionFilter} GROUP BY recording_id
+  ),
+  -- From each human range to the regions it overlaps, through the (recording_id, start_sample)
+  -- index: a region starting at or before s − longest ends at or before s, so the scan is bounded.
+  overlaps AS (
+    SELECT r.id AS region_id, r.recording_id, r.end_sample - r.start_sample AS len,
+      SUM(MIN(c.e, r.end_sample) - MAX(c.s, r.start_sample)) AS covered
+    FROM human_cover c
+    JOIN longest m ON m.recording_id = c.recording_id
+    JOIN regions r ON r.recording_id = c.recording_id AND r.start_sample < c.e AND r.start_sample > c.s - m.len AND r.end_sample > c.s
+    JOIN newest_source n ON n.recording_id = r.recording_id AND r.model_id IS n.model_id
+    GROUP BY r.id
+  ),
+  reviewed AS (
+    SELECT region_id, recording_id FROM overlaps WHERE covered * 2 > len
   )`;
 }
-
-/** SQL condition: the region is not reviewed (human labels cover at most half of it). */
-const UNREVIEWED = 'covered * 2 <= end_sample - start_sample';
 
 /** Regions of one recording's newest detection, in time order, with their human coverage. */
 export function reviewedRegionsOf(db: ProjectDb, recordingId: number): ReviewedRegionRow[] {
   return db
-    .statement(`${reviewCte(true)} SELECT * FROM region_review ORDER BY start_sample, id`)
+    .statement(
+      `${reviewCte(true)}
+       SELECT nr.*, COALESCE(o.covered, 0) AS covered
+       FROM newest_regions nr LEFT JOIN overlaps o ON o.region_id = nr.id
+       ORDER BY nr.start_sample, nr.id`,
+    )
     .all({ rid: recordingId }) as ReviewedRegionRow[];
 }
 
@@ -94,10 +107,13 @@ export function regionTotalsByRecording(db: ProjectDb): Map<number, RecordingReg
   const rows = db
     .statement(
       `${reviewCte(false)}
-       SELECT recording_id AS recordingId, COUNT(*) AS regionCount,
-         SUM(CASE WHEN ${UNREVIEWED} THEN 0 ELSE 1 END) AS reviewedCount,
-         SUM(CASE WHEN kind = 'silence' THEN end_sample - start_sample ELSE 0 END) AS silenceSamples
-       FROM region_review GROUP BY recording_id`,
+       SELECT t.recording_id AS recordingId, t.regionCount, t.silenceSamples, COALESCE(v.n, 0) AS reviewedCount
+       FROM (
+         SELECT recording_id, COUNT(*) AS regionCount,
+           SUM(CASE WHEN kind = 'silence' THEN end_sample - start_sample ELSE 0 END) AS silenceSamples
+         FROM newest_regions GROUP BY recording_id
+       ) t
+       LEFT JOIN (SELECT recording_id, COUNT(*) AS n FROM reviewed GROUP BY recording_id) v ON v.recording_id = t.recording_id`,
     )
     .all() as RecordingRegionTotals[];
   return new Map(rows.map((r) => [r.recordingId, r]));
@@ -107,7 +123,7 @@ export interface UncertainRegionRow extends ReviewedRegionRow {
   path: string;
   sample_rate: number | null;
   certainty: number;
-  /** Unreviewed regions in the whole project. */
+  /** Unreviewed regions in the whole project (recordings present on disk). */
   remaining: number;
 }
 
@@ -121,20 +137,26 @@ export interface UncertainRegionRow extends ReviewedRegionRow {
  * so it comes back until a person labels it. Missing recordings are skipped.
  */
 export function mostUncertainRegion(db: ProjectDb, after: { path: string; sample: number } | null): UncertainRegionRow | undefined {
-  return db
+  const row = db
     .statement(
-      `${reviewCte(false)},
-       pending AS (
-         SELECT rr.*, rec.rel_path AS path, rec.sample_rate, COALESCE(ABS(rr.p - 0.5) * 2, 0) AS certainty
-         FROM region_review rr JOIN recordings rec ON rec.id = rr.recording_id
-         WHERE rec.missing = 0 AND ${UNREVIEWED.replace(/(covered|end_sample|start_sample)/g, 'rr.$1')}
-       )
-       SELECT *, COUNT(*) OVER () AS remaining FROM pending
+      `${reviewCte(false)}
+       SELECT nr.*, 0 AS covered, rec.rel_path AS path, rec.sample_rate, COALESCE(ABS(nr.p - 0.5) * 2, 0) AS certainty
+       FROM newest_regions nr JOIN recordings rec ON rec.id = nr.recording_id
+       WHERE rec.missing = 0 AND nr.id NOT IN (SELECT region_id FROM reviewed)
        ORDER BY certainty,
          CASE WHEN @afterPath IS NULL THEN 0
-              WHEN path > @afterPath OR (path = @afterPath AND start_sample > @afterSample) THEN 0 ELSE 1 END,
-         path, start_sample, id
+              WHEN rec.rel_path > @afterPath OR (rec.rel_path = @afterPath AND nr.start_sample > @afterSample) THEN 0 ELSE 1 END,
+         rec.rel_path, nr.start_sample, nr.id
        LIMIT 1`,
     )
-    .get({ afterPath: after?.path ?? null, afterSample: after?.sample ?? 0 }) as UncertainRegionRow | undefined;
+    .get({ afterPath: after?.path ?? null, afterSample: after?.sample ?? 0 }) as Omit<UncertainRegionRow, 'remaining'> | undefined;
+  if (!row) return undefined;
+  const { remaining } = db
+    .statement(
+      `${reviewCte(false)}
+       SELECT (SELECT COUNT(*) FROM newest_regions nr JOIN recordings rec ON rec.id = nr.recording_id WHERE rec.missing = 0)
+            - (SELECT COUNT(*) FROM reviewed v JOIN recordings rec ON rec.id = v.recording_id WHERE rec.missing = 0) AS remaining`,
+    )
+    .get() as { remaining: number };
+  return { ...row, remaining };
 }

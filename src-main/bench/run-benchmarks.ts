@@ -11,9 +11,10 @@ import { describeMachine } from './machine';
 import type { BenchLine, BenchSuite } from './types';
 import { featureThroughputSuite } from './cases/feature-throughput';
 import { longFileMemorySuite } from './cases/long-file-memory';
+import { modelsSuite } from './cases/models';
 import { firstSpectrogramViewSuite } from './cases/first-spectrogram-view';
 
-export const SUITES: BenchSuite[] = [featureThroughputSuite, longFileMemorySuite, firstSpectrogramViewSuite];
+export const SUITES: BenchSuite[] = [featureThroughputSuite, longFileMemorySuite, firstSpectrogramViewSuite, modelsSuite];
 
 export async function runBenchmarks(filters: string[]): Promise<number> {
   const wanted = (name: string) => filters.length === 0 || filters.some((f) => name.includes(f));

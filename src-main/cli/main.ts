@@ -10,6 +10,8 @@ import { processIo, type CliIo } from './output';
 import { scanCommand } from './commands/scan';
 import { featuresCommand } from './commands/features';
 import { modelCommand } from './commands/model';
+import { detectCommand } from './commands/detect';
+import { evalCommand } from './commands/eval';
 import { trainCommand } from './commands/train';
 
 /** One CLI command: its flags, a one-line synopsis and the code that runs it. */
@@ -20,7 +22,7 @@ export interface CliCommand {
   run(args: { positionals: string[]; values: Record<string, unknown>; io: CliIo }): Promise<number>;
 }
 
-const COMMANDS: CliCommand[] = [scanCommand, featuresCommand, modelCommand, trainCommand];
+const COMMANDS: CliCommand[] = [scanCommand, featuresCommand, modelCommand, trainCommand, detectCommand, evalCommand];
 
 export function usageText(): string {
   return [

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, shell, type IpcMainInvokeEvent } from 'electron';
 import { CALL_ARG_CHECKS, isCallName, type CallResult, type MenuCommand } from '../../src-shared/contract';
 import { toErrorInfo } from '../../src-shared/errors';
-import { createHandlers, type AppState } from '../app/handlers';
+import { closeProject, createHandlers, type AppState } from '../app/handlers';
 import { listRecentProjects } from '../app/recent-projects';
 import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
 import { installMenu } from './menu';
@@ -27,6 +27,7 @@ const state: AppState = {
   mode: 'electron',
   version: app.getVersion(),
   project: null,
+  media: { base: 'sonotype://media', query: '' },
   emit: (event, payload) => mainWindow?.webContents.send(`event:${event}`, payload),
 };
 const handlers = createHandlers(state);
@@ -139,6 +140,8 @@ app.whenReady().then(() => {
 });
 
 app.on('window-all-closed', () => {
-  state.project?.close();
-  if (process.platform !== 'darwin') app.quit();
+  // Cancels running jobs (their checkpoints let them resume) and closes the project before quitting.
+  void closeProject(state).finally(() => {
+    if (process.platform !== 'darwin') app.quit();
+  });
 });

@@ -66,10 +66,10 @@ async function firstLayerFilters(project: Project): Promise<ApiCalls['figures:fi
   try {
     const conv = model.layers.find((layer) => layer.getClassName() === 'Conv2D');
     if (!conv) return null;
-    const [kernel] = conv.getWeights(); // [kh, kw, inChannels, filters]; getWeights returns copies we must dispose
+    // [kh, kw, inChannels, filters]. The tensor is the layer's own variable: model.dispose() below frees it.
+    const [kernel] = conv.getWeights();
     const [kh, kw, inChannels, count] = kernel.shape as [number, number, number, number];
     const values = await kernel.data();
-    kernel.dispose();
     // Input channel 0: the encoders read one spectrogram channel.
     const filters = Array.from({ length: count }, (_, f) => {
       const filter = new Array<number>(kh * kw);
@@ -105,6 +105,8 @@ async function reconstruction(project: Project, recordingId: number, windowIndex
   requireRecordingRecord(project.db, recordingId);
   const v1 = listModels(project.db, 'encoder-v1').find((m) => m.filesPath && existsSync(join(project.dir, m.filesPath, AUTOENCODER_SUBFOLDER, 'model.json')));
   if (!v1) return null; // no Convnet V1 trained (or trained before its decoder was saved)
+  const { assertModelInput } = await import('../../engine/models/encoder-registry');
+  assertModelInput(project.featureConfig()!); // the model takes 32 × 256 windows: say so readably when the project's differ
   const window = await featureWindow(project, recordingId, windowIndex);
   const tf = await import('@tensorflow/tfjs');
   const { loadLayersModel } = await import('../../engine/models/model-io');

@@ -50,14 +50,9 @@ export function recordingRow(r: RecordingRecord, totals: RecordingRegionTotals |
 }
 
 export function projectHandlers(state: AppState): HandlersFor<ProjectCalls> {
-  /** Makes `project` the open one and puts it at the top of the recent list. */
-  async function adopt(project: Project): Promise<ProjectInfo> {
-    try {
-      await switchProject(state, project);
-    } catch (error) {
-      project.close();
-      throw error;
-    }
+  /** Opens a project as the open one and puts it at the top of the recent list. */
+  async function adopt(open: () => Promise<Project>): Promise<ProjectInfo> {
+    const project = await switchProject(state, open);
     // The recent list is a convenience: failing to write it must not fail the open.
     await rememberProject(project.dir).catch(() => undefined);
     return projectInfo(project);
@@ -69,8 +64,8 @@ export function projectHandlers(state: AppState): HandlersFor<ProjectCalls> {
       mode: state.mode,
       project: state.project ? projectInfo(state.project) : null,
     }),
-    'project:open': async (dir) => adopt(await openProject(dir)),
-    'project:openDemo': async () => adopt(await openDemoProject()),
+    'project:open': async (dir) => adopt(() => openProject(dir)),
+    'project:openDemo': async () => adopt(openDemoProject),
     'project:recent': async () => listRecentProjects(),
     'project:scan': async () => {
       const project = requireProject(state);

@@ -170,13 +170,13 @@ describe('detectProject on synthesised recordings', () => {
     // A window deep in a silent stretch (8–11 s of a.wav), which the heuristic calls silence.
     const target = windows.find((w) => w.startNativeSample >= 8.5 * RATE)!;
     const encoderId = listModels(project.db, 'encoder-v3')[0].id;
-    const before = loadEmbeddedWindows(project.db, encoderId, [{ id: rec.id, windows }]);
+    const before = loadEmbeddedWindows(project.db, encoderId, fcId, [rec.id]);
     const at = before.windowIds.indexOf(target.id);
     expect(before.silence[at]).toBe(1);
     expect(before.source[at]).toBe('heuristic');
 
     createLabel(project.db, { recordingId: rec.id, startSample: target.startNativeSample, endSample: target.endNativeSample, value: 'sound' });
-    const after = loadEmbeddedWindows(project.db, encoderId, [{ id: rec.id, windows }]);
+    const after = loadEmbeddedWindows(project.db, encoderId, fcId, [rec.id]);
     expect(after.silence[at]).toBe(0);
     expect(after.source[at]).toBe('human');
 

@@ -24,7 +24,7 @@ import { embedRecordingWindows } from './embed-windows';
 import { loadEmbeddedWindows } from './head-training';
 import { deliveredFrames, deriveAndStoreRegions, storedRegions } from './project-regions';
 import { computeHeuristicLabels, ensureWindows, heuristicLabelState } from './recording-windows';
-import { recordingsWithWindows, regionParamsFor, retrainHead, writePredictions } from './retrain-head';
+import { analysableRecordings, regionParamsFor, retrainHead, writePredictions } from './retrain-head';
 import type { Region, RegionParams } from './regions';
 
 export interface DetectOptions {
@@ -58,7 +58,7 @@ export async function detectProject(project: DetectionProject, options: DetectOp
   const backend = await initBackend(options.backend ?? 'auto');
   const encoder = await loadProjectEncoder(project.dir, project.db, config);
   try {
-    const recordings = recordingsWithWindows(project, featureConfigId).map((r) => r.recording);
+    const recordings = analysableRecordings(project);
     const windowsOf = await labelAndWindowRecordings(project, recordings, config, featureConfigId, work, options);
     await embedMissing(project, recordings, windowsOf, config, featureConfigId, encoder, work, options);
     throwIfAborted(signal);
@@ -84,7 +84,7 @@ export async function detectProject(project: DetectionProject, options: DetectOp
       const windows = windowsOf.get(recording.id)!;
       let regions = storedRegions(project.db, head.id, recording, params);
       if (!regions || repredicted.has(recording.id)) {
-        regions = deriveAndStoreRegions(project.db, head.id, recording, windows, params);
+        regions = deriveAndStoreRegions(project.db, head.id, recording, deliveredFrames(recording, windows), params);
         work.regionsDerived++;
       }
       regionsOf.set(recording.id, regions);
@@ -208,10 +208,10 @@ async function predictMissing(
 ): Promise<Set<number>> {
   const lacking = recordings.filter((r) => countPredictions(project.db, head.id, r.id, featureConfigId) < windowsOf.get(r.id)!.length);
   if (lacking.length === 0) return new Set();
-  const set = loadEmbeddedWindows(project.db, head.parentModelId!, lacking.map((r) => ({ id: r.id, windows: windowsOf.get(r.id)! })));
+  const set = loadEmbeddedWindows(project.db, head.parentModelId!, featureConfigId, lacking.map((r) => r.id));
   const model = await loadStoredModel(project.dir, head);
   try {
-    work.predictionsWritten += writePredictions(project, head.id, model, set, options.onProgress);
+    work.predictionsWritten += writePredictions(project, head.id, model, set, options.onProgress).length;
   } finally {
     model.dispose();
   }

@@ -71,3 +71,53 @@ export function regionSourceParamsOf(db: ProjectDb, headId: number): Record<stri
     return null;
   }
 }
+
+/** Windows of a recording that have an embedding from `modelId`, in window order, with the vectors packed row-major. */
+export interface WindowEmbeddings {
+  windowIds: Int32Array;
+  startNativeSample: Float64Array;
+  endNativeSample: Float64Array;
+  dims: number;
+  data: Float32Array;
+}
+
+/**
+ * One query for everything the head needs of a recording's windows. Raw rows
+ * (arrays, not objects) keep 100,000 windows well under a second; the
+ * statement text is private to this function, so switching it to raw mode
+ * affects no other caller of the statement cache.
+ */
+export function loadWindowEmbeddings(db: ProjectDb, modelId: number, recordingId: number, featureConfigId: number): WindowEmbeddings {
+  const rows = db
+    .statement(
+      `SELECT w.id, w.start_native_sample, w.end_native_sample, e.vector /* detection: raw */
+       FROM windows w JOIN embeddings e ON e.window_id = w.id AND e.model_id = ?
+       WHERE w.recording_id = ? AND w.feature_config_id = ? ORDER BY w.window_index`,
+    )
+    .raw(true)
+    .all(modelId, recordingId, featureConfigId) as [number, number, number, Buffer][];
+  const dims = rows.length ? rows[0][3].byteLength / 4 : 0;
+  const out: WindowEmbeddings = {
+    windowIds: new Int32Array(rows.length),
+    startNativeSample: new Float64Array(rows.length),
+    endNativeSample: new Float64Array(rows.length),
+    dims,
+    data: new Float32Array(rows.length * dims),
+  };
+  const bytes = new Uint8Array(out.data.buffer);
+  rows.forEach(([id, start, end, vector], i) => {
+    out.windowIds[i] = id;
+    out.startNativeSample[i] = start;
+    out.endNativeSample[i] = end;
+    bytes.set(vector, i * dims * 4);
+  });
+  return out;
+}
+
+/** End of the last window of each recording under a feature config: its length in native samples as decoded. */
+export function deliveredFramesByRecording(db: ProjectDb, featureConfigId: number): Map<number, number> {
+  const rows = db
+    .statement('SELECT recording_id AS id, max(end_native_sample) AS frames FROM windows WHERE feature_config_id = ? GROUP BY recording_id')
+    .all(featureConfigId) as { id: number; frames: number }[];
+  return new Map(rows.map((r) => [r.id, r.frames]));
+}

@@ -11,16 +11,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { SonotypeError } from '../../../src-shared/errors';
 import { buildSilenceHead, trainSilenceHead } from '../models/silence-head';
-import { getEmbeddingMatrix } from '../store/embeddings';
 import type { ProjectDb } from '../store/database';
 import type { LabelSource } from '../store/labels';
 import { effectiveLabels } from '../store/machine-labels';
-import type { StoredWindow } from '../store/windows';
+import { loadWindowEmbeddings, type WindowEmbeddings } from './detection-queries';
 import type { LabelCounts } from './detect-types';
 import { windowLabelsFromEffective } from './window-labels';
 
-const MAX_TRAIN_EXAMPLES = 16_384;
-const TARGET_EXAMPLE_PASSES = 40_000;
+const MAX_TRAIN_EXAMPLES = 8192;
+/** Examples seen in total, and optimiser steps: bounds on the training work (tfjs pays ~5 ms per step). */
+const TARGET_EXAMPLE_PASSES = 16_384;
+const MAX_STEPS = 300;
 const MAX_EPOCHS = 60;
 const HUMAN_REPEAT = 4;
 const PREDICT_CHUNK = 16_384;
@@ -32,46 +33,49 @@ export interface EmbeddedWindows {
   data: Float32Array;
   windowIds: Int32Array;
   recordingIds: Int32Array;
+  startNativeSample: Float64Array;
+  endNativeSample: Float64Array;
   /** 1 silence, 0 sound, -1 unlabelled. */
   silence: Int8Array;
   source: (LabelSource | null)[];
 }
 
 /**
- * Loads the embeddings (from `encoderId`) of the given windows of each
- * recording and labels each window from the recording's effective labels
- * (human > model > heuristic; majority overlap, see window-labels.ts).
- * Windows without an embedding are left out.
+ * Loads the cached embeddings (from `encoderId`) of the windows of each
+ * recording under a feature config, in recording then window order, and
+ * labels each window from the recording's effective labels (human > model >
+ * heuristic; majority overlap, see window-labels.ts). Windows without an
+ * embedding are left out.
  */
-export function loadEmbeddedWindows(db: ProjectDb, encoderId: number, recordings: readonly { id: number; windows: readonly StoredWindow[] }[]): EmbeddedWindows {
-  const parts: { data: Float32Array; ids: number[]; rec: number; silence: Int8Array; source: (LabelSource | null)[] }[] = [];
+export function loadEmbeddedWindows(db: ProjectDb, encoderId: number, featureConfigId: number, recordingIds: readonly number[]): EmbeddedWindows {
+  const parts: { rec: number; w: WindowEmbeddings; silence: Int8Array; source: (LabelSource | null)[] }[] = [];
   let dims = 0;
   let total = 0;
-  for (const { id, windows } of recordings) {
-    if (windows.length === 0) continue;
-    const matrix = getEmbeddingMatrix(db, encoderId, { recordingId: id });
-    if (matrix.windowIds.length === 0) continue;
-    dims = matrix.dims;
-    const rowOf = new Map<number, number>(matrix.windowIds.map((wid, i) => [wid, i]));
-    const kept = windows.filter((w) => rowOf.has(w.id));
-    const labels = windowLabelsFromEffective(kept, effectiveLabels(db, id));
-    const data = new Float32Array(kept.length * dims);
-    kept.forEach((w, i) => data.set(matrix.data.subarray(rowOf.get(w.id)! * dims, (rowOf.get(w.id)! + 1) * dims), i * dims));
-    parts.push({ data, ids: kept.map((w) => w.id), rec: id, silence: labels.silence, source: labels.source });
-    total += kept.length;
+  for (const rec of recordingIds) {
+    const w = loadWindowEmbeddings(db, encoderId, rec, featureConfigId);
+    if (w.windowIds.length === 0) continue;
+    dims = w.dims;
+    const spans = Array.from(w.windowIds, (_, i) => ({ startNativeSample: w.startNativeSample[i], endNativeSample: w.endNativeSample[i] }));
+    const labels = windowLabelsFromEffective(spans, effectiveLabels(db, rec));
+    parts.push({ rec, w, silence: labels.silence, source: labels.source });
+    total += w.windowIds.length;
   }
   const out: EmbeddedWindows = {
     dims, data: new Float32Array(total * dims), windowIds: new Int32Array(total), recordingIds: new Int32Array(total),
+    startNativeSample: new Float64Array(total), endNativeSample: new Float64Array(total),
     silence: new Int8Array(total), source: new Array(total),
   };
   let at = 0;
-  for (const p of parts) {
-    out.data.set(p.data, at * dims);
-    out.windowIds.set(p.ids, at);
-    out.recordingIds.fill(p.rec, at, at + p.ids.length);
-    out.silence.set(p.silence, at);
-    for (let i = 0; i < p.ids.length; i++) out.source[at + i] = p.source[i];
-    at += p.ids.length;
+  for (const { rec, w, silence, source } of parts) {
+    const n = w.windowIds.length;
+    out.data.set(w.data, at * dims);
+    out.windowIds.set(w.windowIds, at);
+    out.recordingIds.fill(rec, at, at + n);
+    out.startNativeSample.set(w.startNativeSample, at);
+    out.endNativeSample.set(w.endNativeSample, at);
+    out.silence.set(silence, at);
+    for (let i = 0; i < n; i++) out.source[at + i] = source[i];
+    at += n;
   }
   return out;
 }
@@ -110,11 +114,16 @@ export interface HeadTrainingPlan {
   batchSize: number;
 }
 
-/** Epochs and batch size for `examples` training examples (bounded total work, see file header). */
-export function planHeadTraining(examples: number): HeadTrainingPlan {
-  const batchSize = examples >= 8192 ? 256 : examples >= 1024 ? 64 : 32;
-  const epochs = Math.max(2, Math.min(MAX_EPOCHS, Math.ceil(TARGET_EXAMPLE_PASSES / Math.max(1, examples))));
-  return { examples, epochs, batchSize };
+/**
+ * Epochs and batch size for `examples` training examples: bounded total work
+ * (see the file header), `budget` scales it (the held-out evaluation head gets half).
+ */
+export function planHeadTraining(examples: number, budget = 1): HeadTrainingPlan {
+  const n = Math.max(1, examples);
+  const batchSize = n >= 8192 ? 512 : n >= 4096 ? 256 : n >= 1024 ? 64 : 32;
+  const byPasses = Math.ceil((TARGET_EXAMPLE_PASSES * budget) / n);
+  const bySteps = Math.floor((MAX_STEPS * budget) / Math.ceil(n / batchSize));
+  return { examples, epochs: Math.max(2, Math.min(MAX_EPOCHS, byPasses, bySteps)), batchSize };
 }
 
 export interface TrainedHead {
@@ -130,13 +139,16 @@ export interface TrainedHead {
  * `rows` (default: all rows) of `set`. Throws INVALID_ARGUMENT when the
  * labels lack one of the two classes.
  */
-export async function trainHeadOnWindows(set: EmbeddedWindows, options: { rows?: readonly number[]; seed?: number } = {}): Promise<TrainedHead> {
+export async function trainHeadOnWindows(
+  set: EmbeddedWindows,
+  options: { rows?: readonly number[]; seed?: number; budget?: number } = {},
+): Promise<TrainedHead> {
   const started = performance.now();
   const seed = options.seed ?? 1;
   const candidates = (options.rows ?? Array.from(set.silence.keys())).filter((i) => set.silence[i] >= 0);
   const human = candidates.filter((i) => set.source[i] === 'human');
   let machine = candidates.filter((i) => set.source[i] !== 'human');
-  const room = Math.max(0, MAX_TRAIN_EXAMPLES - human.length * HUMAN_REPEAT);
+  const room = Math.max(0, Math.round(MAX_TRAIN_EXAMPLES * (options.budget ?? 1)) - human.length * HUMAN_REPEAT);
   if (machine.length > room) {
     const random = rng(seed);
     for (let i = machine.length - 1; i > 0; i--) {
@@ -156,14 +168,47 @@ export async function trainHeadOnWindows(set: EmbeddedWindows, options: { rows?:
   }
   const x = new Float32Array(rows.length * set.dims);
   rows.forEach((r, i) => x.set(set.data.subarray(r * set.dims, (r + 1) * set.dims), i * set.dims));
-  const plan = planHeadTraining(rows.length);
+  const plan = planHeadTraining(rows.length, options.budget);
   const head = buildSilenceHead({ embeddingSize: set.dims, seed });
   try {
     const { loss, accuracy } = await trainSilenceHead(head, x, labels, { epochs: plan.epochs, batchSize: plan.batchSize, classWeighting: true });
+    calibrateInputBatchNorm(head, x, set.dims);
     return { head, loss, accuracy, plan, seconds: (performance.now() - started) / 1000 };
   } catch (error) {
     head.dispose();
     throw error;
+  }
+}
+
+/**
+ * Sets the moving mean/variance of the head's input BatchNormalization to
+ * the exact statistics of the training embeddings. Training normalises with
+ * each batch's statistics, but inference uses the moving averages, which
+ * after a few hundred steps (momentum 0.99) still remember their initial
+ * 0/1 — with embeddings on another scale the trained head then sees shifted
+ * inputs and its predictions collapse. The layer's input is the embedding
+ * itself, so its population statistics are known exactly.
+ */
+export function calibrateInputBatchNorm(head: tf.LayersModel, x: Float32Array, dims: number): void {
+  const layer = head.layers.find((l) => l.getClassName() === 'BatchNormalization');
+  if (!layer) return;
+  const n = x.length / dims;
+  const mean = new Float64Array(dims);
+  const sq = new Float64Array(dims);
+  for (let i = 0; i < n; i++) {
+    for (let d = 0; d < dims; d++) {
+      const v = x[i * dims + d];
+      mean[d] += v;
+      sq[d] += v * v;
+    }
+  }
+  for (let d = 0; d < dims; d++) {
+    mean[d] /= n;
+    sq[d] = Math.max(0, sq[d] / n - mean[d] * mean[d]);
+  }
+  for (const w of layer.weights) {
+    if (w.name.includes('moving_mean')) w.write(tf.tensor1d(Float32Array.from(mean)));
+    else if (w.name.includes('moving_variance')) w.write(tf.tensor1d(Float32Array.from(sq)));
   }
 }
 

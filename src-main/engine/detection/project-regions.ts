@@ -7,7 +7,7 @@ import { listSilencePredictions } from '../store/predictions';
 import { listRegions, replaceRegions } from '../store/regions';
 import type { RecordingRecord } from '../store/recordings';
 import type { StoredWindow } from '../store/windows';
-import { deriveRegions, type Region, type RegionParams } from './regions';
+import { deriveRegions, type Region, type RegionParams, type WindowProbability } from './regions';
 
 /** What is stored as a region's source_params: the region settings plus the head they came from. */
 export interface RegionSourceParams extends RegionParams {
@@ -23,21 +23,26 @@ export function deliveredFrames(recording: RecordingRecord, windows: readonly St
   return windows.length ? windows[windows.length - 1].endNativeSample : (recording.frames ?? 0);
 }
 
-/** Derives the regions of one recording from head `headId`'s stored predictions and stores them. */
+/**
+ * Derives the regions of one recording (`nativeFrames` long) from head
+ * `headId`'s window probabilities — given, or else read from its stored
+ * predictions — and stores them with their parameters.
+ */
 export function deriveAndStoreRegions(
   db: ProjectDb,
   headId: number,
   recording: RecordingRecord,
-  windows: readonly StoredWindow[],
+  nativeFrames: number,
   params: RegionParams,
+  probabilities?: readonly WindowProbability[],
 ): Region[] {
-  const predictions = listSilencePredictions(db, headId, recording.id);
-  const regions = deriveRegions(
-    predictions.map((p) => ({ span: { startNativeSample: p.startNativeSample, endNativeSample: p.endNativeSample }, pSilence: p.p })),
-    deliveredFrames(recording, windows),
-    recording.sampleRate ?? 1,
-    params,
-  );
+  const windows =
+    probabilities ??
+    listSilencePredictions(db, headId, recording.id).map((p) => ({
+      span: { startNativeSample: p.startNativeSample, endNativeSample: p.endNativeSample },
+      pSilence: p.p,
+    }));
+  const regions = deriveRegions(windows, nativeFrames, recording.sampleRate ?? 1, params);
   const sourceParams: RegionSourceParams = { ...params, headModelId: headId };
   replaceRegions(
     db,

@@ -15,16 +15,15 @@ import { ensureFeatureConfig } from '../store/feature-configs';
 import type { StoredModel } from '../store/models';
 import { listSilencePredictions, putSilencePredictions } from '../store/predictions';
 import { listRecordings, type RecordingRecord } from '../store/recordings';
-import { listWindows, type StoredWindow } from '../store/windows';
 import { ENCODER_KINDS } from '../models/encoder-registry';
 import { listModels } from '../store/models';
 import { confusionMatrix } from './confusion';
-import { listSilenceHeads, pruneHeadPredictions, regionSourceParamsOf, SILENCE_HEAD_KIND } from './detection-queries';
+import { deliveredFramesByRecording, listSilenceHeads, pruneHeadPredictions, regionSourceParamsOf, SILENCE_HEAD_KIND } from './detection-queries';
 import type { DetectionProject, HeldOutEvaluation, ProgressListener, RetrainResult } from './detect-types';
 import { groupedSplit } from './event-scores';
 import { countLabels, loadEmbeddedWindows, predictHead, trainHeadOnWindows, type EmbeddedWindows } from './head-training';
 import { deriveAndStoreRegions } from './project-regions';
-import { DEFAULT_REGION_PARAMS, resolveRegionParams, type RegionParams } from './regions';
+import { DEFAULT_REGION_PARAMS, resolveRegionParams, type RegionParams, type WindowProbability } from './regions';
 
 export interface RetrainOptions {
   signal?: AbortSignal;
@@ -47,11 +46,9 @@ export function newestEncoder(project: DetectionProject): StoredModel | undefine
   return ENCODER_KINDS.flatMap((k) => listModels(project.db, k)).sort((a, b) => b.createdAt - a.createdAt || b.id - a.id)[0];
 }
 
-/** Analysable recordings of the project with their windows under the current feature config. */
-export function recordingsWithWindows(project: DetectionProject, featureConfigId: number): { recording: RecordingRecord; windows: StoredWindow[] }[] {
-  return listRecordings(project.db)
-    .filter((r) => r.status === 'ok' && !r.missing)
-    .map((recording) => ({ recording, windows: listWindows(project.db, recording.id, featureConfigId) }));
+/** Recordings detection works on: scanned without error and present. */
+export function analysableRecordings(project: DetectionProject): RecordingRecord[] {
+  return listRecordings(project.db).filter((r) => r.status === 'ok' && !r.missing);
 }
 
 /** Region settings to use: explicit ones over those stored with `headId`'s regions over the defaults. */
@@ -77,8 +74,8 @@ export async function retrainHead(project: DetectionProject, options: RetrainOpt
   if (!config) throw new SonotypeError('INVALID_CONFIG', 'The project has no feature configuration yet: scan it first.');
   const encoder = newestEncoder(project);
   const featureConfigId = ensureFeatureConfig(project.db, config);
-  const recordings = recordingsWithWindows(project, featureConfigId);
-  const set = encoder ? loadEmbeddedWindows(project.db, encoder.id, recordings.map((r) => ({ id: r.recording.id, windows: r.windows }))) : null;
+  const recordings = analysableRecordings(project);
+  const set = encoder ? loadEmbeddedWindows(project.db, encoder.id, featureConfigId, recordings.map((r) => r.id)) : null;
   if (!encoder || !set || set.windowIds.length === 0) {
     throw new SonotypeError('NOT_FOUND', 'No cached embeddings yet: run `sonotype detect` first.');
   }
@@ -88,7 +85,7 @@ export async function retrainHead(project: DetectionProject, options: RetrainOpt
   throwIfAborted(options.signal);
 
   options.onProgress?.({ phase: 'training', done: 0, total: 1, itemsLabel: 'epochs' });
-  const heldOut = options.evaluate === false ? null : await evaluateHeldOut(project, set, previous, options.testFraction ?? 0.25, seed);
+  const heldOut = options.evaluate === false ? null : await evaluateHeldOut(project, set, previous, options.testFraction ?? 0.25, seed, params.threshold);
   throwIfAborted(options.signal);
   const trained = await trainHeadOnWindows(set, { seed });
   let head: StoredModel;
@@ -109,12 +106,8 @@ export async function retrainHead(project: DetectionProject, options: RetrainOpt
       normalisation: { input: 'embedding', encoderModelId: encoder.id, encoderKind: encoder.kind },
     });
     options.onProgress?.({ phase: 'training', done: 1, total: 1, itemsLabel: 'epochs' });
-    const written = writePredictions(project, head.id, trained.head, set, options.onProgress);
-    options.onProgress?.({ phase: 'regions', done: 0, total: recordings.length, itemsLabel: 'recordings' });
-    recordings.forEach(({ recording, windows }, i) => {
-      deriveAndStoreRegions(project.db, head.id, recording, windows, params);
-      options.onProgress?.({ phase: 'regions', done: i + 1, total: recordings.length, itemsLabel: 'recordings', recording: recording.path });
-    });
+    const p = writePredictions(project, head.id, trained.head, set, options.onProgress);
+    deriveAllRegions(project, head.id, recordings, featureConfigId, set, p, params, options.onProgress);
     pruneHeadPredictions(project.db, previous ? [head.id, previous.id] : [head.id]);
     return {
       head: { id: head.id, version: head.version, metrics },
@@ -122,7 +115,7 @@ export async function retrainHead(project: DetectionProject, options: RetrainOpt
       labelled,
       training: { ...trained.plan, loss: trained.loss, accuracy: trained.accuracy, seconds: trained.seconds },
       heldOut,
-      predictionsWritten: written,
+      predictionsWritten: p.length,
       regionsDerived: recordings.length,
       seconds: (performance.now() - started) / 1000,
     };
@@ -131,23 +124,54 @@ export async function retrainHead(project: DetectionProject, options: RetrainOpt
   }
 }
 
-/** Predicts every window of `set` with `head` and stores the probabilities. */
-export function writePredictions(project: DetectionProject, headId: number, head: tf.LayersModel, set: EmbeddedWindows, onProgress?: ProgressListener): number {
+/** Predicts every window of `set` with `head`, stores the probabilities and returns them (in `set` order). */
+export function writePredictions(project: DetectionProject, headId: number, head: tf.LayersModel, set: EmbeddedWindows, onProgress?: ProgressListener): Float32Array {
   const n = set.windowIds.length;
   onProgress?.({ phase: 'predicting', done: 0, total: n, itemsLabel: 'windows' });
   const p = predictHead(head, set.data, set.dims);
   putSilencePredictions(project.db, headId, Array.from(set.windowIds, (windowId, i) => ({ windowId, p: p[i] })));
   onProgress?.({ phase: 'predicting', done: n, total: n, itemsLabel: 'windows' });
-  return n;
+  return p;
 }
 
-/** The held-out before/after scores (see the file header); null when the labels do not allow a split. */
+/** Regions of every recording from the probabilities just predicted for `set` (no database round trip). */
+function deriveAllRegions(
+  project: DetectionProject,
+  headId: number,
+  recordings: readonly RecordingRecord[],
+  featureConfigId: number,
+  set: EmbeddedWindows,
+  p: Float32Array,
+  params: RegionParams,
+  onProgress?: ProgressListener,
+): void {
+  const frames = deliveredFramesByRecording(project.db, featureConfigId);
+  const byRecording = new Map<number, WindowProbability[]>();
+  for (let i = 0; i < set.windowIds.length; i++) {
+    const list = byRecording.get(set.recordingIds[i]) ?? byRecording.set(set.recordingIds[i], []).get(set.recordingIds[i])!;
+    list.push({ span: { startNativeSample: set.startNativeSample[i], endNativeSample: set.endNativeSample[i] }, pSilence: p[i] });
+  }
+  onProgress?.({ phase: 'regions', done: 0, total: recordings.length, itemsLabel: 'recordings' });
+  recordings.forEach((recording, i) => {
+    const nativeFrames = frames.get(recording.id) ?? recording.frames ?? 0;
+    deriveAndStoreRegions(project.db, headId, recording, nativeFrames, params, byRecording.get(recording.id) ?? []);
+    onProgress?.({ phase: 'regions', done: i + 1, total: recordings.length, itemsLabel: 'recordings', recording: recording.path });
+  });
+}
+
+/**
+ * The held-out before/after scores (see the file header), a window counting
+ * as silence when p ≥ threshold; null when the labels do not allow a split.
+ * "before" is the previous head as it was deployed, so it may have been
+ * trained on these recordings' earlier labels; "after" has not seen them.
+ */
 async function evaluateHeldOut(
   project: DetectionProject,
   set: EmbeddedWindows,
   previous: StoredModel | null,
   testFraction: number,
   seed: number,
+  threshold: number,
 ): Promise<HeldOutEvaluation | null> {
   const labelledRecordings = [...new Set(Array.from(set.recordingIds).filter((_, i) => set.silence[i] >= 0))];
   if (labelledRecordings.length < 2) return null;
@@ -161,7 +185,7 @@ async function evaluateHeldOut(
   if (truthRows.length === 0) return null;
   let trained;
   try {
-    trained = await trainHeadOnWindows(set, { rows: trainRows, seed });
+    trained = await trainHeadOnWindows(set, { rows: trainRows, seed, budget: 0.5 });
   } catch (error) {
     if (error instanceof SonotypeError && error.code === 'INVALID_ARGUMENT') return null; // one class only in the training part
     throw error;
@@ -171,13 +195,13 @@ async function evaluateHeldOut(
     truthRows.forEach((r, i) => x.set(set.data.subarray(r * set.dims, (r + 1) * set.dims), i * set.dims));
     const p = predictHead(trained.head, x, set.dims);
     const truth = truthRows.map((r) => set.silence[r] === 1);
-    const after = confusionMatrix(truth, Array.from(p, (v) => v >= 0.5));
+    const after = confusionMatrix(truth, Array.from(p, (v) => v >= threshold));
     let before = null;
     if (previous) {
       const stored = new Map<number, number>();
       for (const recId of split.test) for (const s of listSilencePredictions(project.db, previous.id, recId)) stored.set(s.windowId, s.p);
       if (truthRows.every((r) => stored.has(set.windowIds[r]))) {
-        before = confusionMatrix(truth, truthRows.map((r) => stored.get(set.windowIds[r])! >= 0.5));
+        before = confusionMatrix(truth, truthRows.map((r) => stored.get(set.windowIds[r])! >= threshold));
       }
     }
     return {

@@ -22,6 +22,10 @@ export const TASK_REGISTRY: Readonly<Partial<Record<JobKind, TaskRegistration>>>
   train: { module: './tasks/train-encoder-task.ts', heavy: true },
   /** Exact spectrogram tile pyramids of the project's recordings (light: I/O bound, one recording at a time). */
   tiles: { module: './tasks/tiles-task.ts', heavy: false },
+  /** Silence detection over the project: heuristic labels, embeddings, silence head, regions (only what is missing or stale). */
+  detect: { module: './tasks/detect-task.ts', heavy: true },
+  /** Retrain the silence head from cached embeddings and current labels; re-derive all regions; held-out before/after scores. */
+  'retrain-head': { module: './tasks/retrain-head-task.ts', heavy: true },
 };
 
 /** Whether jobs of `kind` count against the concurrency limit (unknown kinds count as heavy). */

@@ -16,8 +16,8 @@ function firstShape(shape: tf.Shape | tf.Shape[] | undefined): tf.Shape {
   return Array.isArray(shape[0]) ? (shape as tf.Shape[])[0] : (shape as tf.Shape);
 }
 
-function weightShape(layer: AnyLayer, suffix: string): number[] | undefined {
-  return layer.weights.find((w) => w.originalName.endsWith(suffix))?.shape as number[] | undefined;
+function weightShape(layer: AnyLayer, name: string): number[] | undefined {
+  return layer.weights.find((w) => w.originalName.split('/').pop() === name)?.shape as number[] | undefined;
 }
 
 /** `inputShape` is passed for layers wrapped by Bidirectional, which never see a graph of their own. */
@@ -25,13 +25,15 @@ function layerFlops(layer: AnyLayer, wrappedInput?: tf.Shape): number {
   if (layer.layers) return layer.layers.reduce((s, l) => s + layerFlops(l), 0);
   const kind = layer.getClassName();
   if (kind === 'Bidirectional') {
-    const input = firstShape(layer.inputShape);
+    const input = firstShape(layer.inboundNodes[0]?.inputShapes);
     return layerFlops(layer.forwardLayer!, input) + layerFlops(layer.backwardLayer!, input);
   }
-  const kernel = weightShape(layer, 'kernel') ?? weightShape(layer, '/kernel');
+  const kernel = weightShape(layer, 'kernel');
   if (!kernel) return 0;
-  const out = firstShape(layer.outputShape);
-  const input = wrappedInput ?? firstShape(layer.inputShape);
+  // The first call's shapes: layers shared by two models (V1's decoder) report no single `inputShape`.
+  // Layers wrapped by Bidirectional were never called in a graph; they are LSTMs and need only the input.
+  const input = wrappedInput ?? firstShape(layer.inboundNodes[0]?.inputShapes);
+  const out = firstShape(layer.inboundNodes[0]?.outputShapes);
   switch (kind) {
     case 'Conv1D':
     case 'Conv2D':

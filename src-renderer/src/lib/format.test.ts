@@ -6,7 +6,9 @@ describe('format', () => {
   it('formats durations as m:ss.s and h:mm:ss, rounding without 60-second glitches', () => {
     expect(formatDuration(61.5)).toBe('1:01.5');
     expect(formatDuration(59.96)).toBe('1:00.0');
-    expect(formatDuration(0)).toBe('0:00.0');
+    expect(formatDuration(0)).toBe('0 ms');
+    expect(formatDuration(0.0345)).toBe('35 ms');
+    expect(formatDuration(0.96)).toBe('0:01.0');
     expect(formatDuration(3 * 3600 + 5 * 60 + 7.4)).toBe('3:05:07');
     expect(formatDuration(null)).toBe('–');
     expect(formatDuration(Number.NaN)).toBe('–');

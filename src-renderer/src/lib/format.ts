@@ -3,9 +3,11 @@
  * through here so durations, rates and ETAs look the same everywhere.
  */
 
-/** Seconds as `m:ss.s` (or `h:mm:ss` from one hour on); '–' when unknown. */
+/** Seconds as `m:ss.s` (`h:mm:ss` from one hour on, `N ms` under a second); '–' when unknown. */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds == null || !Number.isFinite(seconds) || seconds < 0) return '–';
+  // Bat and click snippets are fractions of a second: "0:00.0" would hide them.
+  if (seconds < 0.95) return `${Math.round(seconds * 1000)} ms`;
   if (seconds >= 3600) {
     const whole = Math.round(seconds);
     const h = Math.floor(whole / 3600);

@@ -49,7 +49,7 @@ export async function run(ctx: JobContext, params: TilesParams): Promise<TilesRe
         result.tiles += built.tiles;
         result.recordingIds.push(recording.id);
       } catch (error) {
-        if (ctx.isCancelled()) throw error;
+        ctx.throwIfCancelled(); // a failure caused by cancelling is a cancel, not a broken recording
         result.failed.push({ recordingId: recording.id, path: recording.path, message: (error as Error).message });
       }
       done.add(recording.id);

@@ -10,13 +10,14 @@ import { recordingRow } from '../recordings/test-rows';
 const painted: Array<{ canvas: HTMLCanvasElement; data: Uint8ClampedArray }> = [];
 beforeEach(() => {
   painted.length = 0;
-  vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockImplementation(function (this: HTMLCanvasElement) {
+  const fakeGetContext = function (this: HTMLCanvasElement) {
     const canvas = this;
     return {
       createImageData: (w: number, h: number) => ({ width: w, height: h, data: new Uint8ClampedArray(w * h * 4) }),
       putImageData: (image: { data: Uint8ClampedArray }) => painted.push({ canvas, data: image.data }),
     } as unknown as CanvasRenderingContext2D;
-  });
+  };
+  vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockImplementation(fakeGetContext as never);
 });
 afterEach(() => vi.restoreAllMocks());
 
@@ -32,9 +33,10 @@ describe('FiguresPanel', () => {
     expect(screen.getByText('Loading training loss…')).toBeTruthy();
     await screen.findByRole('img', { name: /Encoder training \(convnet-v1 #2\): 3 values, last 0.3000/ });
     const list = await screen.findByRole('list', { name: '2 first-layer filters of convnet-v1 #2' });
-    const canvases = within(list).getAllByRole('img');
-    expect(canvases.map((c) => c.getAttribute('aria-label'))).toEqual(['Filter 1', 'Filter 2']);
-    expect(canvases.map((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height])).toEqual([[2, 3], [2, 3]]);
+    const images = within(list).getAllByRole('img');
+    expect(images.map((c) => c.getAttribute('aria-label'))).toEqual(['Filter 1', 'Filter 2']);
+    const canvases = images.map((image) => image.querySelector('canvas') as HTMLCanvasElement);
+    expect(canvases.map((c) => [c.width, c.height])).toEqual([[2, 3], [2, 3]]);
     // Filter 1 has +1 at (t=0, f=0): bottom-left pixel, red-ish (positive); -1 at (t=0, f=2): top-left, blue-ish.
     const first = painted.find((p) => p.canvas === canvases[0])?.data as Uint8ClampedArray;
     const px = (x: number, y: number) => Array.from(first.slice((y * 2 + x) * 4, (y * 2 + x) * 4 + 3));

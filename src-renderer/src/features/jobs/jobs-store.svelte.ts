@@ -46,10 +46,15 @@ export function createJobsStore() {
       const list = await call('jobs:list');
       // Events may have arrived while the list was on its way: a finished snapshot beats an older running one.
       const live = new Map(items.map((j) => [j.jobId, j]));
-      items = list.map((j) => {
-        const seen = live.get(j.jobId);
-        return seen && isFinished(seen) && !isFinished(j) ? seen : j;
-      });
+      // Jobs announced by an event but not yet in the list are kept.
+      const listed = new Set(list.map((j) => j.jobId));
+      items = [
+        ...list.map((j) => {
+          const seen = live.get(j.jobId);
+          return seen && isFinished(seen) && !isFinished(j) ? seen : j;
+        }),
+        ...items.filter((j) => !listed.has(j.jobId)),
+      ].sort((a, b) => b.jobId - a.jobId);
       for (const job of items) if (isFinished(job)) settleWaiters(job);
       loaded = true;
     } catch (e) {

@@ -4,7 +4,7 @@ import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import RecordingsTable from './RecordingsTable.svelte';
 import { recordingRow, threeRows } from './test-rows';
 
-const bodyRows = () => within(screen.getByRole('table', { name: 'Recordings' })).getAllByRole('row').slice(1);
+const bodyRows = () => within(screen.getByRole('grid', { name: 'Recordings' })).getAllByRole('row').slice(1);
 
 describe('RecordingsTable', () => {
   it('shows each recording with duration, rate, channels, status, % silence and review progress', () => {
@@ -15,7 +15,7 @@ describe('RecordingsTable', () => {
       ],
     });
     const [first, second] = bodyRows();
-    const cells = within(first).getAllByRole('cell').map((c) => c.textContent?.trim());
+    const cells = Array.from(first.querySelectorAll('td')).map((c) => c.textContent?.trim());
     expect(cells.slice(0, 6)).toEqual(['a.wav', '1:01.5', '48000', '1', 'ok', '45.7%']);
     expect(cells[6]).toContain('2 / 8');
     expect(within(first).getByLabelText('Reviewed 2 of 8 regions')).toBeTruthy();

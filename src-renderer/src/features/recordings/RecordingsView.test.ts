@@ -9,7 +9,7 @@ import type { RecordingRow } from '../../../../src-shared/review-types';
 import { threeRows } from './test-rows';
 
 const fileCells = () =>
-  within(screen.getByRole('table', { name: 'Recordings' })).getAllByRole('row').slice(1).map((r) => r.querySelector('td')?.textContent);
+  within(screen.getByRole('grid', { name: 'Recordings' })).getAllByRole('row').slice(1).map((r) => r.querySelector('td')?.textContent);
 
 describe('RecordingsView', () => {
   it('shows a loading state, then the rows', async () => {
@@ -18,7 +18,7 @@ describe('RecordingsView', () => {
     render(RecordingsView, { store: createRecordingsStore() });
     expect(screen.getByRole('status').textContent).toMatch(/Loading recordings/);
     pending.resolve(threeRows);
-    await screen.findByRole('table', { name: 'Recordings' });
+    await screen.findByRole('grid', { name: 'Recordings' });
     expect(fileCells()).toEqual(['a-whale.flac', 'b-dolphin.wav', 'c-broken.wav']);
     expect(screen.getByText('3 of 3 shown')).toBeTruthy();
   });
@@ -27,7 +27,7 @@ describe('RecordingsView', () => {
     installFakeApi({ 'recordings:table': () => [] });
     render(RecordingsView, { store: createRecordingsStore() });
     expect(await screen.findByText(/This project has no recordings yet/)).toBeTruthy();
-    expect(screen.queryByRole('table')).toBeNull();
+    expect(screen.queryByRole('grid')).toBeNull();
   });
 
   it("shows main's error message and retries on request", async () => {
@@ -43,14 +43,14 @@ describe('RecordingsView', () => {
     expect(alert.textContent).toContain('The project database is locked by another program.');
     fail = false;
     await fireEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
-    await screen.findByRole('table', { name: 'Recordings' });
+    await screen.findByRole('grid', { name: 'Recordings' });
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
   it('focuses the filter with "/", filters as you type, and sorts from the headers', async () => {
     installFakeApi({ 'recordings:table': () => threeRows });
     render(RecordingsView, { store: createRecordingsStore() });
-    await screen.findByRole('table', { name: 'Recordings' });
+    await screen.findByRole('grid', { name: 'Recordings' });
     await fireEvent.keyDown(document.body, { key: '/' });
     const filter = screen.getByRole('searchbox', { name: 'Filter recordings' });
     expect(document.activeElement).toBe(filter);
@@ -70,7 +70,7 @@ describe('RecordingsView', () => {
   it('filters by status', async () => {
     installFakeApi({ 'recordings:table': () => threeRows });
     render(RecordingsView, { store: createRecordingsStore() });
-    await screen.findByRole('table', { name: 'Recordings' });
+    await screen.findByRole('grid', { name: 'Recordings' });
     await fireEvent.change(screen.getByRole('combobox', { name: /Show/ }), { target: { value: 'error' } });
     expect(fileCells()).toEqual(['c-broken.wav']);
   });
@@ -85,7 +85,7 @@ describe('RecordingsView', () => {
       },
     });
     render(RecordingsView, { store: createRecordingsStore() });
-    await screen.findByRole('table', { name: 'Recordings' });
+    await screen.findByRole('grid', { name: 'Recordings' });
     await fireEvent.click(screen.getByRole('button', { name: 'Rescan folder' }));
     expect((await screen.findByRole('status')).textContent).toBe('Scanned 3 files: 1 new, 0 changed, 0 missing, 1 unreadable.');
     expect(api.calls.filter(([name]) => name === 'recordings:table')).toHaveLength(2);
@@ -98,7 +98,7 @@ describe('RecordingsView', () => {
     installFakeApi({ 'recordings:table': () => threeRows });
     const onOpen = vi.fn();
     render(RecordingsView, { store: createRecordingsStore(), onOpen });
-    await screen.findByRole('table', { name: 'Recordings' });
+    await screen.findByRole('grid', { name: 'Recordings' });
     const filter = screen.getByRole('searchbox', { name: 'Filter recordings' });
     await fireEvent.keyDown(filter, { key: 'ArrowDown' });
     const focused = document.activeElement as HTMLElement;
@@ -112,7 +112,7 @@ describe('RecordingsView', () => {
     const store = createRecordingsStore();
     store.subscribe();
     render(RecordingsView, { store });
-    await screen.findByRole('table', { name: 'Recordings' });
+    await screen.findByRole('grid', { name: 'Recordings' });
     api.emit('recordings:changed', { count: 3 });
     await waitFor(() => expect(api.calls.filter(([n]) => n === 'recordings:table')).toHaveLength(2));
     store.dispose();

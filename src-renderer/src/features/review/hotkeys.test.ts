@@ -28,7 +28,7 @@ describe('hotkey table', () => {
 
   it('dispatches every table entry to its own handler', () => {
     const calls: HotkeyAction[] = [];
-    const handlers = Object.fromEntries(HOTKEYS.map((h) => [h.action, () => calls.push(h.action)])) as Record<HotkeyAction, () => void>;
+    const handlers = Object.fromEntries(HOTKEYS.map((h) => [h.action, () => void calls.push(h.action)])) as unknown as Record<HotkeyAction, () => void>;
     const handle = createHotkeyHandler(handlers);
     for (const hotkey of HOTKEYS) {
       for (const chord of hotkey.keys) {

@@ -39,7 +39,7 @@ export interface Hotkey {
 }
 
 export const HOTKEYS: readonly Hotkey[] = [
-  { action: 'playPause', keys: ['Space'], description: 'Play / pause (plays the selection or region when one is chosen)', group: 'Playback' },
+  { action: 'playPause', keys: ['Space'], description: 'Play / pause from the cursor (inside the loop when looping)', group: 'Playback' },
   { action: 'toggleLoop', keys: ['L'], description: 'Loop the current region or selected label', group: 'Playback' },
   { action: 'slower', keys: ['['], description: 'Slower playback (down to 0.25×)', group: 'Playback' },
   { action: 'faster', keys: [']'], description: 'Faster playback (up to 2×)', group: 'Playback' },

@@ -35,7 +35,8 @@ export function audioPageFor(seconds: number, durationSeconds: number, loop: Spa
 export function stepRate(rate: number, direction: 1 | -1): number {
   let index = PLAYBACK_RATES.findIndex((r) => r >= rate - 1e-9);
   if (index < 0) index = PLAYBACK_RATES.length - 1;
-  if (PLAYBACK_RATES[index] !== rate && direction < 0) return PLAYBACK_RATES[Math.max(0, index - 1)];
+  // Between two steps: the step above (faster) or the one below (slower).
+  if (Math.abs(PLAYBACK_RATES[index] - rate) > 1e-9) return direction > 0 ? PLAYBACK_RATES[index] : PLAYBACK_RATES[Math.max(0, index - 1)];
   return PLAYBACK_RATES[Math.min(PLAYBACK_RATES.length - 1, Math.max(0, index + direction))];
 }
 

@@ -56,7 +56,7 @@ export function minSecondsPerPixel(info: PyramidInfo): number {
 export function clampViewport(info: PyramidInfo, vp: Viewport): Viewport {
   const widthPx = Math.max(1, Math.round(vp.widthPx));
   const maxSpp = Math.max(minSecondsPerPixel(info), wholeFileSecondsPerPixel(info, widthPx));
-  const secondsPerPixel = Math.min(maxSpp, Math.max(minSecondsPerPixel(info), vp.secondsPerPixel || maxSpp));
+  const secondsPerPixel = Math.min(maxSpp, Math.max(minSecondsPerPixel(info), Number.isFinite(vp.secondsPerPixel) ? vp.secondsPerPixel : maxSpp));
   const visible = secondsPerPixel * widthPx;
   const maxStart = Math.max(0, info.durationSeconds - visible);
   const startSeconds = Math.min(maxStart, Math.max(0, Number.isFinite(vp.startSeconds) ? vp.startSeconds : 0));

@@ -1,0 +1,168 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { JobProgress } from '../../src-shared/job-types';
+import { TASK_REGISTRY } from '../engine/jobs/task-registry';
+import { createJob, finishJob, startJob, updateJobProgress } from '../engine/store/jobs';
+import { recordingIdsOf } from './app-state';
+import { createTestApp, TEST_RATE, valueOf, type TestApp } from './test-helpers';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodeWav } from '../engine/testing/wav-writer';
+import { whiteNoise } from '../engine/testing/synth';
+
+let app: TestApp;
+beforeEach(async () => {
+  app = createTestApp();
+  valueOf(await app.call('project:open', app.projectDir));
+  valueOf(await app.call('project:scan'));
+});
+afterEach(async () => {
+  await app.close();
+});
+
+/** Resolves with the job's final progress event (as forwarded to the UI). */
+async function finalEvent(jobId: number, timeoutMs = 60_000): Promise<JobProgress> {
+  const ended = (p: JobProgress) => p.jobId === jobId && ['succeeded', 'failed', 'cancelled'].includes(p.state);
+  const started = Date.now();
+  for (;;) {
+    const hit = app.events.find((e) => e.event === 'jobs:progress' && ended(e.payload as JobProgress));
+    if (hit) return hit.payload as JobProgress;
+    if (Date.now() - started > timeoutMs) throw new Error(`job ${jobId} did not end within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('jobs', () => {
+  it("runs a 'tiles' job in a worker, forwarding progress, and lists it", async () => {
+    // Long enough (> 4096 STFT frames) for the pyramid to store coarse levels on disk.
+    writeFileSync(join(app.projectDir, 'long.wav'), encodeWav([whiteNoise(TEST_RATE, 80, 0.05, 9)], { sampleRate: TEST_RATE, format: 'pcm16' }));
+    valueOf(await app.call('project:scan'));
+    const longId = valueOf(await app.call('recordings:list')).find((r) => r.path === 'long.wav')!.id;
+    expect(valueOf(await app.call('review:open', longId)).spectrogram.exactComplete).toBe(false);
+    const jobId = valueOf(await app.call('jobs:start', 'tiles', { recordingIds: [longId] }));
+    const final = await finalEvent(jobId);
+    expect(final.state, JSON.stringify(final.error)).toBe('succeeded');
+    const result = final.result as { recordingIds: number[]; tiles: number; failed: unknown[] };
+    expect(result).toMatchObject({ recordingIds: [longId], failed: [] });
+    expect(result.tiles).toBeGreaterThan(0);
+    // The exact pyramid is now on disk.
+    expect(valueOf(await app.call('review:open', longId)).spectrogram.exactComplete).toBe(true);
+    const listed = valueOf(await app.call('jobs:list'));
+    expect(listed.find((j) => j.jobId === jobId)).toMatchObject({ kind: 'tiles', state: 'succeeded', done: 1, total: 1 });
+    // Progress came through jobs:progress: queued → running → succeeded.
+    const states = app.events.filter((e) => e.event === 'jobs:progress' && (e.payload as JobProgress).jobId === jobId).map((e) => (e.payload as JobProgress).state);
+    expect(states[0]).toBe('queued');
+    expect(states).toContain('running');
+    // A tiles job changes no regions.
+    expect(app.events.some((e) => e.event === 'recording:changed')).toBe(false);
+  });
+
+  it('cancels a job once; unknown jobs are NOT_FOUND', async () => {
+    const jobId = valueOf(await app.call('jobs:start', 'tiles', {}));
+    expect(valueOf(await app.call('jobs:cancel', jobId))).toBe(true);
+    const final = await finalEvent(jobId);
+    expect(final.state).toBe('cancelled');
+    expect(valueOf(await app.call('jobs:cancel', jobId))).toBe(false);
+    expect(await app.call('jobs:cancel', 12_345)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  it('refuses a tiles job for an unknown recording with a readable failure', async () => {
+    const jobId = valueOf(await app.call('jobs:start', 'tiles', { recordingIds: [999] }));
+    const final = await finalEvent(jobId);
+    expect(final.state).toBe('failed');
+    expect(final.error).toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/999/) });
+  });
+
+  it('cancels running jobs when another project is opened', async () => {
+    const jobId = valueOf(await app.call('jobs:start', 'tiles', {}));
+    valueOf(await app.call('project:open', app.projectDir));
+    const final = await finalEvent(jobId);
+    expect(['cancelled', 'succeeded']).toContain(final.state);
+    expect(valueOf(await app.call('jobs:list')).find((j) => j.jobId === jobId)?.state).toBe(final.state);
+  });
+
+  const hasDetect = Boolean(TASK_REGISTRY.detect);
+  if (!hasDetect) console.warn("[handlers] detect job test skipped: no 'detect' task is registered in src-main/engine/jobs/task-registry.ts yet");
+  it.skipIf(!hasDetect)("runs a 'detect' job and announces the recordings whose regions changed", async () => {
+    const ids = valueOf(await app.call('recordings:list')).map((r) => r.id);
+    const jobId = valueOf(await app.call('jobs:start', 'detect', {}));
+    const final = await finalEvent(jobId, 300_000);
+    expect(final.state, JSON.stringify(final.error)).toBe('succeeded');
+    const announced = app.events.filter((e) => e.event === 'recording:changed').map((e) => (e.payload as { recordingId: number }).recordingId);
+    expect(announced.sort()).toEqual([...ids].sort());
+    for (const id of ids) expect(valueOf(await app.call('regions:list', id)).length).toBeGreaterThan(0);
+    // The task computes each recording's silence fraction itself (from its regions and native length): the table agrees.
+    const detected = (final.result as { recordings: { recordingId: number; silenceFraction: number }[] }).recordings;
+    const rows = valueOf(await app.call('recordings:table'));
+    for (const d of detected) {
+      const row = rows.find((r) => r.id === d.recordingId)!;
+      expect(row.regionCount).toBeGreaterThan(0);
+      expect(row.silenceFraction).toBeCloseTo(d.silenceFraction, 3);
+    }
+
+    // Retrain from people's labels: every region is derived again ('recordings:changed'), and the report
+    // carries the task's held-out matrices (or is null when no recording could be held out).
+    for (const id of ids) {
+      valueOf(await app.call('labels:create', { recordingId: id, startSample: 0, endSample: 8_000, value: 'sound' }));
+      valueOf(await app.call('labels:create', { recordingId: id, startSample: 16_000, endSample: 24_000, value: 'silence' }));
+    }
+    app.events.length = 0;
+    const retrainId = valueOf(await app.call('jobs:start', 'retrain-head', {}));
+    const retrained = await finalEvent(retrainId, 300_000);
+    expect(retrained.state, JSON.stringify(retrained.error)).toBe('succeeded');
+    expect(app.events.some((e) => e.event === 'recordings:changed')).toBe(true);
+    const r = retrained.result as { head: { id: number }; heldOut: { after: { counts: number[][] }; before: { counts: number[][] } | null } | null };
+    const report = valueOf(await app.call('retrain:lastReport'));
+    if (r.heldOut) {
+      expect(report).toMatchObject({ headModelId: r.head.id, after: r.heldOut.after.counts, before: r.heldOut.before?.counts ?? null });
+    } else {
+      expect(report).toBeNull();
+    }
+  }, 320_000);
+});
+
+describe('retrain:lastReport', () => {
+  function recordRetrain(result: unknown): number {
+    const db = app.state.project!.db;
+    const job = createJob(db, { kind: 'retrain-head', params: {} });
+    startJob(db, job.id);
+    updateJobProgress(db, job.id, { phase: 'done', done: 1, total: 1, result });
+    finishJob(db, job.id, { state: 'succeeded' });
+    return job.id;
+  }
+
+  it("maps the newest succeeded retrain's held-out confusion matrices", async () => {
+    expect(valueOf(await app.call('retrain:lastReport'))).toBeNull();
+    const result = (headId: number, after: number[][]) => ({
+      head: { id: headId, version: 1, metrics: { lossCurve: [{ epoch: 0, loss: 0.7 }, { epoch: 1, loss: 0.5 }] } },
+      previousHeadId: null,
+      labelled: { windows: 300, silence: 100, sound: 200, bySource: {} },
+      training: { loss: 0.5, accuracy: 0.9, examples: 240, epochs: 2, batchSize: 32, seconds: 1.5 },
+      heldOut: { testRecordingIds: [2, 3], trainRecordingIds: [1], truthSource: 'human', windows: 60, before: { counts: [[10, 5], [4, 41]] }, after: { counts: after } },
+      predictionsWritten: 300,
+      regionsDerived: 3,
+      seconds: 4.25,
+    });
+    recordRetrain(result(7, [[1, 2], [3, 4]]));
+    recordRetrain(result(8, [[12, 3], [2, 43]]));
+    // A failed later retrain does not replace the report.
+    const db = app.state.project!.db;
+    const failed = createJob(db, { kind: 'retrain-head', params: {} });
+    finishJob(db, failed.id, { state: 'failed', error: { code: 'INTERNAL', message: 'boom' } });
+    expect(valueOf(await app.call('retrain:lastReport'))).toEqual({
+      headModelId: 8, heldOutRecordings: 2, trainWindows: 240,
+      before: [[10, 5], [4, 41]], after: [[12, 3], [2, 43]], seconds: 4.25, lossCurve: [0.7, 0.5],
+    });
+    // Without held-out recordings there are no matrices to show.
+    recordRetrain({ ...result(9, [[0, 0], [0, 0]]), heldOut: null });
+    expect(valueOf(await app.call('retrain:lastReport'))).toBeNull();
+  });
+});
+
+describe('recordingIdsOf', () => {
+  it('reads recording ids from detect results and explicit lists', () => {
+    expect(recordingIdsOf({ recordings: [{ recordingId: 3 }, { recordingId: 5 }, { recordingId: 3 }] })).toEqual([3, 5]);
+    expect(recordingIdsOf({ recordingIds: [1, 'x', 2] })).toEqual([1, 2]);
+    expect(recordingIdsOf({ regionsDerived: 3 })).toEqual([]);
+    expect(recordingIdsOf(null)).toEqual([]);
+  });
+});

@@ -1,0 +1,129 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { CliCommand } from '../main';
+import { UsageError, EXIT_OK } from '../exit-codes';
+import { formatDuration, formatTable } from '../output';
+import { SonotypeError } from '../../../src-shared/errors';
+import { openProject, type Project } from '../../engine/project/open-project';
+import { projectDbPath } from '../../engine/store/database';
+import type { DetectProgress, DetectResult } from '../../engine/detection/detect-types';
+import type { RegionParams } from '../../engine/detection/regions';
+
+/**
+ * `sonotype detect [--project <dir>] [--json] [--threshold p] [--smoothing n]
+ * [--merge-gap s] [--min-length s] [--retrain-head] [--backend auto|wasm|cpu]`
+ *
+ * Silence/sound regions for every recording of a project. Runs in-process
+ * and only computes what is missing or stale (heuristic labels, windows,
+ * embeddings, the silence head, predictions, regions); the region settings
+ * are stored with the result.
+ */
+export const detectCommand: CliCommand = {
+  name: 'detect',
+  synopsis:
+    'detect [--project <dir>] [--json] [--threshold p] [--smoothing n] [--merge-gap s] [--min-length s] [--retrain-head]   silence/sound regions of every recording',
+  options: {
+    project: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    threshold: { type: 'string' },
+    smoothing: { type: 'string' },
+    'merge-gap': { type: 'string' },
+    'min-length': { type: 'string' },
+    'retrain-head': { type: 'boolean', default: false },
+    backend: { type: 'string' },
+  },
+  async run({ positionals, values, io }) {
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (detect works on the whole project; use --project <dir>)`);
+    const regionParams = regionParamsFromFlags(values);
+    const backend = values.backend === undefined ? 'auto' : String(values.backend);
+    if (!['auto', 'wasm', 'cpu', 'tensorflow'].includes(backend)) throw new UsageError(`--backend must be auto, wasm, cpu or tensorflow, got '${backend}'`);
+    const project = await openExistingProject(values.project as string | undefined);
+    try {
+      // tfjs is loaded only here, so the rest of the CLI starts fast.
+      const { detectProject } = await import('../../engine/detection/detect-project');
+      const showProgress = Boolean(process.stderr.isTTY);
+      const result = await detectProject(project, {
+        regionParams,
+        retrainHead: Boolean(values['retrain-head']),
+        backend: backend as 'auto' | 'wasm' | 'cpu' | 'tensorflow',
+        onProgress: showProgress ? (p) => process.stderr.write(`\r${progressLine(p)}`.padEnd(100)) : undefined,
+      });
+      if (showProgress) process.stderr.write('\r'.padEnd(100) + '\r');
+      io.out(values.json ? JSON.stringify(detectJson(result)) : formatDetection(result));
+      return EXIT_OK;
+    } finally {
+      project.close();
+    }
+  },
+};
+
+/** Opens the project in `dir` (default: the current folder), refusing to create one. */
+export async function openExistingProject(dir: string | undefined): Promise<Project> {
+  const projectDir = resolve(dir ?? '.');
+  if (!existsSync(projectDbPath(projectDir))) {
+    throw new SonotypeError('NOT_FOUND', `No Sonotype project in ${projectDir} (no sonotype.db): run \`sonotype scan <folder> --project ${projectDir}\` first.`);
+  }
+  return openProject(projectDir);
+}
+
+function numberFlag(values: Record<string, unknown>, name: string, check: (n: number) => boolean, expected: string): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (String(raw).trim() === '' || !Number.isFinite(n) || !check(n)) throw new UsageError(`--${name} must be ${expected}, got '${String(raw)}'`);
+  return n;
+}
+
+/** The region settings given on the command line (unset ones keep their stored or default values). */
+export function regionParamsFromFlags(values: Record<string, unknown>): Partial<RegionParams> {
+  const params: Partial<RegionParams> = {};
+  const threshold = numberFlag(values, 'threshold', (n) => n >= 0 && n <= 1, 'a probability between 0 and 1');
+  const smoothing = numberFlag(values, 'smoothing', (n) => Number.isInteger(n) && n >= 1 && n % 2 === 1, 'an odd whole number of windows ≥ 1');
+  const mergeGap = numberFlag(values, 'merge-gap', (n) => n >= 0, 'a number of seconds ≥ 0');
+  const minLength = numberFlag(values, 'min-length', (n) => n >= 0, 'a number of seconds ≥ 0');
+  if (threshold !== undefined) params.threshold = threshold;
+  if (smoothing !== undefined) params.smoothingWindows = smoothing;
+  if (mergeGap !== undefined) params.mergeGapSeconds = mergeGap;
+  if (minLength !== undefined) params.minSoundSeconds = minLength;
+  return params;
+}
+
+function progressLine(p: DetectProgress): string {
+  const rate = p.itemsPerSecond ? `, ${p.itemsPerSecond.toFixed(1)} ${p.itemsLabel}/s` : '';
+  return `${p.phase}: ${p.done}/${p.total} ${p.itemsLabel}${rate}${p.recording ? ` ${p.recording.slice(-40)}` : ''}`;
+}
+
+/**
+ * The stable machine-readable shape other tools consume:
+ * `{"backend", "model", "regions": [{"path", "startSeconds", "endSeconds", "kind", "pSilence"}]}`,
+ * the regions of each recording tiling it from 0 to its end. Do not rename fields.
+ */
+export function detectJson(result: DetectResult) {
+  return {
+    backend: `${result.backend.name} (${result.backend.reason})`,
+    model: result.encoder.description,
+    regions: result.recordings.flatMap((r) =>
+      r.regions.map((g) => ({ path: r.path, startSeconds: g.startSeconds, endSeconds: g.endSeconds, kind: g.kind, pSilence: g.pSilence })),
+    ),
+  };
+}
+
+function formatDetection(result: DetectResult): string {
+  const rows = result.recordings.map((r) => {
+    const silent = r.regions.filter((g) => g.kind === 'silence').reduce((s, g) => s + g.endSeconds - g.startSeconds, 0);
+    const sound = r.regions.filter((g) => g.kind === 'sound').length;
+    return [r.path, formatDuration(r.durationSeconds), String(r.windows), r.durationSeconds > 0 ? `${((100 * silent) / r.durationSeconds).toFixed(1)}%` : '-', String(sound)];
+  });
+  const p = result.regionParams;
+  const w = result.work;
+  const rate = w.windowsEmbedded > 0 && w.embeddingSeconds > 0 ? ` at ${(w.windowsEmbedded / w.embeddingSeconds).toFixed(1)} windows/s` : '';
+  return [
+    formatTable(['file', 'duration', 'windows', 'silence', 'sound regions'], rows, [false, true, true, true, true]),
+    '',
+    `backend: ${result.backend.name} (${result.backend.reason})`,
+    `model:   ${result.encoder.description}; silence head v${result.head.version}${w.headTrained ? ' (trained now)' : ''}`,
+    `regions: threshold ${p.threshold}, smoothing ${p.smoothingWindows} windows, merge gap ${p.mergeGapSeconds} s, minimum sound ${p.minSoundSeconds} s`,
+    `work:    ${w.heuristicRecordings} recordings labelled by the heuristic, ${w.windowsEmbedded} windows embedded${rate}, ` +
+      `${w.predictionsWritten} predictions, ${w.regionsDerived} recordings' regions derived (${result.seconds.toFixed(1)} s)`,
+  ].join('\n');
+}

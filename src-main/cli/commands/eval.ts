@@ -1,0 +1,69 @@
+import { resolve } from 'node:path';
+import type { CliCommand } from '../main';
+import { UsageError, EXIT_OK } from '../exit-codes';
+import { formatTable } from '../output';
+import { evaluateDetections, type DetectionEvaluation } from '../../engine/detection/evaluate-detections';
+import { formatConfusionMatrix } from '../../engine/detection/confusion';
+import { openExistingProject } from './detect';
+
+/**
+ * `sonotype eval --truth <file> [--project <dir>] [--recording <path>] [--min-iou x] [--json]`
+ *
+ * Scores the project's stored detections against a reference table (Raven
+ * selection table, Audacity labels, or CSV with start/end columns): the
+ * window-level confusion matrix (truth rows: not silence / silence) and
+ * event-level precision/recall of the sound regions.
+ */
+export const evalCommand: CliCommand = {
+  name: 'eval',
+  synopsis: 'eval --truth <file> [--project <dir>] [--recording <path>] [--min-iou x] [--json]   score detections against annotations',
+  options: {
+    truth: { type: 'string' },
+    project: { type: 'string' },
+    recording: { type: 'string' },
+    'min-iou': { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+  async run({ positionals, values, io }) {
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    if (typeof values.truth !== 'string' || values.truth === '') throw new UsageError('--truth <file> is required');
+    const minIoU = values['min-iou'] === undefined ? undefined : Number(values['min-iou']);
+    if (minIoU !== undefined && !(minIoU >= 0 && minIoU <= 1)) throw new UsageError(`--min-iou must be between 0 and 1, got '${String(values['min-iou'])}'`);
+    const project = await openExistingProject(values.project as string | undefined);
+    try {
+      const result = await evaluateDetections(project, resolve(values.truth), { recording: values.recording as string | undefined, minIoU });
+      io.out(values.json ? JSON.stringify(result) : formatEvaluation(result));
+      return EXIT_OK;
+    } finally {
+      project.close();
+    }
+  },
+};
+
+function pct(x: number | null): string {
+  return x === null ? '-' : `${(100 * x).toFixed(1)}%`;
+}
+
+function formatEvaluation(e: DetectionEvaluation): string {
+  const rows = e.recordings.map((r) => [
+    r.path, String(r.events), String(r.eventScores.predictions), String(r.windows),
+    pct(summaryAccuracy(r.confusion.counts)), pct(r.eventScores.precision), pct(r.eventScores.recall),
+  ]);
+  const s = e.eventScores;
+  return [
+    `truth: ${e.truthFile} (${e.truthFormat}); silence head v${e.head.version}, window threshold ${e.threshold}`,
+    '',
+    formatTable(['file', 'events', 'sound regions', 'windows', 'window acc.', 'precision', 'recall'], rows, [false, true, true, true, true, true, true]),
+    '',
+    formatConfusionMatrix(e.confusion, 'Window-level confusion matrix (rows: truth, columns: prediction)'),
+    '',
+    `Event level (a sound region matches an event when they overlap${s.minIoU > 0 ? ` with IoU ≥ ${s.minIoU}` : ''}): ` +
+      `precision ${pct(s.precision)} (${s.matchedPredictions}/${s.predictions} regions), recall ${pct(s.recall)} (${s.detectedEvents}/${s.events} events), F1 ${pct(s.f1)}`,
+    ...(e.unmatched.length ? [`not in this project: ${e.unmatched.join(', ')}`] : []),
+  ].join('\n');
+}
+
+function summaryAccuracy(c: [[number, number], [number, number]]): number | null {
+  const total = c[0][0] + c[0][1] + c[1][0] + c[1][1];
+  return total ? (c[0][0] + c[1][1]) / total : null;
+}

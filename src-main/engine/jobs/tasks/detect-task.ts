@@ -1,0 +1,59 @@
+/**
+ * 'detect' jobs: detectProject in a worker thread, with its progress
+ * forwarded to the job system and cancellation through ctx.signal.
+ * Params: { regionParams?, retrainHead?, backend? }. The result summarises
+ * each recording (the regions themselves are in the project database).
+ */
+import type { BackendPreference } from '../../models/backend';
+import { detectProject } from '../../detection/detect-project';
+import type { DetectProgress, DetectWork } from '../../detection/detect-types';
+import type { RegionParams } from '../../detection/regions';
+import type { JobContext } from '../task-context';
+import { taskProject } from './task-project';
+
+export interface DetectTaskParams {
+  regionParams?: Partial<RegionParams>;
+  retrainHead?: boolean;
+  backend?: BackendPreference;
+}
+
+export interface DetectTaskResult {
+  backend: string;
+  model: string;
+  headVersion: number;
+  regionParams: RegionParams;
+  work: DetectWork;
+  seconds: number;
+  recordings: { recordingId: number; path: string; windows: number; soundRegions: number; silenceFraction: number }[];
+}
+
+/** Forwards a detection progress report to the job (phase, counts, rate, current file). */
+export function reportDetectProgress(ctx: Pick<JobContext, 'report'>, p: DetectProgress): void {
+  ctx.report({ phase: p.phase, done: p.done, total: p.total, itemsLabel: p.itemsLabel, itemsPerSecond: p.itemsPerSecond, message: p.recording });
+}
+
+export async function run(ctx: JobContext, params: DetectTaskParams = {}): Promise<DetectTaskResult> {
+  const result = await detectProject(taskProject(ctx), {
+    signal: ctx.signal,
+    regionParams: params.regionParams,
+    retrainHead: params.retrainHead,
+    backend: params.backend,
+    onProgress: (p) => reportDetectProgress(ctx, p),
+  });
+  return {
+    backend: `${result.backend.name} (${result.backend.reason})`,
+    model: result.encoder.description,
+    headVersion: result.head.version,
+    regionParams: result.regionParams,
+    work: result.work,
+    seconds: result.seconds,
+    recordings: result.recordings.map((r) => {
+      const silent = r.regions.filter((g) => g.kind === 'silence').reduce((s, g) => s + g.endSample - g.startSample, 0);
+      return {
+        recordingId: r.recordingId, path: r.path, windows: r.windows,
+        soundRegions: r.regions.filter((g) => g.kind === 'sound').length,
+        silenceFraction: r.nativeFrames > 0 ? silent / r.nativeFrames : 1,
+      };
+    }),
+  };
+}

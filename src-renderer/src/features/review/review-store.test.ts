@@ -1,0 +1,193 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeApi, makeReview, RATE, region } from './testing/fake-api';
+import { ReviewStore } from './review-store.svelte';
+import {
+  createLabel, deleteSelectedLabels, markCurrent, mergeSelectedLabels, resizeLabel, splitLabelAt, undoOrRedo,
+} from './label-edits';
+import { decideAndAdvance, goToNextUncertain } from './review-queue';
+
+let api: FakeApi;
+
+async function openStore(): Promise<ReviewStore> {
+  const store = new ReviewStore(1);
+  await store.open(1000);
+  return store;
+}
+
+beforeEach(() => {
+  api = new FakeApi(makeReview([region(1, 10, 20, 0.9), region(2, 30, 35, 0.52), region(3, 50, 60, 0.3), region(4, 70, 80, 0.45)]));
+  window.sonotype = api;
+});
+afterEach(() => {
+  window.sonotype = undefined;
+});
+
+describe('ReviewStore loading', () => {
+  it('opens the recording at whole-file zoom with regions sorted and undo state fetched', async () => {
+    const store = await openStore();
+    expect(store.status).toBe('ready');
+    expect(store.viewport.secondsPerPixel * store.viewport.widthPx).toBeCloseTo(100, 9);
+    expect(store.regions.map((r) => r.id)).toEqual([1, 2, 3, 4]);
+    await Promise.resolve();
+    expect(api.calls.map((c) => c.name)).toContain('history:state');
+  });
+
+  it('shows main\'s message when the recording cannot be opened', async () => {
+    api.failNext('review:open', 'The recording file is missing: site/a.wav');
+    const store = await openStore();
+    expect(store.status).toBe('error');
+    expect(store.loadError).toBe('The recording file is missing: site/a.wav');
+  });
+});
+
+describe('label edits', () => {
+  it('create, resize, split, merge and delete save immediately and follow main\'s answer', async () => {
+    const store = await openStore();
+    const created = await createLabel(store, 12.5, 11, 'silence');
+    expect(api.calls.find((c) => c.name === 'labels:create')?.args[0]).toEqual({ recordingId: 1, startSample: 11 * RATE, endSample: 12.5 * RATE, value: 'silence' });
+    expect(store.labels).toEqual(api.labels);
+    expect(store.selectedLabelIds).toEqual([created!.id]);
+    expect(store.history.canUndo).toBe(true);
+
+    await resizeLabel(store, created!.id, 10, 14);
+    expect(store.labels.map((l) => [l.startSample, l.endSample])).toEqual([[10 * RATE, 14 * RATE]]);
+
+    const parts = await splitLabelAt(store, 12);
+    expect(parts!.map((p) => [p.startSeconds, p.endSeconds])).toEqual([[10, 12], [12, 14]]);
+    expect(store.labels).toHaveLength(2);
+    expect(store.selectedLabelIds).toEqual(parts!.map((p) => p.id));
+
+    const merged = await mergeSelectedLabels(store);
+    expect([merged!.startSeconds, merged!.endSeconds]).toEqual([10, 14]);
+    expect(store.labels.map((l) => l.id)).toEqual([merged!.id]);
+
+    expect(await deleteSelectedLabels(store)).toBe(true);
+    expect(store.labels).toEqual([]);
+    expect(api.labels).toEqual([]);
+  });
+
+  it('a rejected call shows the message and keeps the previous state', async () => {
+    const store = await openStore();
+    const label = (await createLabel(store, 1, 2))!;
+    const before = store.labels;
+    for (const [name, run] of [
+      ['labels:update', () => resizeLabel(store, label.id, 0, 3)],
+      ['labels:split', () => splitLabelAt(store, 1.5)],
+      ['labels:delete', () => deleteSelectedLabels(store)],
+      ['labels:create', () => createLabel(store, 40, 41)],
+    ] as const) {
+      api.failNext(name, `Could not save: ${name} failed (database is locked).`);
+      await run();
+      expect(store.labels, name).toBe(before);
+      expect(store.toasts.at(-1)).toMatchObject({ kind: 'error', message: `Could not save: ${name} failed (database is locked).` });
+    }
+    store.selectedLabelIds = [label.id];
+    const second = (await createLabel(store, 3, 4))!;
+    store.selectedLabelIds = [label.id, second.id];
+    const withTwo = store.labels;
+    api.failNext('labels:merge', 'Labels of different recordings cannot be merged.');
+    expect(await mergeSelectedLabels(store)).toBeNull();
+    expect(store.labels).toBe(withTwo);
+  });
+
+  it('refuses edits that make no sense with a readable hint, without calling main', async () => {
+    const store = await openStore();
+    const n = api.calls.length;
+    expect(await createLabel(store, 5, 5)).toBeNull();
+    expect(await mergeSelectedLabels(store)).toBeNull();
+    expect(await splitLabelAt(store, 3)).toBeNull();
+    expect(await deleteSelectedLabels(store)).toBe(false);
+    expect(api.calls.length).toBe(n);
+    expect(store.toasts.length).toBeGreaterThan(0);
+  });
+});
+
+describe('undo / redo', () => {
+  it('calls history:undo/redo and reloads this recording\'s labels and regions', async () => {
+    const store = await openStore();
+    await createLabel(store, 1, 2);
+    await undoOrRedo(store, 'undo');
+    expect(store.labels).toEqual([]);
+    expect(store.history).toMatchObject({ canUndo: false, canRedo: true });
+    await undoOrRedo(store, 'redo');
+    expect(store.labels.map((l) => l.startSeconds)).toEqual([1]);
+    expect(api.calls.filter((c) => c.name === 'labels:list').length).toBe(2);
+  });
+
+  it('shows a failed undo and changes nothing', async () => {
+    const store = await openStore();
+    await createLabel(store, 1, 2);
+    const before = store.labels;
+    api.failNext('history:undo', 'Nothing to undo.');
+    expect(await undoOrRedo(store, 'undo')).toBe(false);
+    expect(store.labels).toBe(before);
+    expect(store.toasts.at(-1)?.message).toBe('Nothing to undo.');
+  });
+});
+
+describe('review queue', () => {
+  it('marks the current region with a human label and auto-advances to the next most uncertain one', async () => {
+    const store = await openStore();
+    const first = await goToNextUncertain(store);
+    expect(first?.region.id).toBe(2); // p = 0.52: the least certain
+    expect(store.currentRegionId).toBe(2);
+    expect(store.cursorSeconds).toBe(30);
+
+    await decideAndAdvance(store, 'sound');
+    const created = api.calls.find((c) => c.name === 'labels:create')!.args[0];
+    expect(created).toEqual({ recordingId: 1, startSample: 30 * RATE, endSample: 35 * RATE, value: 'sound' });
+    expect(store.regions.find((r) => r.id === 2)?.reviewed).toBe(true);
+    expect(store.currentRegionId).toBe(4); // p = 0.45, after region 2
+    expect(store.remaining).toBe(3);
+
+    await decideAndAdvance(store, 'silence');
+    expect(store.currentRegionId).toBe(3); // nothing uncertain after 80 s: wraps to the start of the queue
+  });
+
+  it('does not advance when the decision failed or auto-advance is off', async () => {
+    const store = await openStore();
+    await goToNextUncertain(store);
+    api.failNext('labels:create', 'The project database is read-only.');
+    expect(await decideAndAdvance(store, 'silence')).toBe(false);
+    expect(store.currentRegionId).toBe(2);
+    expect(store.regions.find((r) => r.id === 2)?.reviewed).toBe(false);
+    store.autoAdvance = false;
+    expect(await decideAndAdvance(store, 'silence')).toBe(true);
+    expect(store.currentRegionId).toBe(2);
+  });
+
+  it('relabels the region\'s own human label instead of stacking a second one, and relabels selected labels', async () => {
+    const store = await openStore();
+    store.autoAdvance = false;
+    store.selectRegion(store.regions[0]);
+    await markCurrent(store, 'silence');
+    await markCurrent(store, 'sound');
+    expect(api.labels).toHaveLength(1);
+    expect(api.labels[0].value).toBe('sound');
+    store.selectLabel(api.labels[0].id);
+    await markCurrent(store, 'silence');
+    expect(store.labels[0].value).toBe('silence');
+  });
+
+  it('says so when everything is reviewed', async () => {
+    api.regions = api.regions.map((r) => ({ ...r, reviewed: true }));
+    const store = await openStore();
+    expect(await goToNextUncertain(store)).toBeNull();
+    expect(store.remaining).toBe(0);
+    expect(store.toasts.at(-1)?.message).toBe('Every region has been reviewed.');
+  });
+});
+
+describe('change events', () => {
+  it('reloads labels when main says this recording changed, and ignores other recordings', async () => {
+    const store = await openStore();
+    api.labels = [{ id: 9, recordingId: 1, startSample: 0, endSample: 5, startSeconds: 0, endSeconds: 0.005, value: 'silence', source: 'model', author: null, updatedAt: 0 }];
+    api.emit('recording:changed', { recordingId: 2, what: 'labels' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(store.labels).toEqual([]);
+    api.emit('recording:changed', { recordingId: 1, what: 'labels' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(store.labels.map((l) => l.id)).toEqual([9]);
+    store.close();
+  });
+});
