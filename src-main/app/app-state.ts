@@ -84,7 +84,6 @@ export async function closeProject(state: AppState): Promise<void> {
   state.session = null;
   if (session) await closeSessionServices(session);
   project?.close();
-  if (session && session.project !== project) session.project.close();
 }
 
 /** The media location for review:open. */

@@ -10,6 +10,8 @@ import { toErrorInfo } from '../../src-shared/errors';
 import { encodeWav } from '../engine/testing/wav-writer';
 import { concat, digitalSilence, mixAt, sine, whiteNoise } from '../engine/testing/synth';
 import { closeProject, createHandlers, type AppState, type Handlers } from './handlers';
+import { getRecording } from '../engine/store/recordings';
+import { replaceRegions, type NewRegion } from '../engine/store/regions';
 
 export const TEST_RATE = 16_000;
 
@@ -93,4 +95,19 @@ export function framesOf(name: TestRecordingName): number {
 export function valueOf<T>(result: CallResult<T>): T {
   if (!result.ok) throw new Error(`call failed: ${result.error.code}: ${result.error.message}`);
   return result.value;
+}
+
+/** Opens the test project, scans it and returns the recording ids by path. */
+export async function openAndScan(app: TestApp): Promise<Record<TestRecordingName, number>> {
+  valueOf(await app.call('project:open', app.projectDir));
+  valueOf(await app.call('project:scan'));
+  const db = app.state.project!.db;
+  const ids = {} as Record<TestRecordingName, number>;
+  for (const name of Object.keys(TEST_RECORDINGS) as TestRecordingName[]) ids[name] = getRecording(db, name)!.id;
+  return ids;
+}
+
+/** Stores a detection's regions for a recording (model null = the heuristic). */
+export function setRegions(app: TestApp, recordingId: number, regions: NewRegion[], modelId: number | null = null): number[] {
+  return replaceRegions(app.state.project!.db, { recordingId, modelId, sourceParams: {} }, regions);
 }

@@ -20,7 +20,7 @@ import { loadEmbeddedWindows } from './head-training';
 import type { DetectProgress } from './detect-types';
 
 const RATE = 16_000;
-const SECONDS = 30;
+const SECONDS = 20;
 
 interface SynthFile {
   name: string;
@@ -32,27 +32,26 @@ interface SynthFile {
 
 function makeFiles(): SynthFile[] {
   const a: SceneSegment[] = [
-    { kind: 'whistle', startSeconds: 3, endSeconds: 7 },
-    { kind: 'clicks', startSeconds: 12, endSeconds: 15 },
-    { kind: 'burst', startSeconds: 20, endSeconds: 23 },
+    { kind: 'whistle', startSeconds: 2, endSeconds: 5 },
+    { kind: 'clicks', startSeconds: 9, endSeconds: 11 },
+    { kind: 'burst', startSeconds: 14, endSeconds: 17 },
   ];
-  // b: 6 s of exact zeros (a recorder's lead-in), then noise with sounds.
+  // b: 5 s of exact zeros (a recorder's lead-in), then noise with sounds.
   const bTail: SceneSegment[] = [
-    { kind: 'whistle', startSeconds: 4, endSeconds: 7 },
-    { kind: 'burst', startSeconds: 12, endSeconds: 15 },
-    { kind: 'clicks', startSeconds: 19, endSeconds: 22 },
+    { kind: 'whistle', startSeconds: 2, endSeconds: 4.5 },
+    { kind: 'burst', startSeconds: 8, endSeconds: 10.5 },
   ];
-  const b = concat(digitalSilence(RATE, 6), synthScene(RATE, bTail, SECONDS - 6, 0.002, 5));
+  const b = concat(digitalSilence(RATE, 5), synthScene(RATE, bTail, SECONDS - 5, 0.002, 5));
   const c: SceneSegment[] = [
-    { kind: 'clicks', startSeconds: 4, endSeconds: 7 },
-    { kind: 'whistle', startSeconds: 14, endSeconds: 18 },
-    { kind: 'burst', startSeconds: 24, endSeconds: 27 },
+    { kind: 'clicks', startSeconds: 3, endSeconds: 6 },
+    { kind: 'whistle', startSeconds: 9, endSeconds: 12 },
+    { kind: 'burst', startSeconds: 15, endSeconds: 17.5 },
   ];
   // c: the same kind of scene 40 dB quieter (noise at about −94 dBFS): only relative levels matter.
   const quiet = synthScene(RATE, c, SECONDS, 0.002, 9).map((v) => v * 0.01);
   return [
     { name: 'a.wav', samples: synthScene(RATE, a, SECONDS, 0.002, 3), sounds: a, format: 'pcm16' },
-    { name: 'b.wav', samples: b, sounds: bTail.map((s) => ({ ...s, startSeconds: s.startSeconds + 6, endSeconds: s.endSeconds + 6 })), format: 'pcm16' },
+    { name: 'b.wav', samples: b, sounds: bTail.map((s) => ({ ...s, startSeconds: s.startSeconds + 5, endSeconds: s.endSeconds + 5 })), format: 'pcm16' },
     { name: 'c.wav', samples: quiet, sounds: c, format: 'float32' },
   ];
 }
@@ -123,7 +122,7 @@ describe('detectProject on synthesised recordings', () => {
 
     firstHeadId = result.head.id;
     const acc = accuracy(result.head.id);
-    expect(acc.scored).toBeGreaterThan(0.85 * windows); // boundary windows are a small minority
+    expect(acc.scored).toBeGreaterThan(0.8 * windows); // boundary windows are a minority
     expect(acc.scored + acc.mixed).toBe(windows); // every window has a prediction
     console.info(`window accuracy ${acc.correct}/${acc.scored} (${acc.mixed} boundary windows not scored)`);
     expect(acc.correct / acc.scored).toBeGreaterThanOrEqual(0.95);
@@ -167,8 +166,8 @@ describe('detectProject on synthesised recordings', () => {
     const rec = listRecordings(project.db).find((r) => r.path === 'a.wav')!;
     const fcId = ensureFeatureConfig(project.db, project.featureConfig()!);
     const windows = listWindows(project.db, rec.id, fcId);
-    // A window deep in a silent stretch (8–11 s of a.wav), which the heuristic calls silence.
-    const target = windows.find((w) => w.startNativeSample >= 8.5 * RATE)!;
+    // A window inside the silent stretch 5–9 s of a.wav, which the heuristic calls silence.
+    const target = windows.find((w) => w.startNativeSample >= 6 * RATE)!;
     const encoderId = listModels(project.db, 'encoder-v3')[0].id;
     const before = loadEmbeddedWindows(project.db, encoderId, fcId, [rec.id]);
     const at = before.windowIds.indexOf(target.id);

@@ -21,7 +21,7 @@ import { windowLabelsFromEffective } from './window-labels';
 const MAX_TRAIN_EXAMPLES = 8192;
 /** Examples seen in total, and optimiser steps: bounds on the training work (tfjs pays ~5 ms per step). */
 const TARGET_EXAMPLE_PASSES = 16_384;
-const MAX_STEPS = 300;
+const MAX_STEPS = 160;
 const MAX_EPOCHS = 60;
 const HUMAN_REPEAT = 4;
 const PREDICT_CHUNK = 16_384;
@@ -120,7 +120,7 @@ export interface HeadTrainingPlan {
  */
 export function planHeadTraining(examples: number, budget = 1): HeadTrainingPlan {
   const n = Math.max(1, examples);
-  const batchSize = n >= 8192 ? 512 : n >= 4096 ? 256 : n >= 1024 ? 64 : 32;
+  const batchSize = n >= 8192 ? 512 : n >= 2048 ? 256 : n >= 512 ? 64 : 32;
   const byPasses = Math.ceil((TARGET_EXAMPLE_PASSES * budget) / n);
   const bySteps = Math.floor((MAX_STEPS * budget) / Math.ceil(n / batchSize));
   return { examples, epochs: Math.max(2, Math.min(MAX_EPOCHS, byPasses, bySteps)), batchSize };

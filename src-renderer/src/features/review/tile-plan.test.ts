@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DecodedTile } from '../../lib/tile-decode';
-import { planSpectrogram, viewportPeaks } from './tile-plan';
+import { autoLevelsOfPieces, planSpectrogram, viewportPeaks, waveformScale } from './tile-plan';
 import { columnSeconds, tileKeyString, type PyramidInfo, type TileKey } from './viewport';
 
 // A small pyramid: 4 columns per tile, 64 frames of 1 s, levels 0…4 (16, 8, 4, 2, 1… tiles).
@@ -84,5 +84,25 @@ describe('planSpectrogram', () => {
     expect(pieces.every((p) => p.standIn && p.key.level === 2 && p.key.index === 0)).toBe(true);
     expect(pieces[1].srcX).toBeCloseTo(1, 9); // tile 0/1 starts at 4 s = column 1 at level 2
     expect(pieces[1].srcW).toBeCloseTo(1, 9);
+  });
+});
+
+describe('waveformScale and autoLevelsOfPieces', () => {
+  it('scales the loudest whole-file peak to 95 % of the height, within 1…1000', () => {
+    expect(waveformScale(Float32Array.from([-0.1, 0.05, -0.02, 0.08]))).toBeCloseTo(9.5, 5);
+    expect(waveformScale(Float32Array.from([-1, 1]))).toBe(1);
+    expect(waveformScale(new Float32Array(4))).toBe(1);
+    expect(waveformScale(Float32Array.from([1e-6]))).toBe(1000);
+  });
+
+  it('fits levels to every distinct tile on screen, or null with nothing drawn', () => {
+    expect(autoLevelsOfPieces([])).toBeNull();
+    const quiet = { ...makeTile({ level: 0, index: 0 }), data: new Uint8Array(400).fill(50) };
+    const loud = { ...makeTile({ level: 0, index: 1 }), data: new Uint8Array(400).fill(200) };
+    const piece = (tile: DecodedTile) => ({ tile, key: { level: 0, index: tile.index }, srcX: 0, srcW: 1, dstX: 0, dstW: 1, standIn: false });
+    const both = autoLevelsOfPieces([piece(quiet), piece(loud), piece(loud)])!;
+    const dbOf = (b: number) => -140 + (b * 140) / 255;
+    expect(both.floorDb).toBe(Math.round(dbOf(50)));
+    expect(Math.abs(both.floorDb + both.rangeDb - dbOf(200))).toBeLessThanOrEqual(1); // both ends rounded to whole dB
   });
 });

@@ -5,6 +5,7 @@
  * for by a coarser cached tile covering the same time, so zooming never shows
  * an empty screen while the finer tiles load.
  */
+import { autoLevels } from '../../lib/colormap';
 import type { DecodedTile } from '../../lib/tile-decode';
 import { columnSeconds, tileTimeSpan, viewportEnd, visibleTiles, type PyramidInfo, type TileKey, type Viewport } from './viewport';
 
@@ -116,4 +117,28 @@ export function viewportPeaks(info: PyramidInfo, vp: Viewport, level: number, lo
     }
   }
   return { min, max, complete };
+}
+
+/** Display levels fitted to the tiles on screen (see autoLevels); null when nothing is drawn. */
+export function autoLevelsOfPieces(pieces: readonly TilePiece[]): { floorDb: number; rangeDb: number } | null {
+  if (pieces.length === 0) return null;
+  const tiles = [...new Set(pieces.map((p) => p.tile))];
+  const bytes = new Uint8Array(tiles.reduce((n, t) => n + t.data.length, 0));
+  let offset = 0;
+  for (const t of tiles) {
+    bytes.set(t.data, offset);
+    offset += t.data.length;
+  }
+  return autoLevels(bytes, tiles[0].dbRange);
+}
+
+/**
+ * Vertical gain for the waveform, from the whole-file peaks: the loudest
+ * sample of the recording reaches 95 % of the height, and every part of the
+ * file keeps the same scale (so quiet stretches look quiet). 1 … 1000.
+ */
+export function waveformScale(peaks: Float32Array): number {
+  let peak = 0;
+  for (const v of peaks) peak = Math.max(peak, Math.abs(v));
+  return peak > 0 ? Math.min(1000, Math.max(1, 0.95 / peak)) : 1;
 }

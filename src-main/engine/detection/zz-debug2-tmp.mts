@@ -1,0 +1,32 @@
+import { mkdtempSync, mkdirSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openProject } from '../project/open-project.ts';
+import { scanProject } from '../project/scan-project.ts';
+import { detectProject } from './detect-project.ts';
+import { loadEmbeddedWindows } from './head-training.ts';
+import { readTruthTable, eventsForRecording } from './truth-table.ts';
+import { windowTruthSilence } from './confusion.ts';
+import * as store from '../store/index.ts';
+const src = '/work/shared/data/recordings';
+const root = mkdtempSync(join(tmpdir(), 'dbg-'));
+mkdirSync(join(root, 'audio'));
+const files = ['hummingbird_Phae_long1.wav', 'hummingbird_Phae_long2.wav', 'birds_spinetail_maad.wav'];
+for (const f of files) copyFileSync(join(src, f), join(root, 'audio', f));
+const p = await openProject(join(root, 'proj'), { audioRoot: join(root, 'audio') });
+await scanProject(p);
+const r = await detectProject(p, { backend: 'wasm' });
+const fc = store.ensureFeatureConfig(p.db, p.featureConfig()!);
+const hum = await readTruthTable(join(src, 'hummingbird_Phae_long_reference_dev.csv'));
+const spin = await readTruthTable(join(src, 'birds_spinetail_maad.audacity_labels.txt'));
+for (const rec of store.listRecordings(p.db)) {
+  const set = loadEmbeddedWindows(p.db, r.encoder.id, fc, [rec.id]);
+  const preds = store.listSilencePredictions(p.db, r.head.id, rec.id);
+  const ev = rec.path.startsWith('humm') ? eventsForRecording(hum, rec.path, false) : spin;
+  const truth = windowTruthSilence(preds.map((x) => ({ startSeconds: x.startNativeSample / rec.sampleRate!, endSeconds: x.endNativeSample / rec.sampleRate! })), ev);
+  console.log(rec.path);
+  console.log(' truth', truth.map((t) => (t ? 1 : 0)).join(''));
+  console.log(' heur ', Array.from(set.silence).join(''));
+  console.log(' pred ', preds.map((x) => (x.p >= 0.5 ? 1 : 0)).join(''));
+}
+console.log(JSON.stringify(r.head.metrics));
