@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { NewRegion } from '../engine/store/regions';
 import { existsSync } from 'node:fs';
 import type { LabelView } from '../../src-shared/review-types';
 import { createModel } from '../engine/store/models';
@@ -13,7 +14,7 @@ afterEach(async () => {
   await app.close();
 });
 const openAndScan = () => openAndScanIn(app);
-const setRegions = (...args: Parameters<typeof setRegionsIn> extends [TestApp, ...infer R] ? R : never) => setRegionsIn(app, ...args);
+const setRegions = (recordingId: number, regions: NewRegion[], modelId: number | null = null) => setRegionsIn(app, recordingId, regions, modelId);
 
 describe('project calls', () => {
   it('opens, scans and lists the recordings table; remembers the project', async () => {

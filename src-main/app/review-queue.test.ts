@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { NewRegion } from '../engine/store/regions';
 import { replaceRegions } from '../engine/store/regions';
 import { createTestApp, openAndScan as openAndScanIn, setRegions as setRegionsIn, valueOf, type TestApp } from './test-helpers';
 
@@ -10,7 +11,7 @@ afterEach(async () => {
   await app.close();
 });
 const openAndScan = () => openAndScanIn(app);
-const setRegions = (...args: Parameters<typeof setRegionsIn> extends [TestApp, ...infer R] ? R : never) => setRegionsIn(app, ...args);
+const setRegions = (recordingId: number, regions: NewRegion[], modelId: number | null = null) => setRegionsIn(app, recordingId, regions, modelId);
 
 describe('review:nextUncertain', () => {
   it('returns the least certain unreviewed region; ties go forward from `after`, then by path and start', async () => {

@@ -16,8 +16,8 @@ import { createEncoderTrainer, disposeTrainer, trainEncoder } from '../../engine
 import type { EncoderKind } from '../../engine/models/encoder-registry';
 
 const BATCH = 32;
-const INFERENCE_BATCHES = 4;
-const TRAINING_BATCHES = 3;
+const INFERENCE_BATCHES = 3;
+const TRAINING_BATCHES = 2;
 
 interface Rate { windowsPerSecond: number; windowsPerCpuSecond: number }
 

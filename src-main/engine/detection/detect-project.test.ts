@@ -191,6 +191,7 @@ describe('detectProject on synthesised recordings', () => {
     expect(retrained.heldOut!.testRecordingIds.length).toBeGreaterThan(0);
     // Split by recording: no recording on both sides.
     expect(retrained.heldOut!.testRecordingIds.filter((id) => retrained.heldOut!.trainRecordingIds.includes(id))).toEqual([]);
+    expect(retrained.heldOut!.before).not.toBeNull(); // the previous head's stored predictions on the same windows
     const m = retrained.heldOut!.after.counts;
     expect(m[0][0] + m[0][1] + m[1][0] + m[1][1]).toBe(retrained.heldOut!.windows);
     expect((project.db.statement('SELECT count(*) AS n FROM embeddings').get() as { n: number }).n).toBe(embeddingsBefore);

@@ -3,10 +3,14 @@
  *
  * Heuristic decisions are made per window, but labels are stored as sample
  * ranges (so people can edit them and they survive a change of window
- * length). Windows overlap (stride < length), so each window is given the
- * samples nearer to its centre than to any other window's centre; reading the
- * labels back by majority overlap (ties broken by the label at the window's
- * centre) then returns exactly the decisions that were stored.
+ * length). Windows overlap (a window is a little over two strides long), so
+ * each window stands for its *core*: the samples nearer to its centre than to
+ * any other window's centre (one stride around the centre; the first and
+ * last cores reach the file ends). Decisions are written as their windows'
+ * cores, and a window's label is read back as the majority over its core, so
+ * a write-then-read returns exactly the decisions that were stored — a
+ * majority over the whole window would not (the neighbours' shares of a
+ * window together outweigh its own core).
  */
 import type { EffectiveLabel } from '../store/machine-labels';
 import type { LabelSource } from '../store/labels';
@@ -34,11 +38,17 @@ function centre(span: NativeSpan): number {
   return (span.startNativeSample + span.endNativeSample) / 2;
 }
 
+/** The core of window i (see the file header): [start, end) in native samples. */
+export function windowCore(spans: readonly NativeSpan[], i: number, nativeFrames?: number): [number, number] {
+  const start = i === 0 ? 0 : Math.floor((centre(spans[i - 1]) + centre(spans[i])) / 2);
+  const end = i === spans.length - 1 ? (nativeFrames ?? spans[i].endNativeSample) : Math.floor((centre(spans[i]) + centre(spans[i + 1])) / 2);
+  return [start, end];
+}
+
 /**
- * Label ranges tiling [0, nativeFrames) from per-window decisions: window i
- * owns the samples between the midpoints to its neighbours' centres;
- * neighbouring ranges with the same value are joined. `spans` must be in
- * window order.
+ * Label ranges tiling [0, nativeFrames) from per-window decisions: each
+ * window's core gets its decision; neighbouring ranges with the same value
+ * are joined. `spans` must be in window order.
  */
 export function windowDecisionsToLabelRanges(
   spans: readonly NativeSpan[],
@@ -47,8 +57,7 @@ export function windowDecisionsToLabelRanges(
 ): MachineLabelInput[] {
   const out: MachineLabelInput[] = [];
   for (let i = 0; i < spans.length; i++) {
-    const start = i === 0 ? 0 : Math.floor((centre(spans[i - 1]) + centre(spans[i])) / 2);
-    const end = i === spans.length - 1 ? nativeFrames : Math.floor((centre(spans[i]) + centre(spans[i + 1])) / 2);
+    const [start, end] = windowCore(spans, i, nativeFrames);
     if (end <= start) continue;
     const value = silent[i] ? 'silence' : 'sound';
     const last = out[out.length - 1];
@@ -60,10 +69,10 @@ export function windowDecisionsToLabelRanges(
 
 /**
  * Per-window labels from the effective labels of a recording (human > model >
- * heuristic already applied): the value covering most of the window wins,
- * ties go to the value at the window's centre. The source is the one that
- * contributed most of the winning value's overlap.
- * Both lists are sorted by start; runs in O(windows + labels) for that order.
+ * heuristic already applied): the value covering most of the window's core
+ * wins, ties go to the value at the window's centre; a window whose core no
+ * label touches is unlabelled. The source is the one that contributed most
+ * of the winning value's overlap. `spans` must be in window order.
  */
 export function windowLabelsFromEffective(spans: readonly NativeSpan[], labels: readonly EffectiveLabel[]): WindowLabels {
   const silence = new Int8Array(spans.length).fill(-1);
@@ -72,7 +81,7 @@ export function windowLabelsFromEffective(spans: readonly NativeSpan[], labels: 
   let first = 0;
   // Window starts only grow, so a label ending before this window's start is done for good.
   for (let w = 0; w < spans.length; w++) {
-    const { startNativeSample: s, endNativeSample: e } = spans[w];
+    const [s, e] = windowCore(spans, w);
     while (first < sorted.length && sorted[first].endSample <= s) first++;
     const overlap = [0, 0]; // [sound, silence]
     const bySource: Record<string, [number, number]> = {};

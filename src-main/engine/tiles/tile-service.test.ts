@@ -281,3 +281,19 @@ describe.skipIf(!ffmpeg)('tiles of a compressed recording (no random access)', (
     }
   });
 });
+
+describe('exact pyramid of a short WAV (every tile exact on demand, nothing stored)', () => {
+  it('completes and reports exactComplete', async () => {
+    const fx = await createTileFixture([{ name: 'short.wav', samples: whiteNoise(16_000, 2, 0.01, 3), sampleRate: 16_000 }], 16_000);
+    const tiles = createTileService(fx.project);
+    try {
+      const id = fx.ids.get('short.wav')!;
+      expect((await tiles.tileInfo(id)).exactComplete).toBe(false);
+      await tiles.buildExactPyramid(id);
+      expect((await tiles.tileInfo(id)).exactComplete).toBe(true);
+    } finally {
+      await tiles.close();
+      fx.cleanup();
+    }
+  });
+});

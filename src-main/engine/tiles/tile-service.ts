@@ -16,7 +16,7 @@
  * (for seekable files it stores only the levels that are not computed on
  * demand: level 0 alone would be as large as a 16-bit recording).
  */
-import { writeFile, access } from 'node:fs/promises';
+import { writeFile, access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FeatureConfig } from '../../../src-shared/feature-types';
 import { SonotypeError } from '../../../src-shared/errors';
@@ -177,6 +177,8 @@ export function createTileService(project: Project, options: { memoryBytes?: num
       while (s.reader.seekable && TILE_COLUMNS * 2 ** minStoredLevel <= EXACT_ON_DEMAND_MAX_FRAMES) minStoredLevel++;
       const write = async (t: Tile) => void (await cache.write(s.folder, t));
       const tiles = await buildExactTiles(s.file.absPath, s.geometry, s.config, write, { ...opts, minStoredLevel });
+      // Short recordings store no level at all (every tile is exact on demand): the folder may not exist yet.
+      await mkdir(cache.pathOf(s.folder), { recursive: true });
       await writeFile(join(cache.pathOf(s.folder), COMPLETE_MARKER), `${tiles}\n`);
       return { tiles };
     })();

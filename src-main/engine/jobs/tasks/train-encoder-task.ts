@@ -4,6 +4,7 @@
  * epoch), so a cancelled or crashed run resumes where it stopped; the final
  * encoder is saved as a new model version of the project.
  */
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { SonotypeError } from '../../../../src-shared/errors';
@@ -26,6 +27,8 @@ export interface TrainEncoderParams {
   predictFrames?: 1 | 10;
   learningRate?: number;
   seed?: number;
+  /** Threads to train with (data-parallel replicas in worker threads); default: one per core. */
+  workers?: number;
   /** Leave the trained model unsaved (for benchmarks and tests of the loop only). */
   dryRun?: boolean;
 }
@@ -68,7 +71,7 @@ export async function run(ctx: JobContext, params: TrainEncoderParams) {
       const batches = Math.ceil(windows.count / batchSize);
       ctx.report({ phase: 'training', done: (resumed?.nextEpoch ?? 0) * batches, total: epochs * batches, itemsLabel: 'batches', epochs, message: resumed ? `resumed at epoch ${resumed.nextEpoch + 1}` : undefined });
       const result = await trainEncoder(trainer, windows, {
-        epochs, batchSize, startEpoch: resumed?.nextEpoch ?? 0, seed: params.seed, signal: ctx.signal, isCancelled: () => ctx.isCancelled(),
+        epochs, batchSize, startEpoch: resumed?.nextEpoch ?? 0, seed: params.seed, workers: params.workers ?? availableParallelism(), signal: ctx.signal, isCancelled: () => ctx.isCancelled(),
         onBatch: (p) => ctx.report({ epoch: p.epoch + 1, epochs, batch: p.batch, batches: p.batches, loss: p.loss, done: p.epoch * p.batches + p.batch, itemsPerSecond: p.windowsPerSecond }),
         onEpochEnd: async (epoch, loss) => {
           lossCurve.push({ epoch, loss });
@@ -77,7 +80,7 @@ export async function run(ctx: JobContext, params: TrainEncoderParams) {
       });
       const metrics = {
         origin: 'trained on this project', lossCurve, finalLoss: lossCurve.at(-1)?.loss ?? null, epochs, batchSize,
-        windows: windows.count, windowsSeen: windows.seen, windowsPerSecond: result.windowsPerSecond, backend: backend.name,
+        windows: windows.count, windowsSeen: windows.seen, windowsPerSecond: result.windowsPerSecond, backend: backend.name, workers: params.workers ?? availableParallelism(),
       };
       if (params.dryRun) return { kind, metrics };
       ctx.report({ phase: 'saving', message: undefined });
