@@ -8,3 +8,5 @@ export {
 } from './silence-head';
 export { formatModelSummary } from './model-summary';
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm-kernels/register-wasm-kernels';
+export { createEncoderPool, serializeForWorkers, type EncoderPool, type EncoderPoolOptions } from './parallel/encoder-pool';
+export { forwardFlopsPerWindow } from './model-flops';

@@ -14,9 +14,9 @@ export interface QueueOptions {
 }
 
 /**
- * Goes to the next most uncertain unreviewed region after the current one
- * (wrapping to the start of the queue when nothing is after it). Returns the
- * item, or null when everything is reviewed or the call failed.
+ * Goes to the most uncertain unreviewed region of the project (main breaks
+ * ties in favour of regions after the current one). Returns the item, or
+ * null when everything is reviewed or the call failed.
  */
 export async function goToNextUncertain(store: ReviewStore, options: QueueOptions = {}): Promise<ReviewItem | null> {
   const current = store.currentRegion;
@@ -24,7 +24,6 @@ export async function goToNextUncertain(store: ReviewStore, options: QueueOption
   let item: ReviewItem | null;
   try {
     item = await call('review:nextUncertain', after);
-    if (!item && after) item = await call('review:nextUncertain', null);
   } catch (e) {
     store.showError(e);
     return null;
@@ -38,6 +37,11 @@ export async function goToNextUncertain(store: ReviewStore, options: QueueOption
   if (item.recordingId !== store.recordingId) {
     if (options.onOtherRecording) options.onOtherRecording(item);
     else store.showInfo(`No uncertain regions left here; the next one is in ${item.path}.`);
+    return item;
+  }
+  if (current && item.region.id === current.id) {
+    // Uncertainty orders the queue, so an undecided region stays first until it is decided.
+    store.showInfo('This is still the most uncertain region: mark it with S or N, or move on with →.');
     return item;
   }
   if (!store.regions.some((r) => r.id === item.region.id)) await store.reloadRegions();

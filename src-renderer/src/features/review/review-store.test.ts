@@ -141,7 +141,17 @@ describe('review queue', () => {
     expect(store.remaining).toBe(3);
 
     await decideAndAdvance(store, 'silence');
-    expect(store.currentRegionId).toBe(3); // nothing uncertain after 80 s: wraps to the start of the queue
+    expect(store.currentRegionId).toBe(3); // p = 0.3, certainty 0.4: next after 0.45
+  });
+
+  it('asking again without deciding keeps the region and says why', async () => {
+    const store = await openStore();
+    await goToNextUncertain(store);
+    const item = await goToNextUncertain(store);
+    expect(item?.region.id).toBe(2);
+    expect(store.currentRegionId).toBe(2);
+    expect(store.toasts.at(-1)?.message).toMatch(/still the most uncertain region/);
+    expect(api.calls.filter((c) => c.name === 'review:nextUncertain').at(-1)?.args[0]).toEqual({ recordingId: 1, sample: 35 * RATE });
   });
 
   it('does not advance when the decision failed or auto-advance is off', async () => {

@@ -158,13 +158,16 @@ export class FakeApi implements SonotypeApi {
         return this.history();
       }
       case 'review:nextUncertain': {
+        // Like main (review-queries.ts): least certain first; ties go to regions after `after`, then by position.
         const after = args[0] as { sample: number } | null;
+        const certainty = (r: RegionView) => (r.pSilence === null ? 0 : Math.abs(r.pSilence - 0.5) * 2);
+        const notAfter = (r: RegionView) => (after && !(r.startSample > after.sample) ? 1 : 0);
         const open = this.regions
-          .filter((r) => !r.reviewed && r.pSilence !== null && (!after || r.startSample >= after.sample))
-          .sort((a, b) => Math.abs((a.pSilence as number) - 0.5) - Math.abs((b.pSilence as number) - 0.5));
+          .filter((r) => !r.reviewed)
+          .sort((a, b) => certainty(a) - certainty(b) || notAfter(a) - notAfter(b) || a.startSample - b.startSample || a.id - b.id);
         if (open.length === 0) return null;
         const r = open[0];
-        const item: ReviewItem = { recordingId: 1, path: 'site/a.wav', region: r, certainty: Math.abs((r.pSilence as number) - 0.5) * 2, remaining: this.regions.filter((x) => !x.reviewed).length };
+        const item: ReviewItem = { recordingId: 1, path: 'site/a.wav', region: r, certainty: certainty(r), remaining: this.regions.filter((x) => !x.reviewed).length };
         return item;
       }
       default:
