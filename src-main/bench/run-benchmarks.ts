@@ -13,8 +13,9 @@ import { featureThroughputSuite } from './cases/feature-throughput';
 import { longFileMemorySuite } from './cases/long-file-memory';
 import { modelsSuite } from './cases/models';
 import { firstSpectrogramViewSuite } from './cases/first-spectrogram-view';
+import { headRetrainSuite } from './cases/head-retrain';
 
-export const SUITES: BenchSuite[] = [featureThroughputSuite, longFileMemorySuite, firstSpectrogramViewSuite, modelsSuite];
+export const SUITES: BenchSuite[] = [featureThroughputSuite, longFileMemorySuite, firstSpectrogramViewSuite, modelsSuite, headRetrainSuite];
 
 export async function runBenchmarks(filters: string[]): Promise<number> {
   const wanted = (name: string) => filters.length === 0 || filters.some((f) => name.includes(f));

@@ -111,6 +111,8 @@ export function createSimdFir(table: Float64Array, taps: number): SimdFir | null
   const memory = instance.exports.memory as WebAssembly.Memory;
   const fir = instance.exports.fir as (pairs: number, n: number, tapBytes: number, out: number) => void;
   const tableBytes = table.length * 4;
+  // Large up-sampling ratios (e.g. 2 kHz → 44.1 kHz: 441 phases) need more than the initial page.
+  if (tableBytes > memory.buffer.byteLength) memory.grow(Math.ceil((tableBytes - memory.buffer.byteLength) / 65536));
   new Float32Array(memory.buffer, 0, table.length).set(table);
 
   return {

@@ -7,7 +7,7 @@ import ReviewView from './ReviewView.svelte';
 
 // jsdom cannot draw on a canvas; wavesurfer's drawing is replaced, everything around it is real.
 vi.mock('wavesurfer.js', () => ({
-  default: { create: vi.fn(() => ({ setOptions: vi.fn(), destroy: vi.fn() })) },
+  default: { create: vi.fn(() => ({ options: {}, setOptions: vi.fn(), load: vi.fn(async () => undefined), destroy: vi.fn() })) },
 }));
 
 let api: FakeApi;
