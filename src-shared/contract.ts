@@ -105,7 +105,11 @@ export interface ApiCalls {
   'history:redo': { args: []; result: HistoryState };
   /** Whether undo/redo are possible. */
   'history:state': { args: []; result: HistoryState };
-  /** The most uncertain region not yet reviewed, optionally after a position; null when everything is reviewed. */
+  /**
+   * The next region to review: the queue holds unreviewed regions, least certain first. Without a position it is
+   * the head of the queue; with the position of the current region it is the one after it (skip), wrapping around.
+   * Null when everything is reviewed.
+   */
   'review:nextUncertain': { args: [after: { recordingId: number; sample: number } | null]; result: ReviewItem | null };
   /** Every job of the project, newest first. */
   'jobs:list': { args: []; result: JobProgress[] };

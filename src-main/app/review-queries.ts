@@ -128,25 +128,35 @@ export interface UncertainRegionRow extends ReviewedRegionRow {
 }
 
 /**
- * The most uncertain unreviewed region of the project, or undefined when none
- * is left. Order: certainty |p − 0.5|·2 ascending (a region without a
- * probability counts as certainty 0: nothing vouches for it); among equal
- * certainties, regions after `after` (by recording path, then start sample,
- * strictly after) come first, so "next" walks forward through ties; then
- * recording path, start sample, id. A region not yet reviewed keeps its rank,
- * so it comes back until a person labels it. Missing recordings are skipped.
+ * The next region to review. The queue is every unreviewed region of the
+ * newest detection ordered by certainty |p − 0.5|·2 ascending (no probability
+ * counts as 0: nothing vouches for it), then recording path, start sample, id.
+ * Without `after` it is the head of the queue. With `after` (the region the
+ * researcher is on) it is the first region *past* that one in queue order,
+ * wrapping around at the end — so "next" skips a region without deciding it,
+ * and after a decision (the region leaves the queue) it continues from there.
+ * Missing recordings are skipped.
  */
 export function mostUncertainRegion(db: ProjectDb, after: { path: string; sample: number } | null): UncertainRegionRow | undefined {
   const row = db
     .statement(
       `${reviewCte(false)}
+       , here AS (
+         SELECT COALESCE(ABS(nr.p - 0.5) * 2, 0) AS c
+         FROM newest_regions nr JOIN recordings rec ON rec.id = nr.recording_id
+         WHERE rec.rel_path = @afterPath AND nr.start_sample <= @afterSample AND nr.end_sample > @afterSample
+         LIMIT 1
+       )
        SELECT nr.*, 0 AS covered, rec.rel_path AS path, rec.sample_rate, COALESCE(ABS(nr.p - 0.5) * 2, 0) AS certainty
        FROM newest_regions nr JOIN recordings rec ON rec.id = nr.recording_id
        WHERE rec.missing = 0 AND nr.id NOT IN (SELECT region_id FROM reviewed)
-       ORDER BY certainty,
+       ORDER BY
          CASE WHEN @afterPath IS NULL THEN 0
-              WHEN rec.rel_path > @afterPath OR (rec.rel_path = @afterPath AND nr.start_sample > @afterSample) THEN 0 ELSE 1 END,
-         rec.rel_path, nr.start_sample, nr.id
+              WHEN COALESCE(ABS(nr.p - 0.5) * 2, 0) > COALESCE((SELECT c FROM here), -1) THEN 0
+              WHEN COALESCE(ABS(nr.p - 0.5) * 2, 0) = COALESCE((SELECT c FROM here), -1)
+                   AND (rec.rel_path > @afterPath OR (rec.rel_path = @afterPath AND nr.start_sample > @afterSample)) THEN 0
+              ELSE 1 END,
+         certainty, rec.rel_path, nr.start_sample, nr.id
        LIMIT 1`,
     )
     .get({ afterPath: after?.path ?? null, afterSample: after?.sample ?? 0 }) as Omit<UncertainRegionRow, 'remaining'> | undefined;

@@ -14,7 +14,7 @@ const openAndScan = () => openAndScanIn(app);
 const setRegions = (recordingId: number, regions: NewRegion[], modelId: number | null = null) => setRegionsIn(app, recordingId, regions, modelId);
 
 describe('review:nextUncertain', () => {
-  it('returns the least certain unreviewed region; ties go forward from `after`, then by path and start', async () => {
+  it('walks the queue (least certain first, then path and start) and skips forward from `after`, wrapping around', async () => {
     const ids = await openAndScan();
     const [a, b, c] = [ids['a.wav'], ids['b.wav'], ids['sub/c.wav']];
     // Certainties |p − 0.5|·2 (exact binary fractions): a: 0.8, 0.25 (@1000); b: 0.25 (@0), 0 (@20000); c: 0.5.
@@ -25,18 +25,25 @@ describe('review:nextUncertain', () => {
     const first = valueOf(await app.call('review:nextUncertain', null))!;
     expect(first).toMatchObject({ recordingId: b, path: 'b.wav', certainty: 0, remaining: 5 });
     expect([first.region.startSample, first.region.endSample, first.region.reviewed]).toEqual([20_000, 30_000, false]);
-    // Not reviewed yet: asking again (even "after" it) returns it again, it is still the least certain.
-    expect(valueOf(await app.call('review:nextUncertain', { recordingId: b, sample: 20_000 }))!.region.startSample).toBe(20_000);
+    // Asking again without a position returns it again: it is still the least certain.
+    expect(valueOf(await app.call('review:nextUncertain', null))!.region.startSample).toBe(20_000);
+    // "Next" from it skips it without deciding: the following region in queue order.
+    const skipped = valueOf(await app.call('review:nextUncertain', { recordingId: b, sample: 20_000 }))!;
+    expect([skipped.recordingId, skipped.region.startSample]).toEqual([a, 1_000]);
 
     // Review it: a human label over most of it.
     valueOf(await app.call('labels:create', { recordingId: b, startSample: 20_000, endSample: 26_000, value: 'sound' }));
     const tieByPath = valueOf(await app.call('review:nextUncertain', null))!;
     expect(tieByPath).toMatchObject({ recordingId: a, certainty: 0.25, remaining: 4 });
     expect(tieByPath.region.startSample).toBe(1_000);
-    // After a's region the tie goes forward to b's; after b's it wraps to path order again.
+    // After a's region the tie goes forward to b's, then to the next certainty, and from the last it wraps.
     const forward = valueOf(await app.call('review:nextUncertain', { recordingId: a, sample: 1_000 }))!;
     expect([forward.recordingId, forward.region.startSample, forward.certainty]).toEqual([b, 0, 0.25]);
-    const wrapped = valueOf(await app.call('review:nextUncertain', { recordingId: b, sample: 0 }))!;
+    const onward = valueOf(await app.call('review:nextUncertain', { recordingId: b, sample: 0 }))!;
+    expect([onward.recordingId, onward.region.startSample, onward.certainty]).toEqual([c, 0, 0.5]);
+    const last = valueOf(await app.call('review:nextUncertain', { recordingId: c, sample: 0 }))!;
+    expect([last.recordingId, last.region.startSample, last.certainty]).toEqual([a, 0, 0.8]);
+    const wrapped = valueOf(await app.call('review:nextUncertain', { recordingId: a, sample: 0 }))!;
     expect([wrapped.recordingId, wrapped.region.startSample]).toEqual([a, 1_000]);
 
     // Review everything: then nothing is left.
