@@ -38,19 +38,26 @@ export interface RegionView {
 /** What the spectrogram view needs to page tiles for one recording. */
 export interface SpectrogramInfo {
   recordingId: number;
+  /** STFT frames = level-0 columns. */
   frameCount: number;
   binCount: number;
   levels: number;
   tileColumns: number;
+  /** Seconds per level-0 column (hop / analysis rate); level L columns span 2^L times that. */
   hopSeconds: number;
   analysisRate: number;
   nativeSampleRate: number;
+  /** Channel shown and played. */
   channel: number;
+  /** Centre frequency of each row, row 0 = lowest. */
   frequenciesHz: number[];
   durationSeconds: number;
+  /** dB of byte 0 and byte 255. */
   dbRange: [number, number];
+  /** Columns and tiles per level. */
   levelColumns: number[];
   levelTiles: number[];
+  /** True once the exact builder has written every tile. */
   exactComplete: boolean;
 }
 

@@ -13,6 +13,7 @@
  * windows at random, so neighbouring windows of one file sat on both sides
  * and the scores leaked (ORIGINAL_PIPELINE.md §3).
  */
+import { createRng } from '../util/random';
 import { SonotypeError } from '../../../src-shared/errors';
 import type { TimeInterval } from './confusion';
 
@@ -69,17 +70,6 @@ export function scoreEvents(
   return { predictions: predicted.length, events: events.length, matchedPredictions, detectedEvents, precision, recall, f1, minIoU };
 }
 
-/** mulberry32: small seeded PRNG so a split is reproducible from its seed. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface GroupedSplit<T> {
   train: T[];
@@ -97,7 +87,7 @@ export function groupedSplit<T extends string | number>(recordingIds: readonly T
     throw new SonotypeError('INVALID_ARGUMENT', `The test fraction must be between 0 and 1 (got ${testFraction}).`);
   }
   const ids = [...new Set(recordingIds)].sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
-  const rng = seededRandom(seed);
+  const rng = createRng(seed);
   for (let i = ids.length - 1; i > 0; i--) {
     const j = Math.floor(rng() * (i + 1));
     [ids[i], ids[j]] = [ids[j], ids[i]];

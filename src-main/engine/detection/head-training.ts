@@ -8,6 +8,7 @@
  * windows. Human-labelled windows are repeated HUMAN_REPEAT times: a
  * person's correction should outweigh the heuristic guesses around it.
  */
+import { createRng } from '../util/random';
 import * as tf from '@tensorflow/tfjs';
 import { SonotypeError } from '../../../src-shared/errors';
 import { buildSilenceHead, trainSilenceHead } from '../models/silence-head';
@@ -96,17 +97,6 @@ export function countLabels(set: EmbeddedWindows, rows?: readonly number[]): Lab
   return counts;
 }
 
-/** mulberry32, so subsets are reproducible from a seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface HeadTrainingPlan {
   examples: number;
@@ -150,7 +140,7 @@ export async function trainHeadOnWindows(
   let machine = candidates.filter((i) => set.source[i] !== 'human');
   const room = Math.max(0, Math.round(MAX_TRAIN_EXAMPLES * (options.budget ?? 1)) - human.length * HUMAN_REPEAT);
   if (machine.length > room) {
-    const random = rng(seed);
+    const random = createRng(seed);
     for (let i = machine.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       [machine[i], machine[j]] = [machine[j], machine[i]];

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { SonotypeError } from '../../../src-shared/errors';
-import { createRng } from '../testing/synth';
+import { createRng } from '../util/random';
 import type { TrainingWindows } from './training-windows';
 import type { EncoderKind } from './encoder-registry';
 import { buildConvnetV1 } from './convnet-v1';

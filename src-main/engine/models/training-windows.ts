@@ -12,7 +12,7 @@ import type { FeatureConfig } from '../../../src-shared/feature-types';
 import { SonotypeError } from '../../../src-shared/errors';
 import { readAudioBlocks } from '../audio';
 import { keptBins, streamFeatureWindows } from '../features';
-import { createRng } from '../testing/synth';
+import { createRng } from '../util/random';
 
 export interface TrainingSource {
   absPath: string;

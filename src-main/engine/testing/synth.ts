@@ -4,17 +4,10 @@
  * failing test reproduces exactly.
  */
 
-/** Small, fast, seedable PRNG (mulberry32). */
-export function createRng(seed = 1): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRng } from '../util/random';
+
+// Re-exported: tests have always taken the seeded RNG from here.
+export { createRng };
 
 /** Standard normal samples via Box–Muller. */
 export function gaussian(rng: () => number): number {

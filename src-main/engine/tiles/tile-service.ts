@@ -16,6 +16,7 @@
  * (for seekable files it stores only the levels that are not computed on
  * demand: level 0 alone would be as large as a 16-bit recording).
  */
+import type { SpectrogramInfo } from '../../../src-shared/review-types';
 import { writeFile, access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FeatureConfig } from '../../../src-shared/feature-types';
@@ -34,31 +35,8 @@ import { hopSeconds, levelColumns, levelTiles, tileGeometry, tileSpan, type Tile
 export const EXACT_ON_DEMAND_MAX_FRAMES = 4096;
 const COMPLETE_MARKER = 'complete';
 
-/** Everything the renderer needs to lay out a recording's tiles and axes. */
-export interface TileInfo {
-  recordingId: number;
-  /** STFT frames = level-0 columns. */
-  frameCount: number;
-  binCount: number;
-  levels: number;
-  tileColumns: number;
-  /** Seconds per level-0 column (hop / analysis rate); level L columns span 2^L times that. */
-  hopSeconds: number;
-  analysisRate: number;
-  nativeSampleRate: number;
-  /** Channel shown and played. */
-  channel: number;
-  /** Centre frequency of each row, row 0 = lowest. */
-  frequenciesHz: number[];
-  durationSeconds: number;
-  /** dB of byte 0 and byte 255. */
-  dbRange: [number, number];
-  /** Columns and tiles per level. */
-  levelColumns: number[];
-  levelTiles: number[];
-  /** True once the exact builder has written every tile. */
-  exactComplete: boolean;
-}
+/** Everything the renderer needs to lay out a recording's tiles and axes (the contract's SpectrogramInfo). */
+export type TileInfo = SpectrogramInfo;
 
 /** One tile ready to serve: its encoded bytes (the wire/disk form) and decoded parts. */
 export interface TileResult {
