@@ -16,6 +16,8 @@ export function findChromium(): string | null {
 
 export interface LaunchedBrowser {
   context: BrowserContext;
+  /** The profile folder; the browser process is the one started with `--user-data-dir=<this>`. */
+  userDataDir: string;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export async function launchChromium(executablePath: string): Promise<LaunchedBr
   });
   return {
     context,
+    userDataDir,
     async close() {
       await context.close();
       await rm(userDataDir, { recursive: true, force: true });

@@ -14,8 +14,9 @@ import { longFileMemorySuite } from './cases/long-file-memory';
 import { modelsSuite } from './cases/models';
 import { firstSpectrogramViewSuite } from './cases/first-spectrogram-view';
 import { headRetrainSuite } from './cases/head-retrain';
+import { rendererMemorySuite } from './cases/renderer-memory';
 
-export const SUITES: BenchSuite[] = [featureThroughputSuite, longFileMemorySuite, firstSpectrogramViewSuite, modelsSuite, headRetrainSuite];
+export const SUITES: BenchSuite[] = [featureThroughputSuite, longFileMemorySuite, firstSpectrogramViewSuite, modelsSuite, headRetrainSuite, rendererMemorySuite];
 
 export async function runBenchmarks(filters: string[]): Promise<number> {
   const wanted = (name: string) => filters.length === 0 || filters.some((f) => name.includes(f));

@@ -162,7 +162,6 @@ export async function trainHeadOnWindows(
   const head = buildSilenceHead({ embeddingSize: set.dims, seed });
   try {
     const { loss, accuracy } = await trainSilenceHead(head, x, labels, { epochs: plan.epochs, batchSize: plan.batchSize, classWeighting: true });
-    calibrateInputBatchNorm(head, x, set.dims);
     return { head, loss, accuracy, plan, seconds: (performance.now() - started) / 1000 };
   } catch (error) {
     head.dispose();
@@ -170,37 +169,6 @@ export async function trainHeadOnWindows(
   }
 }
 
-/**
- * Sets the moving mean/variance of the head's input BatchNormalization to
- * the exact statistics of the training embeddings. Training normalises with
- * each batch's statistics, but inference uses the moving averages, which
- * after a few hundred steps (momentum 0.99) still remember their initial
- * 0/1 — with embeddings on another scale the trained head then sees shifted
- * inputs and its predictions collapse. The layer's input is the embedding
- * itself, so its population statistics are known exactly.
- */
-export function calibrateInputBatchNorm(head: tf.LayersModel, x: Float32Array, dims: number): void {
-  const layer = head.layers.find((l) => l.getClassName() === 'BatchNormalization');
-  if (!layer) return;
-  const n = x.length / dims;
-  const mean = new Float64Array(dims);
-  const sq = new Float64Array(dims);
-  for (let i = 0; i < n; i++) {
-    for (let d = 0; d < dims; d++) {
-      const v = x[i * dims + d];
-      mean[d] += v;
-      sq[d] += v * v;
-    }
-  }
-  for (let d = 0; d < dims; d++) {
-    mean[d] /= n;
-    sq[d] = Math.max(0, sq[d] / n - mean[d] * mean[d]);
-  }
-  for (const w of layer.weights) {
-    if (w.name.includes('moving_mean')) w.write(tf.tensor1d(Float32Array.from(mean)));
-    else if (w.name.includes('moving_variance')) w.write(tf.tensor1d(Float32Array.from(sq)));
-  }
-}
 
 /**
  * Probability of silence for rows of cached embeddings, in inference mode

@@ -72,6 +72,7 @@ export async function trainSilenceHead(
       epochs, batchSize, shuffle: true, verbose: 0,
       classWeight: classWeighting ? computeClassWeights(labels) : undefined,
     });
+    calibrateInputBatchNorm(head, embeddings, width);
     const last = (key: string) => Number((history.history[key] as number[] | undefined)?.at(-1));
     return { loss: last('loss'), accuracy: last('acc') || last('accuracy') };
   } finally {
@@ -89,4 +90,38 @@ export function predictSilence(head: tf.LayersModel, embeddings: Float32Array): 
   } finally {
     p.dispose();
   }
+}
+
+/**
+ * Sets the moving mean/variance of the head's input BatchNormalization to
+ * the exact statistics of the training embeddings. Training normalises with
+ * each batch's statistics, but inference uses the moving averages, which
+ * after a few hundred steps (momentum 0.99) still remember their initial
+ * 0/1 — with embeddings on another scale the trained head then sees shifted
+ * inputs and its predictions collapse. The layer's input is the embedding
+ * itself, so its population statistics are known exactly.
+ */
+export function calibrateInputBatchNorm(head: tf.LayersModel, x: Float32Array, dims: number): void {
+  const layer = head.layers.find((l) => l.getClassName() === 'BatchNormalization');
+  if (!layer) return;
+  const n = x.length / dims;
+  const mean = new Float64Array(dims);
+  const sq = new Float64Array(dims);
+  for (let i = 0; i < n; i++) {
+    for (let d = 0; d < dims; d++) {
+      const v = x[i * dims + d];
+      mean[d] += v;
+      sq[d] += v * v;
+    }
+  }
+  for (let d = 0; d < dims; d++) {
+    mean[d] /= n;
+    sq[d] = Math.max(0, sq[d] / n - mean[d] * mean[d]);
+  }
+  tf.tidy(() => {
+    for (const w of layer.weights) {
+      if (w.name.includes('moving_mean')) w.write(tf.tensor1d(Float32Array.from(mean)));
+      else if (w.name.includes('moving_variance')) w.write(tf.tensor1d(Float32Array.from(sq)));
+    }
+  });
 }

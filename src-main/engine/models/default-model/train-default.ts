@@ -9,7 +9,7 @@
  *   3. evaluation on a held-out, human-annotated recording;
  * then writes encoder-v3/, silence-head/ and metadata.json.
  */
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -24,7 +24,7 @@ import { initBackend } from '../backend';
 import { collectTrainingWindows, type TrainingSource } from '../training-windows';
 import { createEncoderTrainer, trainEncoder } from '../train-encoder';
 import { buildSilenceHead, predictSilence, trainSilenceHead } from '../silence-head';
-import { saveLayersModel } from '../model-io';
+import { loadLayersModel, saveLayersModel } from '../model-io';
 import { EVALUATION_FILE, REDISTRIBUTABLE_TRAINING_FILES, writeSyntheticScenes } from './corpus';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -62,7 +62,7 @@ async function embedFile(encoder: tf.LayersModel, s: TrainingSource, config: Fea
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { epochs: { type: 'string' }, windows: { type: 'string' } } });
+  const { values } = parseArgs({ options: { epochs: { type: 'string' }, windows: { type: 'string' }, 'reuse-encoder': { type: 'boolean', default: false } } });
   const epochs = Number(values.epochs ?? 4);
   const maxWindows = Number(values.windows ?? 1200);
   if (!existsSync(sharedDir)) throw new Error(`The training corpus is missing: ${sharedDir} (see README, "Test data").`);
@@ -77,14 +77,31 @@ async function main(): Promise<void> {
     const backend = await initBackend();
     console.log(`backend: ${backend.name} (${backend.reason})`);
 
-    // 1. Encoder.
+    // 1. Encoder (or, with --reuse-encoder, the one already shipped: for iterating on the head only).
     const trainer = createEncoderTrainer('encoder-v3', { seed: SEED });
-    const windows = await collectTrainingWindows(sources, config, { maxWindows, extraFrames: trainer.targetFrames, seed: SEED });
-    console.log(`training LSTM V3 on ${windows.count} of ${windows.seen} windows, ${epochs} epochs`);
-    const trained = await trainEncoder(trainer, windows, {
-      epochs, batchSize: 32, seed: SEED,
-      onEpochEnd: (epoch, loss) => console.log(`epoch ${epoch + 1}/${epochs}: loss ${loss.toFixed(4)}`),
-    });
+    let windows = { count: 0, seen: 0 };
+    let trained: { lossCurve: { epoch: number; loss: number }[]; windowsPerSecond: number };
+    let encoderEpochs = epochs;
+    let encoderTrainedAt = new Date().toISOString();
+    if (values['reuse-encoder']) {
+      const previous = JSON.parse(await readFile(join(outDir, 'metadata.json'), 'utf8'));
+      const { model } = await loadLayersModel(join(outDir, 'encoder-v3'));
+      trainer.encoder.setWeights(model.getWeights());
+      model.dispose();
+      trained = previous.encoder;
+      windows = { count: previous.corpus.windowsSampled, seen: previous.corpus.windowsSeen };
+      encoderEpochs = previous.encoder.epochs;
+      encoderTrainedAt = previous.encoder.trainedAt ?? previous.trainedAt;
+      console.log(`reusing the shipped encoder (trained ${previous.encoder.trainedAt ?? previous.trainedAt})`);
+    } else {
+      const sampled = await collectTrainingWindows(sources, config, { maxWindows, extraFrames: trainer.targetFrames, seed: SEED });
+      windows = sampled;
+      console.log(`training LSTM V3 on ${sampled.count} of ${sampled.seen} windows, ${epochs} epochs`);
+      trained = await trainEncoder(trainer, sampled, {
+        epochs, batchSize: 32, seed: SEED,
+        onEpochEnd: (epoch, loss) => console.log(`epoch ${epoch + 1}/${epochs}: loss ${loss.toFixed(4)}`),
+      });
+    }
 
     // 2. Head on heuristic labels of the training corpus.
     const embeddings: Float32Array[] = [];
@@ -105,21 +122,36 @@ async function main(): Promise<void> {
     const head = buildSilenceHead({ seed: SEED });
     const headFit = await trainSilenceHead(head, all, labels, { epochs: 30, batchSize: 64 });
 
-    // 3. Held-out evaluation against human annotations.
+    // 3. Held-out evaluation against human annotations, three ways: the heuristic alone, the shipped head as is
+    //    (transfer), and a head trained on the file's own heuristic labels — what `sonotype detect` does on day one.
     const evalSource = await source(join(sharedDir, EVALUATION_FILE.audio));
     const { embeddings: evalEmb, spans } = await embedFile(trainer.encoder, evalSource, config);
-    const p = predictSilence(head, evalEmb);
     const events = (await readTruthTable(join(sharedDir, EVALUATION_FILE.truth))).map((e) => ({ startSeconds: e.startSeconds, endSeconds: e.endSeconds }));
     const truth = windowTruthSilence(spans, events);
-    const matrix = confusionMatrix(truth, Array.from(p, (v) => v >= 0.5));
-    const summary = summariseConfusion(matrix);
-    console.log(formatConfusionMatrix(matrix, `held-out ${EVALUATION_FILE.audio} (human labels)`));
+    const evalHeuristic = await detectHeuristicSilence(() => readAudioBlocks(evalSource.absPath, { channel: 0 }), evalSource.sampleRate, evalSource.frames, config);
+    const heuristicPred = spans.map((_, i) => evalHeuristic.windows[i]?.silent ?? true);
+    const ownHead = buildSilenceHead({ seed: SEED });
+    await trainSilenceHead(ownHead, evalEmb, heuristicPred.map((v) => (v ? 1 : 0)), { epochs: 30, batchSize: 64 });
+    const evaluations: Record<string, ReturnType<typeof summariseConfusion> & { confusion: ReturnType<typeof confusionMatrix> }> = {};
+    for (const [name, predicted] of [
+      ['heuristic', heuristicPred],
+      ['shippedHead', Array.from(predictSilence(head, evalEmb), (v) => v >= 0.5)],
+      ['headOnOwnHeuristicLabels', Array.from(predictSilence(ownHead, evalEmb), (v) => v >= 0.5)],
+    ] as const) {
+      const matrix = confusionMatrix(truth, [...predicted]);
+      evaluations[name] = { confusion: matrix, ...summariseConfusion(matrix) };
+      console.log(formatConfusionMatrix(matrix, `held-out ${EVALUATION_FILE.audio} (human labels): ${name}`));
+    }
+    ownHead.optimizer?.dispose();
+    ownHead.dispose();
 
     // 4. Write the shipped files.
-    await rm(outDir, { recursive: true, force: true });
-    await mkdir(outDir, { recursive: true });
-    await saveLayersModel(trainer.encoder, join(outDir, 'encoder-v3'), { kind: 'encoder-v3', featureConfig: config });
-    await saveLayersModel(head, join(outDir, 'silence-head'), { kind: 'silence-head', featureConfig: config });
+    // The encoder may have been loaded from outDir: write to a fresh folder, then swap.
+    const staging = `${outDir}.staging`;
+    await rm(staging, { recursive: true, force: true });
+    await mkdir(staging, { recursive: true });
+    await saveLayersModel(trainer.encoder, join(staging, 'encoder-v3'), { kind: 'encoder-v3', featureConfig: config });
+    await saveLayersModel(head, join(staging, 'silence-head'), { kind: 'silence-head', featureConfig: config });
     const metadata = {
       trainedAt: new Date().toISOString(),
       script: 'npm run train:default',
@@ -127,12 +159,14 @@ async function main(): Promise<void> {
       backend: backend.name,
       featureConfig: config,
       corpus: { files: REDISTRIBUTABLE_TRAINING_FILES, synthetic: synthetic.length, windowsSeen: windows.seen, windowsSampled: windows.count },
-      encoder: { kind: 'encoder-v3', epochs, lossCurve: trained.lossCurve, windowsPerSecond: trained.windowsPerSecond },
+      encoder: { kind: 'encoder-v3', trainedAt: encoderTrainedAt, epochs: encoderEpochs, lossCurve: trained!.lossCurve, windowsPerSecond: trained!.windowsPerSecond },
       head: { trainWindows: labels.length, labelSource: 'heuristic', trainLoss: headFit.loss, trainAccuracy: headFit.accuracy },
-      evaluation: { file: EVALUATION_FILE.audio, truth: 'human (Audacity labels)', confusion: matrix, ...summary },
+      evaluation: { file: EVALUATION_FILE.audio, truth: 'human (Audacity labels)', windows: truth.length, ...evaluations },
       seconds: (performance.now() - started) / 1000,
     };
-    await writeFile(join(outDir, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);
+    await writeFile(join(staging, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);
+    await rm(outDir, { recursive: true, force: true });
+    await rename(staging, outDir);
     console.log(`default model written to ${outDir} in ${metadata.seconds.toFixed(0)} s`);
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -1,0 +1,54 @@
+/** Page object for "Retrain & figures": the retrain button, the held-out confusion matrices, the job launchers. */
+import type { Locator, Page } from 'playwright-core';
+import type { ConfusionCounts } from '../../src-shared/review-types';
+
+export class RetrainPage {
+  constructor(private readonly page: Page) {}
+
+  retrainButton(): Locator {
+    return this.page.getByRole('button', { name: /Retrain silence head|Retraining…/ });
+  }
+
+  report(): Locator {
+    return this.page.getByRole('group', { name: 'Last retrain report' });
+  }
+
+  emptyMessage(): Locator {
+    return this.page.getByText('No retrain yet.');
+  }
+
+  /** The matrix plot whose title starts with `title` ("Before", "After"). */
+  matrix(title: 'Before' | 'After'): Locator {
+    return this.report().getByRole('img', { name: new RegExp(`^${title} .*confusion matrix`) });
+  }
+
+  /** The four counts of a matrix as drawn: rows = truth, columns = prediction (not silence, silence). */
+  async countsOf(title: 'Before' | 'After'): Promise<ConfusionCounts> {
+    const matrix = this.matrix(title);
+    const read = async (truth: string, predicted: string) =>
+      Number(await matrix.locator(`g.cell[data-truth="${truth}"][data-predicted="${predicted}"] text.count`).textContent());
+    return [
+      [await read('not silence', 'not silence'), await read('not silence', 'silence')],
+      [await read('silence', 'not silence'), await read('silence', 'silence')],
+    ];
+  }
+
+  /** "… confusion matrix, 123 held-out windows" → 123. */
+  async windowsOf(title: 'Before' | 'After'): Promise<number> {
+    const name = (await this.matrix(title).getAttribute('aria-label')) ?? '';
+    return Number(/(\d+) held-out windows/.exec(name)?.[1] ?? NaN);
+  }
+
+  launcher(name: 'Run detection' | 'Train encoder'): Locator {
+    return this.page.getByRole('group', { name: 'Start jobs' }).getByRole('button', { name });
+  }
+
+  /** The launcher's "… started as job #N." message → N. */
+  async startedJobId(): Promise<number> {
+    const status = this.page.getByRole('group', { name: 'Start jobs' }).getByRole('status');
+    await status.waitFor();
+    const match = /job #(\d+)/.exec((await status.textContent()) ?? '');
+    if (!match) throw new Error(`no job id in "${await status.textContent()}"`);
+    return Number(match[1]);
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * The review workflow end to end in Debian's Chromium through browser mode:
+ * a real project (real recordings copied from ../shared plus synthesised
+ * scenes, scanned and detected beforehand) → open a recording → see its
+ * regions → every kind of label edit with the mouse and keyboard → undo/redo
+ * → reload and find the edits saved → retrain and read the confusion matrices
+ * → start an encoder training and cancel it from the Jobs panel.
+ * Screenshots of each view go to e2e/screenshots/ (git-ignored).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { findChromium, launchChromium, type LaunchedBrowser } from './support/chromium';
+import { e2eSkipReason, rendererDir, screenshotsDir, sharedRecordingsDir } from './support/paths';
+import { createReviewProject, REAL_RECORDINGS, SYNTH_SCENES, type ReviewProject } from './support/review-project';
+import { RecordingsPage } from './pages/recordings-page';
+import { AppShellPage } from './pages/app-shell-page';
+import { ReviewPage } from './pages/review-page';
+import { RetrainPage } from './pages/retrain-page';
+import { JobsPage } from './pages/jobs-page';
+import { startBrowserServer, type BrowserServer } from '../src-main/server/browser-server';
+
+const chromiumPath = findChromium();
+const skipReason = e2eSkipReason(chromiumPath) ?? (existsSync(sharedRecordingsDir) ? null : `${sharedRecordingsDir} is absent`);
+if (skipReason) console.warn(`[e2e] review-flow tests skipped: ${skipReason}`);
+
+const SCENE = 'synth_scene_a.wav';
+const SCENE_SECONDS = 20;
+const shot = (name: string) => join(screenshotsDir, `review-flow-${name}.png`);
+
+describe.skipIf(Boolean(skipReason))('review workflow in Chromium (browser mode)', () => {
+  let fixture: ReviewProject;
+  let server: BrowserServer;
+  let browser: LaunchedBrowser;
+  let page: Page;
+
+  beforeAll(async () => {
+    fixture = await createReviewProject();
+    server = await startBrowserServer({ rendererDir, projectDir: fixture.projectDir, version: 'e2e' });
+    browser = await launchChromium(chromiumPath as string);
+    page = await browser.context.newPage();
+    await mkdir(screenshotsDir, { recursive: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (fixture) await rm(fixture.root, { recursive: true, force: true });
+  });
+
+  /** Opens the app and the review of one recording by double-clicking its row. */
+  async function openReview(fileName: string): Promise<ReviewPage> {
+    const recordings = new RecordingsPage(page);
+    await recordings.open(server.url);
+    await recordings.rows().first().waitFor();
+    await page.locator('tbody tr', { hasText: fileName }).dblclick();
+    const review = new ReviewPage(page);
+    await review.heading().filter({ hasText: fileName }).waitFor();
+    await review.waitUntilDrawn();
+    return review;
+  }
+
+  it('lists the project and opens a recording with its spectrogram and regions', async () => {
+    const recordings = new RecordingsPage(page);
+    await recordings.open(server.url);
+    await recordings.rows().first().waitFor();
+    const names = await recordings.fileNames();
+    expect(names.sort()).toEqual([...REAL_RECORDINGS, ...Object.keys(SYNTH_SCENES)].sort());
+    // Detection ran before the browser opened: the row shows the scene's region count.
+    const sceneRegions = fixture.detection.recordings.find((r) => r.path === SCENE)!.regions;
+    const sceneRow = page.locator('tbody tr', { hasText: SCENE });
+    await sceneRow.getByLabel(`Reviewed 0 of ${sceneRegions.length} regions`).waitFor();
+    await recordings.screenshot(shot('recordings'));
+
+    const review = await openReview(SCENE);
+    expect(await review.spectrogram().isVisible()).toBe(true);
+    expect(await review.paintedFraction()).toBeGreaterThan(0.2);
+    await expect.poll(() => review.regions().count()).toBe(sceneRegions.length);
+    expect((await review.countsShown()).regions).toBe(sceneRegions.length);
+    const kinds = await review.regions().evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
+    expect(kinds).toEqual(sceneRegions.map((r) => r.kind));
+    expect(await review.legend().textContent()).toContain('silence region');
+    // Detection's machine labels are drawn too (heuristic labels until someone edits them).
+    expect((await review.labelBoxes()).every((l) => l.source !== 'human')).toBe(true);
+    await review.screenshot(shot('review'));
+
+    await review.press('?');
+    await review.helpDialog().waitFor();
+    expect(await review.helpDialog().textContent()).toContain('Split the selected label at the cursor');
+    await review.screenshot(shot('help'));
+    await review.press('Escape');
+    await review.helpDialog().waitFor({ state: 'detached' });
+  });
+
+  it('edits labels with mouse and keyboard, undoes and redoes, and keeps the edits after a reload', async () => {
+    const review = new ReviewPage(page);
+    const spans = () => humanSpans(page);
+    const px = (await review.overlay().boundingBox())!.width / SCENE_SECONDS;
+
+    // Create: drag across empty spectrogram from 6 s to 8 s.
+    await review.dragToCreate(6, 8, SCENE_SECONDS);
+    await expect.poll(spans).toHaveLength(1);
+    let [created] = await spans();
+    expect(created.value).toBe('silence');
+    expect(created.start).toBeCloseTo(6, 1);
+    expect(created.end).toBeCloseTo(8, 1);
+
+    // Resize: drag its end edge half a second to the left.
+    await review.dragEdge(created.id, 'end', -0.5 * px);
+    await expect.poll(async () => (await spans())[0]?.end).toBeLessThan(7.7);
+    [created] = await spans();
+    expect(created.start).toBeCloseTo(6, 1);
+    expect(created.end).toBeCloseTo(7.5, 1);
+
+    // Split: click inside it (selects it, puts the cursor there), then B.
+    await review.clickLabel(created.id, 0.5);
+    await review.press('b');
+    await expect.poll(spans).toHaveLength(2);
+    const [left, right] = await spans();
+    expect(left.start).toBeCloseTo(created.start, 2);
+    expect(right.end).toBeCloseTo(created.end, 2);
+    expect(left.end).toBeCloseTo(right.start, 5);
+    expect(left.end).toBeCloseTo((created.start + created.end) / 2, 1);
+
+    // Merge: click one part, Shift-click the other, then M.
+    await review.clickLabel(left.id, 0.5);
+    await review.clickLabel(right.id, 0.5, true);
+    await expect.poll(async () => (await review.humanLabels()).filter((l) => l.selected).length).toBe(2);
+    await review.press('m');
+    await expect.poll(spans).toHaveLength(1);
+    const [merged] = await spans();
+    expect(merged.start).toBeCloseTo(created.start, 2);
+    expect(merged.end).toBeCloseTo(created.end, 2);
+
+    // Delete: select, then Delete.
+    await review.clickLabel(merged.id, 0.5);
+    await review.press('Delete');
+    await expect.poll(spans).toHaveLength(0);
+
+    // Undo brings the label back, redo deletes it again, undo once more keeps it.
+    await review.press('Control+z');
+    await expect.poll(spans).toHaveLength(1);
+    expect((await spans())[0].start).toBeCloseTo(merged.start, 2);
+    await review.press('Control+Shift+Z');
+    await expect.poll(spans).toHaveLength(0);
+    await review.press('Control+z');
+    await expect.poll(spans).toHaveLength(1);
+
+    // S / N decisions on regions (auto-advance off, so the view stays here): they contradict the model.
+    await review.press('a');
+    await expect.poll(() => page.getByLabel('Auto-advance').isChecked()).toBe(false);
+    const scene = fixture.detection.recordings.find((r) => r.path === SCENE)!;
+    const decisions = scene.regions.map((r) => ({ ...r, value: r.kind === 'silence' ? 'sound' : 'silence' }));
+    for (const region of decisions) {
+      await review.clickEmptyAt((region.startSeconds + region.endSeconds) / 2, SCENE_SECONDS);
+      await review.press(region.value === 'silence' ? 's' : 'n');
+      await expect.poll(async () => (await spans()).some((l) => l.value === region.value && Math.abs(l.start - region.startSeconds) < 0.01)).toBe(true);
+    }
+    await expect.poll(() => review.regions().evaluateAll((els) => els.filter((e) => e.getAttribute('data-reviewed') === 'true').length))
+      .toBe(scene.regions.length);
+    await review.screenshot(shot('review-edited'));
+    const beforeReload = await spans();
+    expect(beforeReload).toHaveLength(1 + decisions.length);
+
+    // Reload the page: every edit is back, read from the project database.
+    await page.reload();
+    await page.locator('tbody tr', { hasText: SCENE }).dblclick();
+    await review.waitUntilDrawn();
+    await expect.poll(spans).toEqual(beforeReload);
+    await page.locator('tbody tr').first().waitFor({ state: 'detached' });
+  });
+
+  it('retrains the silence head and shows the held-out confusion matrices', async () => {
+    // A second recording gets contradicting decisions too, so held-out recordings carry human labels.
+    const other = fixture.detection.recordings.find((r) => r.path === 'synth_scene_b.wav')!;
+    const review = await openReview(other.path);
+    await review.press('a');
+    for (const region of other.regions) {
+      await review.clickEmptyAt((region.startSeconds + region.endSeconds) / 2, 20);
+      await review.press(region.kind === 'silence' ? 'n' : 's');
+    }
+    await expect.poll(async () => (await humanSpans(page)).length).toBe(other.regions.length);
+
+    const shell = new AppShellPage(page);
+    const retrain = new RetrainPage(page);
+    await shell.showView('Retrain & figures');
+    await retrain.emptyMessage().waitFor();
+    await retrain.retrainButton().click();
+    await retrain.report().waitFor({ timeout: 60_000 });
+    const before = await retrain.countsOf('Before');
+    const after = await retrain.countsOf('After');
+    const windows = await retrain.windowsOf('After');
+    const total = (m: number[][]) => m.flat().reduce((a, b) => a + b, 0);
+    expect(total(after)).toBe(windows);
+    expect(total(before)).toBe(windows);
+    // Same held-out truth for both heads: the row sums (truth) agree; the predictions moved.
+    expect(before.map((row) => row[0] + row[1])).toEqual(after.map((row) => row[0] + row[1]));
+    expect(after).not.toEqual(before);
+    // The held-out truth is the human labels of whole recordings: one of the two fully relabelled scenes (its window count from detection).
+    const sceneWindows = fixture.detection.recordings.filter((r) => r.path.startsWith('synth_scene_')).map((r) => r.windows);
+    expect(sceneWindows).toContain(windows);
+    // Every decision contradicted the old head, so it gets the held-out windows mostly wrong; the new head learnt them.
+    const correct = (m: number[][]) => m[0][0] + m[1][1];
+    expect(correct(after)).toBeGreaterThan(correct(before));
+    expect(await retrain.report().textContent()).toMatch(/accuracy [+−]\d+\.\d points/);
+    await page.screenshot({ path: shot('retrain'), fullPage: true });
+  });
+
+  it('starts an encoder training and cancels it from the Jobs panel', async () => {
+    const retrain = new RetrainPage(page);
+    const jobs = new JobsPage(page);
+    await retrain.launcher('Train encoder').click();
+    const jobId = await retrain.startedJobId();
+    await page.getByRole('button', { name: 'Show jobs' }).click();
+    await jobs.list().waitFor();
+    await jobs.waitForState(jobId, 'running');
+    await jobs.cancel(jobId);
+    await jobs.waitForState(jobId, 'cancelled');
+    expect(await jobs.stateOf(jobId)).toBe('cancelled');
+    expect(await jobs.row(jobId).getByRole('button', { name: /Cancel/ }).count()).toBe(0);
+    // The earlier retrain is listed as succeeded beside it.
+    expect(await jobs.rowsOfKind('retrain-head').first().getAttribute('aria-label')).toMatch(/succeeded$/);
+    await page.screenshot({ path: shot('jobs'), fullPage: true });
+  });
+});
+
+interface HumanSpan {
+  id: number;
+  value: string;
+  start: number;
+  end: number;
+}
+
+/** Human labels shown on the overlay, from their accessible names ("silence label (human), 6.00–8.00 s"), by start. */
+async function humanSpans(page: Page): Promise<HumanSpan[]> {
+  const found = await page.getByTestId('label').evaluateAll((els) =>
+    els.filter((e) => e.getAttribute('data-source') === 'human').map((e) => ({ id: Number(e.getAttribute('data-label-id')), name: e.getAttribute('aria-label') ?? '' })),
+  );
+  return found
+    .map(({ id, name }) => {
+      const m = /^(.+) label \(human\), ([\d.]+)–([\d.]+) s$/.exec(name);
+      if (!m) throw new Error(`unexpected label name "${name}"`);
+      return { id, value: m[1], start: Number(m[2]), end: Number(m[3]) };
+    })
+    .sort((a, b) => a.start - b.start);
+}
