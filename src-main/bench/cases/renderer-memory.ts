@@ -30,6 +30,8 @@ const ZOOM_STEPS = 8;
 /** A screen whose tiles do not arrive within this time is left as it is (counted), so a slow run still ends. */
 const STEP_TIMEOUT_MS = 10_000;
 const FIRST_DRAW_MARK = 'sonotype:first-spectrogram-draw';
+/** SONOTYPE_BENCH_RENDERER_SCREENS=n stops after n screens (quicker iteration); by default the whole recording (~256). */
+const MAX_SCREENS = Number(process.env.SONOTYPE_BENCH_RENDERER_SCREENS) || Infinity;
 
 /** Pids of Chromium renderer processes started from the browser with this profile folder. */
 function rendererPids(userDataDir: string): number[] {
@@ -162,6 +164,7 @@ export const rendererMemorySuite: BenchSuite = {
           .then(() => true, () => false);
         if (!moved) break;
         steps++;
+        if (steps + 1 >= MAX_SCREENS) break;
         if (steps % 50 === 0) ctx.log(`scrolled ${steps} screens (renderer RSS peak ${peakRss.toFixed(0)} MB)`);
       }
       const seconds = (performance.now() - started) / 1000;

@@ -8,7 +8,7 @@
  * exist on day one; if even that is missing, a freshly initialised LSTM V3
  * (fixed seed) is used and said so, rather than failing.
  */
-import { cp, mkdir } from 'node:fs/promises';
+import { cp, mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,7 +83,13 @@ async function installDefaultEncoder(projectDir: string, db: ProjectDb, featureC
   const source = join(defaultModelDir(), 'encoder-v3');
   const featureConfigId = ensureFeatureConfig(db, featureConfig);
   if (existsSync(join(source, 'model.json'))) {
-    const stored = createModel(db, { kind: 'encoder-v3', featureConfigId, normalisation: { mode: featureConfig.normalisation }, metrics: { origin: 'default model' } });
+    // Carry the shipped training figures (loss curve…) so the app's training plot has something to show.
+    const shipped = await readFile(join(defaultModelDir(), 'metadata.json'), 'utf8').then((t) => JSON.parse(t) as { encoder?: Record<string, unknown> }, () => ({}) as { encoder?: Record<string, unknown> });
+    const lossCurve = Array.isArray(shipped.encoder?.lossCurve) ? shipped.encoder.lossCurve : undefined;
+    const stored = createModel(db, {
+      kind: 'encoder-v3', featureConfigId, normalisation: { mode: featureConfig.normalisation },
+      metrics: { origin: 'default model', ...(lossCurve ? { lossCurve } : {}) },
+    });
     const filesPath = modelFilesPath('encoder-v3', stored.version);
     await mkdir(join(projectDir, MODELS_FOLDER), { recursive: true });
     await cp(source, join(projectDir, filesPath), { recursive: true });

@@ -11,7 +11,13 @@ import { tileKeyString, type TileKey } from './viewport';
 export interface TileLoaderOptions {
   urlFor: (key: TileKey) => string;
   fetchImpl?: typeof fetch;
-  /** Decoded tiles kept (a 512 × 256 tile is ~130 KiB). */
+  /**
+   * Decoded tiles kept (a 512 × 256 tile is ~130 KiB). Must exceed what one
+   * `want` asks for (≈ 20 tiles: the screen, a screen either side, the
+   * whole-file tile) so wanted tiles never evict each other; more only keeps
+   * tiles far from the view, which the renderer's memory bench showed as
+   * steady growth, while coarser cached tiles already stand in on return.
+   */
   capacity?: number;
   /** Requests in flight at once, so a fast zoom does not queue hundreds. */
   concurrency?: number;
@@ -35,6 +41,9 @@ export interface TileLoader {
   destroy(): void;
 }
 
+/** ≈ 12 MiB of 512 × 256 tiles: the wanted set several times over (see TileLoaderOptions.capacity). */
+export const DEFAULT_TILE_CAPACITY = 96;
+
 interface Request {
   key: TileKey;
   controller: AbortController;
@@ -46,7 +55,7 @@ export function createTileLoader(options: TileLoaderOptions): TileLoader {
   const concurrency = options.concurrency ?? 6;
   const retryAfterMs = options.retryAfterMs ?? 5000;
   const now = options.now ?? (() => Date.now());
-  const cache = new LruCache<string, DecodedTile>(options.capacity ?? 320);
+  const cache = new LruCache<string, DecodedTile>(options.capacity ?? DEFAULT_TILE_CAPACITY);
   const inFlight = new Map<string, Request>();
   const failedAt = new Map<string, number>();
   const listeners = new Set<() => void>();
