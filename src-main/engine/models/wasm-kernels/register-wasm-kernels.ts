@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { conv2dBackpropFilterIm2col, conv2dBackpropInputIm2col, conv2dIm2col } from './conv2d-kernels';
+import { captureStockFusedConv2d, fusedConv2dIm2col } from './fused-conv2d-kernel';
 import { captureWasmMatMul } from './wasm-heap';
 
 /** Kernels this module provides for 'wasm', and why each is needed. */
@@ -19,6 +20,12 @@ export const WASM_TRAINING_KERNELS = {
    * (V3's 1→64 8×8 stride-1 conv: ~46 vs ~70 ms per 8 windows). Inference uses FusedConv2D (XNNPACK).
    */
   Conv2D: conv2dIm2col,
+  /**
+   * What tf.layers.conv2d runs (bias fused in). Replaced for one-input-channel convolutions
+   * (both models' first layer), where XNNPACK's convolution is slower than im2col + one
+   * fused matMul; other configurations are passed on to the stock kernel.
+   */
+  FusedConv2D: fusedConv2dIm2col,
 } as const;
 
 let registered = false;
@@ -31,9 +38,12 @@ let registered = false;
 export function registerWasmTrainingKernels(): string[] {
   if (registered) return Object.keys(WASM_TRAINING_KERNELS);
   captureWasmMatMul();
+  captureStockFusedConv2d();
   for (const [kernelName, impl] of Object.entries(WASM_TRAINING_KERNELS)) {
-    if (tf.getKernel(kernelName, 'wasm')) tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: impl as unknown as tf.KernelFunc });
+    const stock = tf.getKernel(kernelName, 'wasm');
+    if (stock) tf.unregisterKernel(kernelName, 'wasm');
+    // The stock setup (binding its WASM function) still runs, so fallbacks to the stock kernel work.
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: impl as unknown as tf.KernelFunc, setupFunc: stock?.setupFunc });
   }
   registered = true;
   return Object.keys(WASM_TRAINING_KERNELS);
