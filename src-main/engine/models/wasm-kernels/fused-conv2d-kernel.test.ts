@@ -41,7 +41,8 @@ interface Results { y: Float32Array; dx: Float32Array; dw: Float32Array; db: Flo
 
 /** Fused conv forward, and (for linear activation, where tfjs keeps it fused under gradients) its gradients. */
 function evaluate(c: Case, upstream?: Float32Array): Results {
-  return tf.tidy(() => {
+  // tidy() is typed for tensor containers; plain arrays of numbers pass through it unchanged.
+  return tf.tidy((): never => {
     const x = tf.tensor4d(random(size(c.x), 1), c.x);
     const w = tf.tensor4d(random(size(c.w), 2), c.w);
     const bias = tf.tensor1d(random(c.w[3], 4));
@@ -53,11 +54,11 @@ function evaluate(c: Case, upstream?: Float32Array): Results {
     });
     const y = conv(x, w, c.bias ? bias : undefined);
     const empty = new Float32Array(0);
-    if (!upstream || c.activation !== 'linear' || !c.bias) return { y: y.dataSync() as Float32Array, dx: empty, dw: empty, db: empty };
+    if (!upstream || c.activation !== 'linear' || !c.bias) return { y: y.dataSync() as Float32Array, dx: empty, dw: empty, db: empty } as never;
     const dy = tf.tensor(upstream, y.shape);
     const [dx, dw, db] = tf.grads((a: tf.Tensor, f: tf.Tensor, b: tf.Tensor) => conv(a, f, b).mul(dy).sum())([x, w, bias]);
-    return { y: y.dataSync(), dx: dx.dataSync(), dw: dw.dataSync(), db: db.dataSync() } as Results;
-  });
+    return { y: y.dataSync(), dx: dx.dataSync(), dw: dw.dataSync(), db: db.dataSync() } as never;
+  }) as Results;
 }
 
 function relativeError(actual: Float32Array, expected: Float32Array): number {

@@ -17,7 +17,7 @@ export const WASM_TRAINING_KERNELS = {
   /**
    * Present (XNNPACK); replaced so the un-fused convolutions of training (e.g. the input
    * gradient of a transposed conv) share one code path. Measured equal or faster here
-   * (V3's 1→64 8×8 stride-1 conv: ~46 vs ~70 ms per 8 windows). Inference uses FusedConv2D (XNNPACK).
+   * (V3's 1→64 8×8 stride-1 conv: ~46 vs ~70 ms per 8 windows). Layers run FusedConv2D (below).
    */
   Conv2D: conv2dIm2col,
   /**
