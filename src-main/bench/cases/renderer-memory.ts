@@ -1,6 +1,9 @@
 /**
  * The renderer in a real browser (Debian's Chromium through browser mode) on a
- * generated 2-hour 96 kHz recording, after the project has been scanned:
+ * generated 2-hour 96 kHz recording, after the project has been scanned.
+ * Chromium is driven over raw CDP (./raw-cdp), not Playwright: Playwright
+ * turns on the Network domain, which makes the renderer keep a copy of every
+ * tile response and would be counted as the app's memory.
  * - time to first spectrogram view: page load → first tile drawn, both read
  *   from the page's own performance timeline (SpectrogramCanvas leaves a mark
  *   when tiles first reach the screen);
@@ -14,13 +17,13 @@
  */
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import type { BenchSuite } from '../types';
 import { writeBenchRecording } from './bench-audio';
 import { openProject } from '../../engine/project/open-project';
 import { scanProject } from '../../engine/project/scan-project';
 import { startBrowserServer } from '../../server/browser-server';
-import { findChromium, launchChromium } from '../../../e2e/support/chromium';
+import { findChromium } from '../../../e2e/support/chromium';
+import { launchRawChromium } from './raw-cdp';
 import { e2eSkipReason, rendererDir } from '../../../e2e/support/paths';
 
 const HOURS = 2;
@@ -64,11 +67,6 @@ function rssMb(pid: number): number {
   }
 }
 
-async function jsHeapMb(page: Page, cdp: { send(method: 'Performance.getMetrics'): Promise<{ metrics: { name: string; value: number }[] }> }): Promise<number> {
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 2 ** 20;
-}
-
 export const rendererMemorySuite: BenchSuite = {
   names: ['time_to_first_spectrogram_view_browser_ms', 'renderer_memory_scroll_2h_96k_mb'],
   async run(ctx, emit) {
@@ -91,31 +89,45 @@ export const rendererMemorySuite: BenchSuite = {
       project.close();
     }
 
+
     const server = await startBrowserServer({ rendererDir, projectDir: dir, version: 'bench' });
-    const browser = await launchChromium(chromiumPath as string);
+    const browser = await launchRawChromium(chromiumPath as string);
+    const { page } = browser;
     try {
-      const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-      const cdp = await browser.context.newCDPSession(page);
-      await cdp.send('Performance.enable');
-      let tilesFetched = 0;
-      page.on('response', (r) => {
-        if (r.url().includes('/media/tiles/') && r.ok()) tilesFetched++;
-      });
+      const tilesFetched = () => page.evaluate<number>('window.__sonotypeTilesFetched ?? 0');
+      const rowExpr = `[...document.querySelectorAll('tbody tr')].find((tr) => tr.textContent.includes(${JSON.stringify(fileName)}))`;
+      const canvasExpr = `document.querySelector('canvas[aria-label="Spectrogram"]')`;
+      const scrollerExpr = `document.querySelector('input[aria-label="Scroll through the recording"]')`;
+      const centreOf = (expr: string) =>
+        page.evaluate<{ x: number; y: number; width: number; height: number }>(`(() => {
+          const el = ${expr};
+          el.scrollIntoView({ block: 'center', inline: 'center' });
+          const r = el.getBoundingClientRect();
+          return { x: r.x + r.width / 2, y: r.y + r.height / 2, width: r.width, height: r.height };
+        })()`);
 
       // First view: load the page, open the recording from the table, wait for tiles on the canvas.
-      await page.goto(server.url);
-      const row = page.locator('tbody tr', { hasText: fileName });
-      await row.waitFor();
-      await page.evaluate(() => document.addEventListener('dblclick', () => performance.mark('sonotype:open'), { capture: true, once: true }));
-      await row.dblclick();
-      const canvasSelector = 'canvas[aria-label="Spectrogram"]';
-      await page.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-drawn-pieces')) > 0, canvasSelector, { timeout: 60_000 });
-      const timing = await page.evaluate((mark) => {
-        const drawn = performance.getEntriesByName(mark)[0]?.startTime ?? NaN;
+      await page.send('Page.navigate', { url: server.url });
+      if (!(await page.waitFor(`document.readyState !== 'loading' && location.origin === ${JSON.stringify(new URL(server.url).origin)} && ${rowExpr}`, 60_000))) {
+        throw new Error('the recordings table did not show the benchmark recording within 60 s');
+      }
+      // Count tile responses inside the page (resource timing), since the Network domain stays off.
+      // Installed before the recording is opened, so it sees every tile request.
+      await page.evaluate(`void (window.__sonotypeTilesFetched = 0, new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) if (e.name.includes('/media/tiles/') && (e.responseStatus || 200) < 400) window.__sonotypeTilesFetched++;
+      }).observe({ type: 'resource', buffered: true }))`);
+      await page.evaluate(`void document.addEventListener('dblclick', () => performance.mark('sonotype:open'), { capture: true, once: true })`);
+      const row = await centreOf(rowExpr);
+      await page.doubleClick(row.x, row.y);
+      if (!(await page.waitFor(`Number(${canvasExpr}?.getAttribute('data-drawn-pieces')) > 0`, 60_000))) {
+        throw new Error('no spectrogram tiles were drawn within 60 s of opening the recording');
+      }
+      const timing = await page.evaluate<{ drawn: number; opened: number; domContentLoaded: number }>(`(() => {
+        const drawn = performance.getEntriesByName(${JSON.stringify(FIRST_DRAW_MARK)})[0]?.startTime ?? NaN;
         const opened = performance.getEntriesByName('sonotype:open')[0]?.startTime ?? NaN;
-        const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+        const nav = performance.getEntriesByType('navigation')[0];
         return { drawn, opened, domContentLoaded: nav?.domContentLoadedEventEnd ?? NaN };
-      }, FIRST_DRAW_MARK);
+      })()`);
       emit({
         name: 'time_to_first_spectrogram_view_browser_ms',
         value: Math.round(timing.drawn * 10) / 10,
@@ -123,19 +135,18 @@ export const rendererMemorySuite: BenchSuite = {
         better: 'lower',
         target: 1000,
         detail: {
+          driver: 'raw-cdp',
           measuredIn: 'browser performance timeline: navigation start → first tiles drawn (includes opening the recording from the table)',
           openClickToFirstDrawMs: Math.round((timing.drawn - timing.opened) * 10) / 10,
           domContentLoadedMs: Math.round(timing.domContentLoaded),
-          tilesFetched,
+          tilesFetched: await tilesFetched(),
         },
       });
 
       // Scroll end to end, zoomed in.
-      const overlay = page.getByRole('application', { name: /Regions and labels/ });
-      const box = (await overlay.boundingBox())!;
-      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      for (let i = 0; i < ZOOM_STEPS; i++) await page.keyboard.press('z');
-      const scroller = page.getByRole('slider', { name: 'Scroll through the recording' });
+      const box = await centreOf(`document.querySelector('[role="application"][aria-label^="Regions and labels"]')`);
+      await page.mouseMove(box.x, box.y);
+      for (let i = 0; i < ZOOM_STEPS; i++) await page.pressLetter('z');
       const pids = () => rendererPids(browser.userDataDir);
       let peakRss = 0;
       let peakRssSum = 0;
@@ -146,32 +157,25 @@ export const rendererMemorySuite: BenchSuite = {
         const rss = pids().map(rssMb);
         peakRss = Math.max(peakRss, ...rss, 0);
         peakRssSum = Math.max(peakRssSum, rss.reduce((a, b) => a + b, 0));
-        peakHeap = Math.max(peakHeap, await jsHeapMb(page, cdp));
+        peakHeap = Math.max(peakHeap, await page.jsHeapUsedMb());
       };
       const started = performance.now();
       await sample();
       for (;;) {
-        const ready = await page
-          .waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-missing-tiles') === '0', canvasSelector, { timeout: STEP_TIMEOUT_MS })
-          .then(() => true, () => false);
+        const ready = await page.waitFor(`${canvasExpr}?.getAttribute('data-missing-tiles') === '0'`, STEP_TIMEOUT_MS);
         if (!ready) timedOut++;
         await sample();
-        const value = await scroller.inputValue();
+        const value = await page.evaluate<string>(`${scrollerExpr}.value`);
         // One screen to the right per horizontal wheel step (the view pans by the wheel's pixels); at the end it no longer moves.
-        await page.mouse.wheel(box.width, 0);
-        const moved = await page
-          .waitForFunction(([sel, before]) => (document.querySelector(sel) as HTMLInputElement).value !== before, ['input[aria-label="Scroll through the recording"]', value] as const, { timeout: 3000 })
-          .then(() => true, () => false);
+        await page.wheel(box.x, box.y, box.width, 0);
+        const moved = await page.waitFor(`${scrollerExpr}.value !== ${JSON.stringify(value)}`, 3000);
         if (!moved) break;
         steps++;
         if (steps + 1 >= MAX_SCREENS) break;
         if (steps % 50 === 0) ctx.log(`scrolled ${steps} screens (renderer RSS peak ${peakRss.toFixed(0)} MB)`);
       }
       const seconds = (performance.now() - started) / 1000;
-      const visibleSeconds = await page.evaluate(() => {
-        const el = document.querySelector('input[aria-label="Scroll through the recording"]') as HTMLInputElement;
-        return Number(el.step) * 50;
-      });
+      const visibleSeconds = await page.evaluate<number>(`Number(${scrollerExpr}.step) * 50`);
       emit({
         name: 'renderer_memory_scroll_2h_96k_mb',
         value: Math.round(peakRss * 10) / 10,
@@ -179,13 +183,14 @@ export const rendererMemorySuite: BenchSuite = {
         better: 'lower',
         target: 300,
         detail: {
-          metric: 'peak VmRSS of the Chromium renderer process hosting the page (/proc), sampled after each screen',
+          driver: 'raw-cdp',
+          metric: 'peak VmRSS of the Chromium renderer process hosting the page (/proc), sampled after each screen; no DevTools Network domain (Playwright would add a copy of every response body)',
           peakRendererRssSumMb: Math.round(peakRssSum * 10) / 10,
           peakJsHeapUsedMb: Math.round(peakHeap * 10) / 10,
           screens: steps + 1,
           secondsPerScreen: Math.round(visibleSeconds * 10) / 10,
           screensNotReadyIn10s: timedOut,
-          tilesFetched,
+          tilesFetched: await tilesFetched(),
           seconds: Math.round(seconds * 10) / 10,
         },
       });
