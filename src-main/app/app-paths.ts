@@ -5,10 +5,9 @@
  * SONOTYPE_RESOURCES_DIR to its resources folder.
  */
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { sourceRoot } from '../engine/util/source-root';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export function configDir(): string {
   if (process.env.SONOTYPE_CONFIG_DIR) return process.env.SONOTYPE_CONFIG_DIR;
@@ -18,5 +17,5 @@ export function configDir(): string {
 }
 
 export function resourcesDir(): string {
-  return process.env.SONOTYPE_RESOURCES_DIR ?? join(repoRoot, 'resources');
+  return process.env.SONOTYPE_RESOURCES_DIR ?? join(sourceRoot(), 'resources');
 }

@@ -19,6 +19,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 // better-sqlite3 built for Electron's ABI by build-native.mjs (node_modules keeps the Node build for the CLI and tests).
 process.env.SONOTYPE_SQLITE_BINDING ??= join(here, '..', 'native', `electron-${process.versions.electron}`, 'better_sqlite3.node');
 process.env.SONOTYPE_CONFIG_DIR ??= app.getPath('userData');
+// The bundle lives in out/main; job workers start from the TypeScript sources next to it (through tsx).
+process.env.SONOTYPE_SOURCE_ROOT ??= join(here, '..', '..');
 if (app.isPackaged) process.env.SONOTYPE_RESOURCES_DIR ??= join(process.resourcesPath, 'resources');
 
 let mainWindow: BrowserWindow | null = null;

@@ -11,6 +11,7 @@
  * task module as separate JavaScript entries; this function must then return
  * those bundled files (the host directly as the entry, no tsx).
  */
+import { engineFileUrl } from '../util/source-root';
 import { SonotypeError } from '../../../src-shared/errors';
 import { TASK_REGISTRY } from './task-registry';
 
@@ -30,9 +31,10 @@ export function resolveWorkerEntry(kind: string): WorkerEntry {
     const known = Object.keys(TASK_REGISTRY).sort().join(', ');
     throw new SonotypeError('INVALID_ARGUMENT', `There is no job of kind "${kind}" (known kinds: ${known}).`);
   }
+  const jobsDir = new URL('./', engineFileUrl('jobs/worker-entry.ts'));
   return {
-    entry: new URL('./worker-bootstrap.mjs', import.meta.url),
-    hostModuleUrl: new URL('./worker-host.ts', import.meta.url).href,
-    taskModuleUrl: new URL(task.module, import.meta.url).href,
+    entry: new URL('./worker-bootstrap.mjs', jobsDir),
+    hostModuleUrl: new URL('./worker-host.ts', jobsDir).href,
+    taskModuleUrl: new URL(task.module, jobsDir).href,
   };
 }

@@ -8,10 +8,10 @@
  * exist on day one; if even that is missing, a freshly initialised LSTM V3
  * (fixed seed) is used and said so, rather than failing.
  */
+import { sourceRoot } from '../util/source-root';
 import { cp, mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { FeatureConfig } from '../../../src-shared/feature-types';
 import { SonotypeError } from '../../../src-shared/errors';
@@ -27,10 +27,9 @@ export type EncoderKind = 'encoder-v1' | 'encoder-v3';
 export const ENCODER_KINDS: readonly EncoderKind[] = ['encoder-v1', 'encoder-v3'];
 export const MODELS_FOLDER = 'sonotype-models';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 /** Where the shipped default model lives (overridable for packaged apps and tests). */
 export function defaultModelDir(): string {
-  return process.env.SONOTYPE_DEFAULT_MODEL_DIR ?? join(repoRoot, 'resources', 'default-model');
+  return process.env.SONOTYPE_DEFAULT_MODEL_DIR ?? join(sourceRoot(), 'resources', 'default-model');
 }
 
 export interface LoadedEncoder {

@@ -4,6 +4,7 @@
  * worker runs, so the Electron build only has to change it to return its
  * bundled JavaScript entry.
  */
+import { engineFileUrl } from '../../util/source-root';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { SonotypeError } from '../../../../src-shared/errors';
@@ -25,8 +26,8 @@ export interface ModelWorkerEntry {
  */
 export function resolveModelWorkerEntry(): ModelWorkerEntry {
   return {
-    entry: new URL('../../jobs/worker-bootstrap.mjs', import.meta.url),
-    hostModuleUrl: new URL('./model-worker-host.ts', import.meta.url).href,
+    entry: engineFileUrl('jobs/worker-bootstrap.mjs'),
+    hostModuleUrl: engineFileUrl('models/parallel/model-worker-host.ts').href,
   };
 }
 
