@@ -16,7 +16,7 @@ import { createEncoderTrainer, disposeTrainer, trainEncoder } from '../../engine
 import type { EncoderKind } from '../../engine/models/encoder-registry';
 
 const BATCH = 32;
-const INFERENCE_BATCHES = 3;
+const INFERENCE_BATCHES = 4; // even: whole batches alternate between the 2 workers
 const TRAINING_BATCHES = 2;
 
 interface Rate { windowsPerSecond: number; windowsPerCpuSecond: number }
@@ -87,8 +87,10 @@ export const modelsSuite: BenchSuite = {
         const pool = await createEncoderPool({ model: trainer.encoder, workers });
         const windows = syntheticWindows(BATCH, 32);
         try {
+          // Batches of 32 windows per model call, one batch per worker at a time (as detection feeds them).
+          const batches = Array.from({ length: INFERENCE_BATCHES }, () => ({ windows, count: BATCH }));
           const rate = await measure(BATCH * INFERENCE_BATCHES, async () => {
-            for (let b = 0; b < INFERENCE_BATCHES; b++) await pool.embed(windows, BATCH);
+            await pool.embedBatches(batches);
           });
           emit(line(`${m.tag}_inference_windows_per_s`, m.inferTarget, rate, forwardFlopsPerWindow(trainer.encoder)));
         } finally {

@@ -59,6 +59,7 @@ describe('data-parallel models over worker threads (WASM backend in every thread
     }
   });
 
+  const WINDOW = 32 * 256;
   it('encoder pool gives the same embeddings as the single-thread encoder, in order (V1 from a folder, V3 from memory)', async () => {
     const windows = syntheticWindows(5, 32, 3).data;
     const x = tf.tensor4d(windows, [5, 32, 256, 1]);
@@ -80,6 +81,13 @@ describe('data-parallel models over worker threads (WASM backend in every thread
       // Order matters: a swapped share would move rows.
       expect(maxAbsDiff(got1.subarray(0, 128), expected1.subarray(128, 256))).toBeGreaterThan(1e-3);
       expect(await pools[0].embed(windows, 1)).toHaveLength(128);
+      // Whole batches alternate between the workers and come back in order.
+      const batches = [5, 2, 3].map((n, i) => ({ windows: windows.slice(i * WINDOW, (i + n) * WINDOW), count: n }));
+      const results = await pools[1].embedBatches(batches);
+      batches.forEach((b, i) => {
+        expect(results[i]).toHaveLength(b.count * 128);
+        expect(maxAbsDiff(results[i], expected3.subarray(i * 128, (i + b.count) * 128))).toBeLessThanOrEqual(1e-6);
+      });
     } finally {
       await Promise.all(pools.map((p) => p.close()));
     }

@@ -30,6 +30,12 @@ export interface EncoderPool {
   readonly workers: number;
   /** `count` windows (count × 32 × 256, window-major) → count × embedding size, in the same order. */
   embed(windows: Float32Array, count: number): Promise<Float32Array>;
+  /**
+   * Several batches at once: each worker embeds whole batches (round robin),
+   * so every model call really runs at the batch size asked for, and both
+   * cores stay busy without splitting a batch. Results come back in order.
+   */
+  embedBatches(batches: readonly { windows: Float32Array; count: number }[]): Promise<Float32Array[]>;
   /** Stops the workers; pending embeds are rejected. */
   close(): Promise<void>;
 }
@@ -94,6 +100,24 @@ export async function createEncoderPool(options: EncoderPoolOptions): Promise<En
       const out = new Float32Array(n * embeddingSize);
       parts.forEach((p, i) => out.set(p.embeddings, shares[i].start * embeddingSize));
       return out;
+    },
+    async embedBatches(batches) {
+      // One queue per worker, each worked through in order; the queues run side by side.
+      const queues = workers.map(() => [] as number[]);
+      batches.forEach((_, i) => queues[i % workers.length].push(i));
+      const results: Float32Array[] = new Array(batches.length);
+      await Promise.all(queues.map(async (queue, w) => {
+        for (const i of queue) {
+          const { windows, count } = batches[i];
+          if (windows.length < count * WINDOW_SIZE) {
+            throw new SonotypeError('INVALID_ARGUMENT', `embedBatches() got ${windows.length} values for ${count} windows of ${WINDOW_SIZE}.`);
+          }
+          const copy = windows.slice(0, count * WINDOW_SIZE);
+          const part = await workers[w].request({ op: 'embed', windows: copy, count }, [copy.buffer as ArrayBuffer]);
+          results[i] = part.embeddings;
+        }
+      }));
+      return results;
     },
     async close() {
       await Promise.all(workers.map((w) => w.terminate()));
