@@ -10,23 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { spawn, spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { runCli } from './main';
-import type { CliIo } from './output';
+import { captureIo } from './test-helpers';
 import { encodeWav } from '../engine/testing/wav-writer';
 import { fmWhistle, whiteNoise, concat } from '../engine/testing/synth';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const bin = resolve(here, 'bin.mjs');
-
-function captureIo(): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    isTty: false,
-    out(t: string) { io.stdout += t.endsWith('\n') ? t : `${t}\n`; },
-    err(t: string) { io.stderr += t.endsWith('\n') ? t : `${t}\n`; },
-  };
-  return io;
-}
 
 let root: string;
 

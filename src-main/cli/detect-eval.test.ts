@@ -6,33 +6,21 @@
  * shared recordings are copied out, never written to.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from './main';
-import type { CliIo } from './output';
+import { captureIo } from './test-helpers';
 import { encodeWav } from '../engine/testing/wav-writer';
 import { concat, digitalSilence, synthScene } from '../engine/testing/synth';
 import { defaultFeatureConfig, resampledLength, windowSpans } from '../engine/features';
 import { probeAudio } from '../engine/audio';
 import { parseTruthTable } from '../engine/detection/truth-table';
-import { readFileSync } from 'node:fs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const recordingsDir = resolve(here, '../..', '../shared/data/recordings');
 const RATE = 16_000;
-
-function captureIo(): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    isTty: false,
-    out(t: string) { io.stdout += t.endsWith('\n') ? t : `${t}\n`; },
-    err(t: string) { io.stderr += t.endsWith('\n') ? t : `${t}\n`; },
-  };
-  return io;
-}
 
 let root: string;
 

@@ -92,19 +92,33 @@ async function decodeRangeFromStart(absPath: string, channel: number, startFrame
   return filled === frames ? out : out.slice(0, filled);
 }
 
-async function readWavRange(
-  fh: FileHandle,
-  absPath: string,
-  plan: Extract<DecoderPlan, { type: 'wav' }>,
-  channel: number,
-  startFrame: number,
-  frames: number,
-): Promise<Float32Array> {
+type WavPlan = Extract<DecoderPlan, { type: 'wav' }>;
+
+/**
+ * The buffer and file position for frames [startFrame, startFrame + frames),
+ * clamped to the data chunk (null when nothing is left). Shared by the async
+ * and sync readers so both clamp identically.
+ */
+function wavRangeBuffer(plan: WavPlan, startFrame: number, frames: number): { bytes: Buffer; position: number } | null {
   const { header } = plan;
   const count = Math.max(0, Math.min(frames, header.frames - startFrame));
-  if (count === 0) return new Float32Array(0);
-  const bytes = Buffer.alloc(count * header.blockAlign);
-  const position = header.dataOffset + startFrame * header.blockAlign;
+  if (count === 0) return null;
+  return { bytes: Buffer.alloc(count * header.blockAlign), position: header.dataOffset + startFrame * header.blockAlign };
+}
+
+/** Deinterleaves the whole frames among the first `got` bytes. */
+function wavRangeSamples(plan: WavPlan, bytes: Buffer, got: number, channel: number): Float32Array {
+  const { header } = plan;
+  const whole = Math.floor(got / header.blockAlign);
+  const out = new Float32Array(whole);
+  deinterleaveChannel(bytes, header.sampleKind, header.blockAlign, channel, whole, out);
+  return out;
+}
+
+async function readWavRange(fh: FileHandle, absPath: string, plan: WavPlan, channel: number, startFrame: number, frames: number): Promise<Float32Array> {
+  const range = wavRangeBuffer(plan, startFrame, frames);
+  if (!range) return new Float32Array(0);
+  const { bytes, position } = range;
   let got = 0;
   try {
     while (got < bytes.length) {
@@ -115,42 +129,27 @@ async function readWavRange(
   } catch (error) {
     throw toFileError(error, absPath);
   }
-  const whole = Math.floor(got / header.blockAlign);
-  const out = new Float32Array(whole);
-  deinterleaveChannel(bytes, header.sampleKind, header.blockAlign, channel, whole, out);
-  return out;
+  return wavRangeSamples(plan, bytes, got, channel);
 }
 
 /** Synchronous reads per batch in readMany before yielding to the event loop. */
 export const READ_MANY_BATCH = 64;
 
-function readWavRangeSync(
-  fd: number,
-  absPath: string,
-  plan: Extract<DecoderPlan, { type: 'wav' }>,
-  channel: number,
-  startFrame: number,
-  frames: number,
-): Float32Array {
-  const { header } = plan;
-  const count = Math.max(0, Math.min(frames, header.frames - startFrame));
-  if (count === 0) return new Float32Array(0);
-  const bytes = Buffer.alloc(count * header.blockAlign);
-  const position = header.dataOffset + startFrame * header.blockAlign;
+function readWavRangeSync(fd: number, absPath: string, plan: WavPlan, channel: number, startFrame: number, frames: number): Float32Array {
+  const range = wavRangeBuffer(plan, startFrame, frames);
+  if (!range) return new Float32Array(0);
+  const { bytes, position } = range;
   let got = 0;
   try {
     while (got < bytes.length) {
       const bytesRead = readSync(fd, bytes, got, bytes.length - got, position + got);
-      if (bytesRead === 0) break;
+      if (bytesRead === 0) break; // the file shrank since it was probed
       got += bytesRead;
     }
   } catch (error) {
     throw toFileError(error, absPath);
   }
-  const whole = Math.floor(got / header.blockAlign);
-  const out = new Float32Array(whole);
-  deinterleaveChannel(bytes, header.sampleKind, header.blockAlign, channel, whole, out);
-  return out;
+  return wavRangeSamples(plan, bytes, got, channel);
 }
 
 /**

@@ -11,6 +11,16 @@ import { computeFrameRange, computeFramesAt } from './analysis-range';
 import { DISPLAY_DB_MAX, DISPLAY_DB_MIN, quantiseValues, type Tile } from './tile-format';
 import { nativeStartOfFrame, type TileGeometry, type TileSpan } from './tile-geometry';
 
+/** One tile to compute: the open recording, its tile geometry and feature config, and which tile. */
+export interface TileRequest {
+  reader: AudioRangeReader;
+  geometry: TileGeometry;
+  config: FeatureConfig;
+  level: number;
+  index: number;
+  span: TileSpan;
+}
+
 /** Frames sampled per column by approximate tiles (spread evenly over the column). */
 export const SAMPLED_FRAMES_PER_COLUMN = 4;
 
@@ -44,15 +54,8 @@ export function writePeak(peaks: Float32Array, c: number, samples: Float32Array)
 }
 
 /** Every frame of the tile, max-pooled; peaks over every native sample. */
-export async function computeExactTile(
-  reader: AudioRangeReader,
-  g: TileGeometry,
-  config: FeatureConfig,
-  level: number,
-  index: number,
-  span: TileSpan,
-  signal?: AbortSignal,
-): Promise<Tile> {
+export async function computeExactTile(request: TileRequest, signal?: AbortSignal): Promise<Tile> {
+  const { reader, geometry: g, config, level, index, span } = request;
   const values = await computeFrameRange(reader, g, config, span.firstFrame, span.endFrame, signal);
   const frames = span.endFrame - span.firstFrame;
   const quantised = new Uint8Array(frames * g.binCount);
@@ -76,15 +79,8 @@ export async function computeExactTile(
  * the sampled frames can be missed, hence `approximate: true` until the
  * exact builder has replaced the tile.
  */
-export async function computeSampledTile(
-  reader: AudioRangeReader,
-  g: TileGeometry,
-  config: FeatureConfig,
-  level: number,
-  index: number,
-  span: TileSpan,
-  signal?: AbortSignal,
-): Promise<Tile> {
+export async function computeSampledTile(request: TileRequest, signal?: AbortSignal): Promise<Tile> {
+  const { reader, geometry: g, config, level, index, span } = request;
   const positions: number[] = [];
   const owner: number[] = [];
   for (let c = 0; c < span.columns; c++) {

@@ -246,7 +246,7 @@ describe('tile pyramid of a WAV resampled to the analysis rate', () => {
     expect(SAMPLED_FRAMES_PER_COLUMN).toBe(4);
     const src = await tiles.source(id);
     for (let index = 0; index < 2; index++) {
-      const sampled = await computeSampledTile(src.reader, src.geometry, src.config, 2, index, tileSpan(src.geometry, 2, index)!);
+      const sampled = await computeSampledTile({ reader: src.reader, geometry: src.geometry, config: src.config, level: 2, index, span: tileSpan(src.geometry, 2, index)! });
       expect(sampled.approximate).toBe(true);
       const exact = await tiles.getTile(id, 2, index);
       expect(Buffer.from(sampled.data).equals(Buffer.from(exact.data))).toBe(true);

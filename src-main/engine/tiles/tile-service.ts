@@ -132,12 +132,12 @@ export function createTileService(project: Project, options: { memoryBytes?: num
     if (cached && !cached.tile.approximate) return toResult(cached);
     const frames = span.endFrame - span.firstFrame;
     if (s.reader.seekable && frames <= EXACT_ON_DEMAND_MAX_FRAMES) {
-      const tile = await computeExactTile(s.reader, s.geometry, s.config, level, index, span, signal);
+      const tile = await computeExactTile({ reader: s.reader, geometry: s.geometry, config: s.config, level, index, span }, signal);
       return toResult(await cache.write(s.folder, tile));
     }
     if (cached) return toResult(cached);
     if (s.reader.seekable) {
-      const tile = await computeSampledTile(s.reader, s.geometry, s.config, level, index, span, signal);
+      const tile = await computeSampledTile({ reader: s.reader, geometry: s.geometry, config: s.config, level, index, span }, signal);
       return toResult(await cache.write(s.folder, tile));
     }
     await buildAll(s, { signal });

@@ -33,6 +33,27 @@ export function convGeometry(info: tf.backend_util.Conv2DInfo): ConvGeometry {
   };
 }
 
+type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+type Rounding = 'floor' | 'round' | 'ceil' | undefined;
+
+/** The geometry of a Conv2D-family kernel call, from its shapes and attrs (strides, pad, dimRoundingMode, dataFormat). */
+export function convGeometryFromAttrs(
+  xShape: readonly number[], filterShape: readonly number[], attrs: Record<string, unknown>,
+  dilations: number | [number, number],
+): ConvGeometry {
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides as number | [number, number],
+    dilations,
+    attrs.pad as Pad,
+    attrs.dimRoundingMode as Rounding,
+    false,
+    tf.backend_util.convertConv2DDataFormat((attrs.dataFormat as 'NHWC' | 'NCHW' | undefined) ?? 'NHWC'),
+  );
+  return convGeometry(info);
+}
+
 const DEFAULT_CHUNK_FLOATS = 4 * 1024 * 1024;
 let chunkFloats = DEFAULT_CHUNK_FLOATS;
 

@@ -8,14 +8,14 @@
  * are processed in bounded chunks so the temporary patch matrix stays ~16 MB.
  */
 import * as tf from '@tensorflow/tfjs';
-import { col2imAdd, convGeometry, im2col, rowsPerChunk, type ConvGeometry } from './conv-geometry';
+import {
+  col2imAdd, convGeometryFromAttrs, im2col, rowsPerChunk, type ConvGeometry,
+} from './conv-geometry';
 import {
   allocate, copyRun, heapF32, matMul, offsetOf, release, transpose2d, transposeInto, type WasmBackend,
 } from './wasm-heap';
 
 type TensorInfo = tf.TensorInfo;
-type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-type Rounding = 'floor' | 'round' | 'ceil' | undefined;
 
 interface KernelArgs {
   inputs: Record<string, TensorInfo>;
@@ -23,38 +23,29 @@ interface KernelArgs {
   attrs?: Record<string, unknown>;
 }
 
-function geometry(
-  xShape: number[], filterShape: number[], attrs: Record<string, unknown>, dilations: number | [number, number],
-): ConvGeometry {
-  const info = tf.backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number],
-    filterShape as [number, number, number, number],
-    attrs.strides as number | [number, number],
-    dilations,
-    attrs.pad as Pad,
-    attrs.dimRoundingMode as Rounding,
-    false,
-    tf.backend_util.convertConv2DDataFormat((attrs.dataFormat as 'NHWC' | 'NCHW') ?? 'NHWC'),
-  );
-  return convGeometry(info);
-}
-
-/** Conv2D forward: out[p, :] = im2col(x)[p, :] × filter[kh·kw·ci, co]. */
-export function conv2dIm2col({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo {
-  const b = backend as WasmBackend;
-  const { x, filter } = inputs;
-  const g = geometry(x.shape, filter.shape, attrs, (attrs.dilations as number | [number, number]) ?? 1);
+/**
+ * The forward im2col convolution shared by Conv2D and FusedConv2D: for each chunk of
+ * output pixels, writes the patch rows, asks `multiply` for the [rows, outC] product
+ * (which this function releases) and copies it into the NHWC output.
+ */
+export function im2colForward(
+  b: WasmBackend, g: ConvGeometry, x: TensorInfo,
+  multiply: (cols: TensorInfo, rows: number) => TensorInfo,
+): TensorInfo {
   const total = g.batch * g.outH * g.outW;
   const chunk = rowsPerChunk(g);
   const out = allocate(b, [g.batch, g.outH, g.outW, g.outC]);
   const cols = allocate(b, [chunk, g.patch]);
   try {
     for (let p0 = 0; p0 < total; p0 += chunk) {
-      const p1 = Math.min(total, p0 + chunk);
-      im2col(heapF32(b), g, offsetOf(b, x), p0, p1, offsetOf(b, cols));
-      const prod = matMul(b, cols, p1 - p0, g.patch, filter, g.outC);
-      copyRun(heapF32(b), offsetOf(b, out) + p0 * g.outC, offsetOf(b, prod), (p1 - p0) * g.outC);
-      release(b, prod);
+      const rows = Math.min(total, p0 + chunk) - p0;
+      im2col(heapF32(b), g, offsetOf(b, x), p0, p0 + rows, offsetOf(b, cols));
+      const prod = multiply(cols, rows);
+      try {
+        copyRun(heapF32(b), offsetOf(b, out) + p0 * g.outC, offsetOf(b, prod), rows * g.outC);
+      } finally {
+        release(b, prod);
+      }
     }
   } catch (error) {
     release(b, out);
@@ -63,6 +54,14 @@ export function conv2dIm2col({ inputs, backend, attrs = {} }: KernelArgs): Tenso
     release(b, cols);
   }
   return out;
+}
+
+/** Conv2D forward: out[p, :] = im2col(x)[p, :] × filter[kh·kw·ci, co]. */
+export function conv2dIm2col({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo {
+  const b = backend as WasmBackend;
+  const { x, filter } = inputs;
+  const g = convGeometryFromAttrs(x.shape, filter.shape, attrs, (attrs.dilations as number | [number, number]) ?? 1);
+  return im2colForward(b, g, x, (cols, rows) => matMul(b, cols, rows, g.patch, filter, g.outC));
 }
 
 /**
@@ -74,7 +73,7 @@ export function conv2dBackpropFilterIm2col({ inputs, backend, attrs = {} }: Kern
   const b = backend as WasmBackend;
   const { x, dy } = inputs;
   const filterShape = attrs.filterShape as number[];
-  const g = geometry(x.shape, filterShape, attrs, 1);
+  const g = convGeometryFromAttrs(x.shape, filterShape, attrs, 1);
   const total = g.batch * g.outH * g.outW;
   const chunk = rowsPerChunk(g);
   const out = allocate(b, filterShape);
@@ -119,7 +118,7 @@ export function conv2dBackpropInputIm2col({ inputs, backend, attrs = {} }: Kerne
   const b = backend as WasmBackend;
   const { dy, filter } = inputs;
   const inputShape = attrs.inputShape as number[];
-  const g = geometry(inputShape, filter.shape, attrs, 1);
+  const g = convGeometryFromAttrs(inputShape, filter.shape, attrs, 1);
   const total = g.batch * g.outH * g.outW;
   const chunk = rowsPerChunk(g);
   const filterT = allocate(b, [g.outC, g.patch]);

@@ -8,8 +8,9 @@
  * Configurations it does not cover (PReLU weights, non-NHWC) go to the stock kernel.
  */
 import * as tf from '@tensorflow/tfjs';
-import { convGeometry, im2col, rowsPerChunk } from './conv-geometry';
-import { allocate, copyRun, heapF32, offsetOf, release, type WasmBackend } from './wasm-heap';
+import { convGeometryFromAttrs } from './conv-geometry';
+import { im2colForward } from './conv2d-kernels';
+import type { WasmBackend } from './wasm-heap';
 
 type TensorInfo = tf.TensorInfo;
 type KernelFunc = (args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: object }) =>
@@ -69,52 +70,23 @@ export function fusedConv2dIm2col(args: KernelArgs): TensorInfo {
   const x = inputs.x!;
   const filter = inputs.filter!;
   const bias = inputs.bias ?? null;
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    attrs.strides as number | [number, number],
-    (attrs.dilations as number | [number, number] | undefined) ?? 1,
-    attrs.pad as 'valid' | 'same' | number | tf.backend_util.ExplicitPadding,
-    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
-  );
-  const g = convGeometry(info);
+  const g = convGeometryFromAttrs(x.shape, filter.shape, attrs, (attrs.dilations as number | [number, number] | undefined) ?? 1);
   if (bias && bias.shape[0] !== g.outC) {
     throw new Error(`FusedConv2D bias has ${bias.shape[0]} values for ${g.outC} output channels.`);
   }
-  const total = g.batch * g.outH * g.outW;
-  const chunk = rowsPerChunk(g);
   const matMulAttrs = {
     transposeA: false, transposeB: false,
     activation: (attrs.activation as string | undefined) ?? 'linear',
     // The stock kernel treats a missing alpha as 0; so does this one.
     leakyreluAlpha: (attrs.leakyreluAlpha as number | undefined) ?? 0,
   };
-  const out = allocate(b, [g.batch, g.outH, g.outW, g.outC]);
-  const cols = allocate(b, [chunk, g.patch]);
-  try {
-    for (let p0 = 0; p0 < total; p0 += chunk) {
-      const rows = Math.min(total, p0 + chunk) - p0;
-      im2col(heapF32(b), g, offsetOf(b, x), p0, p0 + rows, offsetOf(b, cols));
-      const prod = single(fusedMatMul!({
-        inputs: {
-          a: { ...cols, shape: [1, rows, g.patch] },
-          b: { ...filter, shape: [1, g.patch, g.outC] },
-          ...(bias ? { bias } : {}),
-        },
-        backend,
-        attrs: matMulAttrs,
-      }));
-      try {
-        copyRun(heapF32(b), offsetOf(b, out) + p0 * g.outC, offsetOf(b, prod), rows * g.outC);
-      } finally {
-        release(b, prod);
-      }
-    }
-  } catch (error) {
-    release(b, out);
-    throw error;
-  } finally {
-    release(b, cols);
-  }
-  return out;
+  return im2colForward(b, g, x, (cols, rows) => single(fusedMatMul!({
+    inputs: {
+      a: { ...cols, shape: [1, rows, g.patch] },
+      b: { ...filter, shape: [1, g.patch, g.outC] },
+      ...(bias ? { bias } : {}),
+    },
+    backend,
+    attrs: matMulAttrs,
+  })));
 }
