@@ -14,6 +14,20 @@ export function findChromium(): string | null {
   return CANDIDATES.find((p): p is string => Boolean(p && existsSync(p))) ?? null;
 }
 
+/**
+ * Flags for headless Chromium on a sandbox without network: background
+ * networking and component updates would only produce refused connections.
+ */
+export const CHROMIUM_FLAGS: readonly string[] = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
+
 export interface LaunchedBrowser {
   context: BrowserContext;
   /** The profile folder; the browser process is the one started with `--user-data-dir=<this>`. */
@@ -27,15 +41,7 @@ export async function launchChromium(executablePath: string): Promise<LaunchedBr
     executablePath,
     headless: true,
     viewport: { width: 1280, height: 800 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
+    args: [...CHROMIUM_FLAGS],
   });
   return {
     context,

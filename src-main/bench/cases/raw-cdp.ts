@@ -14,6 +14,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import { CHROMIUM_FLAGS } from '../../../e2e/support/chromium';
 
 const LAUNCH_TIMEOUT_MS = 30_000;
 
@@ -158,13 +159,7 @@ export async function launchRawChromium(executablePath: string): Promise<RawChro
   const child = spawn(
     executablePath,
     [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
+      ...CHROMIUM_FLAGS,
       '--window-size=1280,800',
       '--remote-debugging-port=0',
       `--user-data-dir=${userDataDir}`,
