@@ -156,8 +156,7 @@ export async function trainHeadOnWindows(
       `The silence detector needs labelled windows of both silence and sound to learn from (it has ${positives} silent and ${labels.length - positives} sound windows).`,
     );
   }
-  const x = new Float32Array(rows.length * set.dims);
-  rows.forEach((r, i) => x.set(set.data.subarray(r * set.dims, (r + 1) * set.dims), i * set.dims));
+  const x = gatherEmbeddings(set, rows);
   const plan = planHeadTraining(rows.length, options.budget);
   const head = buildSilenceHead({ embeddingSize: set.dims, seed });
   try {
@@ -169,6 +168,13 @@ export async function trainHeadOnWindows(
   }
 }
 
+
+/** The embeddings of `rows` (indices into `set`), packed one after another in that order. */
+export function gatherEmbeddings(set: EmbeddedWindows, rows: readonly number[]): Float32Array {
+  const x = new Float32Array(rows.length * set.dims);
+  rows.forEach((r, i) => x.set(set.data.subarray(r * set.dims, (r + 1) * set.dims), i * set.dims));
+  return x;
+}
 
 /**
  * Probability of silence for rows of cached embeddings, in inference mode

@@ -21,7 +21,7 @@ import { confusionMatrix } from './confusion';
 import { deliveredFramesByRecording, listSilenceHeads, pruneHeadPredictions, regionSourceParamsOf, SILENCE_HEAD_KIND } from './detection-queries';
 import type { DetectionProject, HeldOutEvaluation, ProgressListener, RetrainResult } from './detect-types';
 import { groupedSplit } from './event-scores';
-import { countLabels, loadEmbeddedWindows, predictHead, trainHeadOnWindows, type EmbeddedWindows } from './head-training';
+import { countLabels, gatherEmbeddings, loadEmbeddedWindows, predictHead, trainHeadOnWindows, type EmbeddedWindows } from './head-training';
 import { deriveAndStoreRegions } from './project-regions';
 import { DEFAULT_REGION_PARAMS, resolveRegionParams, type RegionParams, type WindowProbability } from './regions';
 
@@ -191,9 +191,7 @@ async function evaluateHeldOut(
     throw error;
   }
   try {
-    const x = new Float32Array(truthRows.length * set.dims);
-    truthRows.forEach((r, i) => x.set(set.data.subarray(r * set.dims, (r + 1) * set.dims), i * set.dims));
-    const p = predictHead(trained.head, x, set.dims);
+    const p = predictHead(trained.head, gatherEmbeddings(set, truthRows), set.dims);
     const truth = truthRows.map((r) => set.silence[r] === 1);
     const after = confusionMatrix(truth, Array.from(p, (v) => v >= threshold));
     let before = null;

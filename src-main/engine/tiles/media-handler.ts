@@ -39,6 +39,9 @@ export interface MediaRequestHeaders {
   range?: string;
 }
 
+/** One encoder for every response (stateless, so safe to share). */
+const utf8 = new TextEncoder();
+
 const ID = /^[1-9]\d{0,14}$/;
 const INDEX = /^\d{1,9}$/;
 const SECONDS = /^\d{1,9}(\.\d{1,9})?$/;
@@ -47,7 +50,7 @@ function text(status: number, message: string): MediaResponse {
   return {
     status,
     headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' },
-    body: new TextEncoder().encode(message),
+    body: utf8.encode(message),
   };
 }
 
@@ -85,7 +88,7 @@ export async function handleMediaRequest(
         return {
           status: 200,
           headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' },
-          body: new TextEncoder().encode(JSON.stringify(await tiles.tileInfo(recordingId))),
+          body: utf8.encode(JSON.stringify(await tiles.tileInfo(recordingId))),
         };
       case 'tiles': {
         if (args.length !== 3) break;
@@ -152,7 +155,8 @@ async function audioResponse(
   };
   const range = parseByteRange(headers.range, body.totalBytes);
   if (range === 'unsatisfiable') {
-    return { ...text(416, `Requested byte range is outside this ${body.totalBytes}-byte audio page.`), headers: { 'content-type': 'text/plain; charset=utf-8', 'content-range': `bytes */${body.totalBytes}` } };
+    const refusal = text(416, `Requested byte range is outside this ${body.totalBytes}-byte audio page.`);
+    return { ...refusal, headers: { ...refusal.headers, 'content-range': `bytes */${body.totalBytes}` } };
   }
   if (range) {
     return {
