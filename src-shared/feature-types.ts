@@ -53,3 +53,14 @@ export interface WindowSpan {
   /** True when the window extends past the last real frame and was zero-padded. */
   padded: boolean;
 }
+
+/**
+ * Native sample rates analysed at one analysis rate (see
+ * src-main/engine/features/rate-groups.ts): 44.1 and 48 kHz files may share
+ * 48 kHz, while a 2 kHz file in the same folder keeps its own 2 kHz.
+ */
+export interface RateGroup {
+  analysisSampleRate: number;
+  /** Distinct native rates of the group, ascending. */
+  nativeRates: number[];
+}

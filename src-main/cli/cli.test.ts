@@ -56,6 +56,12 @@ describe('sonotype scan', () => {
     }
     expect(out.totals).toMatchObject({ files: 5, ok: 3, errors: 2, inserted: 5 });
     expect(out.totals.durationSeconds).toBeCloseTo(2 + 0.5 + 3, 6);
+    // Each rate family is analysed at its own rate: 32 kHz is not resampled to the 48 kHz files' rate.
+    expect(out.project.rateGroups).toEqual([
+      { analysisSampleRate: 32_000, nativeRates: [32_000] },
+      { analysisSampleRate: 48_000, nativeRates: [48_000] },
+    ]);
+    expect(out.project.analysisSampleRate).toBe(48_000);
   });
 
   it('re-scans without duplicating and re-links a moved file by its hash', async () => {
@@ -88,6 +94,7 @@ describe('sonotype scan', () => {
     expect(io.stdout).toMatch(/file\s+duration\s+rate\s+channels\s+status/);
     expect(io.stdout).toMatch(/c\.wav\s+0:03\.000\s+32000\s+1\s+ok/);
     expect(io.stdout).toMatch(/notes\.wav.*error/);
+    expect(io.stdout).toMatch(/analysis rates 32000 Hz; 48000 Hz, channel 0/);
     expect((await readFile(join(projectDir, 'sonotype.db'))).length).toBeGreaterThan(0);
   });
 
@@ -105,12 +112,12 @@ describe('sonotype features', () => {
     const io = captureIo();
     expect(await runCli(['features', join(root, 'audio', 'c.wav'), '--json', '--project', join(root, 'audio')], io)).toBe(0);
     const out = JSON.parse(io.stdout);
-    // The project's analysis rate is the most common native rate (48 kHz: two files), so c.wav is resampled.
-    expect(out.config).toMatchObject({ version: 1, analysisSampleRate: 48_000, fftSize: 512, hopSize: 256, windowFrames: 32, windowStride: 16 });
-    expect(out.resampled).toBe(true);
-    // Independent count: 3 s at 48 kHz = 144000 samples; a frame starts every 256 samples while the
+    // c.wav (32 kHz) is 1.5× from the folder's 48 kHz files: it forms its own rate group and is not resampled.
+    expect(out.config).toMatchObject({ version: 1, analysisSampleRate: 32_000, fftSize: 512, hopSize: 256, windowFrames: 32, windowStride: 16 });
+    expect(out.resampled).toBe(false);
+    // Independent count: 3 s at 32 kHz = 96000 samples; a frame starts every 256 samples while the
     // start is inside the signal; windows start every 16 frames until the last frame is covered.
-    const samples = 3 * 48_000;
+    const samples = 3 * 32_000;
     let frames = 0;
     for (let start = 0; start < samples; start += 256) frames++;
     const windows = Math.ceil(Math.max(0, frames - 32) / 16) + 1;

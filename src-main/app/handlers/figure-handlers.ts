@@ -88,8 +88,7 @@ async function featureWindow(project: Project, recordingId: number, windowIndex:
   if (recording.status !== 'ok' || !recording.sampleRate || !recording.channels) {
     throw new SonotypeError('INVALID_ARGUMENT', `${recording.path} cannot be analysed: ${recording.error?.message ?? 'it failed to scan'}.`);
   }
-  const config = project.featureConfig();
-  if (!config) throw new SonotypeError('INVALID_CONFIG', 'The project has no feature configuration yet: scan it first.');
+  const config = project.featureConfigFor(recording.sampleRate);
   const absPath = project.resolveRecordingPath(recording.path);
   const channel = Math.min(config.channel, recording.channels - 1);
   const windows = streamFeatureWindows(() => readAudioBlocks(absPath, { channel }), recording.sampleRate, recording.frames ?? 0, config);
@@ -102,11 +101,12 @@ async function featureWindow(project: Project, recordingId: number, windowIndex:
 }
 
 async function reconstruction(project: Project, recordingId: number, windowIndex: number): Promise<ApiCalls['figures:reconstruction']['result']> {
-  requireRecordingRecord(project.db, recordingId);
+  const recording = requireRecordingRecord(project.db, recordingId);
   const v1 = listModels(project.db, 'encoder-v1').find((m) => m.filesPath && existsSync(join(project.dir, m.filesPath, AUTOENCODER_SUBFOLDER, 'model.json')));
   if (!v1) return null; // no Convnet V1 trained (or trained before its decoder was saved)
   const { assertModelInput } = await import('../../engine/models/encoder-registry');
-  assertModelInput(project.featureConfig()!); // the model takes 32 × 256 windows: say so readably when the project's differ
+  // The model takes 32 × 256 windows: say so readably when the project's differ.
+  if (recording.sampleRate) assertModelInput(project.featureConfigFor(recording.sampleRate));
   const window = await featureWindow(project, recordingId, windowIndex);
   const tf = await import('@tensorflow/tfjs');
   const { loadLayersModel } = await import('../../engine/models/model-io');

@@ -13,7 +13,7 @@ import { probeAudio } from '../../engine/audio';
  *
  * Runs the feature pipeline over one recording and prints the feature
  * configuration and how many frames and windows it yields. Inside a project the
- * project's configuration is used (so the numbers are what the models see);
+ * configuration of the file's rate group is used (so the numbers are what the models see);
  * otherwise the defaults at the file's own sample rate. Flags override single
  * settings for this run (e.g. --fft 1024 --band 2000-20000) without changing the project.
  */
@@ -35,7 +35,7 @@ export const featuresCommand: CliCommand = {
     const project = projectDir ? await openProject(projectDir) : null;
     try {
       const audio = await probeAudio(file);
-      const config = applyFeatureFlags(values, project?.featureConfig() ?? null, audio.sampleRate);
+      const config = applyFeatureFlags(values, project?.featureConfigFor(audio.sampleRate) ?? null, audio.sampleRate);
       const analysis = await analyseRecordingFeatures(file, config);
       const result = { path: file, project: project?.dir ?? null, ...analysis };
       io.out(values.json ? JSON.stringify(result) : formatAnalysis(result));

@@ -5,6 +5,7 @@ import { UsageError, EXIT_OK } from '../exit-codes';
 import { formatDuration, formatTable } from '../output';
 import { openProject } from '../../engine/project/open-project';
 import { scanProject, type ScanReport } from '../../engine/project/scan-project';
+import type { RateGroup } from '../../../src-shared/feature-types';
 
 /**
  * `sonotype scan <folder> [--project <dir>] [--json]`
@@ -14,7 +15,7 @@ import { scanProject, type ScanReport } from '../../engine/project/scan-project'
  */
 export const scanCommand: CliCommand = {
   name: 'scan',
-  synopsis: 'scan <folder> [--project <dir>] [--channel <n>] [--analysis-rate <Hz>] [--json]   scan recordings into a project',
+  synopsis: 'scan <folder> [--project <dir>] [--channel <n>] [--analysis-rate <Hz>|auto] [--json]   scan recordings into a project',
   options: {
     project: { type: 'string' },
     'analysis-rate': { type: 'string' },
@@ -31,9 +32,9 @@ export const scanCommand: CliCommand = {
       throw new UsageError('--channel must be a whole number ≥ 0');
     }
     const rateFlag = values['analysis-rate'];
-    const analysisSampleRate = rateFlag === undefined ? undefined : Number(rateFlag);
-    if (analysisSampleRate !== undefined && (!Number.isInteger(analysisSampleRate) || analysisSampleRate < 1000)) {
-      throw new UsageError('--analysis-rate must be a whole number of Hz ≥ 1000');
+    const analysisSampleRate = rateFlag === undefined ? undefined : rateFlag === 'auto' ? 'auto' : Number(rateFlag);
+    if (typeof analysisSampleRate === 'number' && (!Number.isInteger(analysisSampleRate) || analysisSampleRate < 1000)) {
+      throw new UsageError('--analysis-rate must be a whole number of Hz ≥ 1000, or auto (each recording at its rate group\'s rate)');
     }
     const projectDir = resolve((values.project as string | undefined) ?? folder);
     const project = await openProject(projectDir, { audioRoot: folder, channel, analysisSampleRate });
@@ -44,7 +45,12 @@ export const scanCommand: CliCommand = {
       });
       if (showProgress) process.stderr.write('\r'.padEnd(80) + '\r');
       const config = project.featureConfig();
-      const projectFacts = { dir: project.dir, analysisSampleRate: config?.analysisSampleRate ?? null, channel: config?.channel ?? channel ?? 0 };
+      const projectFacts: ProjectFacts = {
+        dir: project.dir,
+        analysisSampleRate: config?.analysisSampleRate ?? null,
+        rateGroups: project.rateGroups(),
+        channel: config?.channel ?? channel ?? 0,
+      };
       io.out(values.json ? JSON.stringify({ ...toJson(report), project: projectFacts }) : formatReport(report, projectFacts));
       return EXIT_OK;
     } finally {
@@ -70,7 +76,26 @@ export function toJson(report: ScanReport) {
   };
 }
 
-function formatReport(report: ScanReport, project: { dir: string; analysisSampleRate: number | null; channel: number }): string {
+/** What the scan tells about the project; `analysisSampleRate` is the main rate group's (most recordings). */
+interface ProjectFacts {
+  dir: string;
+  analysisSampleRate: number | null;
+  rateGroups: RateGroup[];
+  channel: number;
+}
+
+/** "2000 Hz; 48000 Hz (from 44100, 48000)": each analysis rate and the native rates resampled to it. */
+function describeRates(groups: RateGroup[]): string {
+  if (groups.length === 0) return 'not set: no readable recordings';
+  return groups
+    .map((g) => {
+      const others = g.nativeRates.filter((r) => r !== g.analysisSampleRate);
+      return others.length === 0 ? `${g.analysisSampleRate} Hz` : `${g.analysisSampleRate} Hz (from ${g.nativeRates.join(', ')})`;
+    })
+    .join('; ');
+}
+
+function formatReport(report: ScanReport, project: ProjectFacts): string {
   const rows = report.recordings.map((r) => [
     r.path,
     formatDuration(r.durationSeconds),
@@ -82,6 +107,6 @@ function formatReport(report: ScanReport, project: { dir: string; analysisSample
   const summary =
     `${t.files} files: ${t.ok} ok, ${t.errors} with errors, ${formatDuration(t.durationSeconds)} of audio` +
     ` (${t.inserted} new, ${t.updated} changed, ${t.relinked} re-linked, ${t.unchanged} unchanged, ${t.missing} missing)` +
-    `\nproject: ${project.dir} (analysis rate ${project.analysisSampleRate ?? 'not set: no readable recordings'} Hz, channel ${project.channel})`;
+    `\nproject: ${project.dir} (analysis ${project.rateGroups.length > 1 ? 'rates' : 'rate'} ${describeRates(project.rateGroups)}, channel ${project.channel})`;
   return `${formatTable(['file', 'duration', 'rate', 'channels', 'status'], rows, [false, true, true, true, false])}\n\n${summary}`;
 }

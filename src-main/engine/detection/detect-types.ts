@@ -8,7 +8,7 @@ import type { ConfusionMatrix } from './confusion';
 import type { Region, RegionParams } from './regions';
 
 /** What detection needs of a project (a job worker builds this around its own database connection). */
-export type DetectionProject = Pick<Project, 'dir' | 'db' | 'featureConfig' | 'resolveRecordingPath'>;
+export type DetectionProject = Pick<Project, 'dir' | 'db' | 'featureConfig' | 'featureConfigFor' | 'rateGroups' | 'resolveRecordingPath'>;
 
 export type DetectPhase = 'labels' | 'embedding' | 'training' | 'predicting' | 'regions';
 

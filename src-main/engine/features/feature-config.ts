@@ -16,8 +16,10 @@ import type { FeatureConfig } from '../../../src-shared/feature-types';
 import { SonotypeError } from '../../../src-shared/errors';
 
 /** Smallest and largest accepted analysis rates (Hz). */
-const MIN_RATE = 1000;
-const MAX_RATE = 1_536_000;
+export const MIN_ANALYSIS_RATE = 1000;
+export const MAX_ANALYSIS_RATE = 1_536_000;
+const MIN_RATE = MIN_ANALYSIS_RATE;
+const MAX_RATE = MAX_ANALYSIS_RATE;
 
 /**
  * The analysis rate for a project: the most common native rate among its

@@ -12,6 +12,7 @@ export {
   type FeatureConfigOverrides,
   type KeptBins,
 } from './feature-config';
+export { assignRateGroups, analysisRateFor, rateRatio, RATE_GROUP_MAX_RATIO, type RateGroup } from './rate-groups';
 export { createResampler, resampleBlocks, resampledLength, type Resampler, type ResamplerOptions } from './resample';
 export {
   computeSpectrogram,

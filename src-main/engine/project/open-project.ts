@@ -6,11 +6,13 @@
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { FeatureConfig } from '../../../src-shared/feature-types';
+import type { FeatureConfig, RateGroup } from '../../../src-shared/feature-types';
 import { SonotypeError } from '../../../src-shared/errors';
 import { openProjectDb, projectDbPath, PROJECT_DB_FILENAME, type ProjectDb } from '../store/database';
-import { getSetting, setSetting } from '../store/settings';
+import { clearSetting, getSetting, setSetting } from '../store/settings';
+import { listNativeRates } from '../store/recordings';
 import { defaultFeatureConfig } from '../features';
+import { analysisRateFor } from '../features/rate-groups';
 
 export interface Project {
   /** Absolute project folder. */
@@ -18,8 +20,18 @@ export interface Project {
   /** Absolute folder the recordings are scanned from. */
   readonly audioRoot: string;
   readonly db: ProjectDb;
-  /** The feature configuration of this project, or null before the first scan decided the analysis rate. */
+  /**
+   * The feature configuration of the project's main rate group (the one holding most recordings), or null
+   * before the first scan. A mixed-rate folder has several: analyse a recording with `featureConfigFor`.
+   */
   featureConfig(): FeatureConfig | null;
+  /**
+   * The feature configuration a recording at `nativeRate` is analysed with: the defaults at its rate
+   * group's analysis rate (features/rate-groups.ts), or at the forced project rate when one is set.
+   */
+  featureConfigFor(nativeRate: number): FeatureConfig;
+  /** Native rates → analysis rate ([] before the first scan; one group when a single rate is forced). */
+  rateGroups(): RateGroup[];
   /** Absolute path of a recording stored under `relPath`. */
   resolveRecordingPath(relPath: string): string;
   close(): void;
@@ -30,8 +42,11 @@ export interface OpenProjectOptions {
   audioRoot?: string;
   /** Channel to analyse in multi-channel files; stored in the project (default 0). */
   channel?: number;
-  /** Analysis rate in Hz; stored in the project. Default: chosen from the recordings at the first scan. */
-  analysisSampleRate?: number;
+  /**
+   * One analysis rate in Hz for every recording; stored in the project. 'auto' removes a stored one.
+   * Default: rate groups chosen from the recordings at each scan (a 2 kHz file is not upsampled to 48 kHz).
+   */
+  analysisSampleRate?: number | 'auto';
   /**
    * Mark jobs left 'running' as interrupted (default true). Job workers pass
    * false: their own job is running, it did not crash.
@@ -54,7 +69,8 @@ export async function openProject(dir: string, options: OpenProjectOptions = {})
   try {
     if (options.audioRoot) setSetting(db, 'audioRoot', storedRootPath(projectDir, resolve(options.audioRoot)));
     if (options.channel !== undefined) setSetting(db, 'channel', options.channel);
-    if (options.analysisSampleRate !== undefined) setSetting(db, 'analysisSampleRate', options.analysisSampleRate);
+    if (options.analysisSampleRate === 'auto') clearSetting(db, 'analysisSampleRate');
+    else if (options.analysisSampleRate !== undefined) setSetting(db, 'analysisSampleRate', options.analysisSampleRate);
     const storedRoot = getSetting(db, 'audioRoot') ?? '.';
     const audioRoot = isAbsolute(storedRoot) ? storedRoot : resolve(projectDir, storedRoot);
     return {
@@ -62,6 +78,8 @@ export async function openProject(dir: string, options: OpenProjectOptions = {})
       audioRoot,
       db,
       featureConfig: () => projectFeatureConfig(db),
+      featureConfigFor: (nativeRate) => projectFeatureConfigFor(db, nativeRate),
+      rateGroups: () => projectRateGroups(db),
       resolveRecordingPath: (relPath) => join(audioRoot, ...relPath.split('/')),
       close: () => db.close(),
     };
@@ -71,11 +89,44 @@ export async function openProject(dir: string, options: OpenProjectOptions = {})
   }
 }
 
-/** The project's feature config: defaults at its analysis rate, with its channel. */
-export function projectFeatureConfig(db: ProjectDb): FeatureConfig | null {
-  const rate = getSetting(db, 'analysisSampleRate');
-  if (!rate) return null;
+/** The project's rate groups: the forced rate as one group, else the stored groups ([] before the first scan). */
+export function projectRateGroups(db: ProjectDb): RateGroup[] {
+  const forced = getSetting(db, 'analysisSampleRate');
+  if (forced) {
+    const natives = [...new Set(listNativeRates(db))].sort((a, b) => a - b);
+    return [{ analysisSampleRate: forced, nativeRates: natives }];
+  }
+  return getSetting(db, 'rateGroups') ?? [];
+}
+
+/** The feature config of a recording at `nativeRate`: defaults at its analysis rate, with the project's channel. */
+export function projectFeatureConfigFor(db: ProjectDb, nativeRate: number): FeatureConfig {
+  const rate = getSetting(db, 'analysisSampleRate') ?? analysisRateFor(nativeRate, getSetting(db, 'rateGroups') ?? []);
   return defaultFeatureConfig(rate, { channel: getSetting(db, 'channel') ?? 0 });
+}
+
+/**
+ * The feature config of the main rate group: the forced rate, else the group holding the most
+ * readable recordings (ties → the higher rate); null before the first scan.
+ */
+export function projectFeatureConfig(db: ProjectDb): FeatureConfig | null {
+  const channel = getSetting(db, 'channel') ?? 0;
+  const forced = getSetting(db, 'analysisSampleRate');
+  if (forced) return defaultFeatureConfig(forced, { channel });
+  const groups = getSetting(db, 'rateGroups');
+  if (!groups) return null;
+  const counts = new Map<number, number>();
+  for (const native of listNativeRates(db)) {
+    const rate = analysisRateFor(native, groups);
+    counts.set(rate, (counts.get(rate) ?? 0) + 1);
+  }
+  let main = groups[0].analysisSampleRate;
+  for (const g of groups) {
+    const n = counts.get(g.analysisSampleRate) ?? 0;
+    const best = counts.get(main) ?? 0;
+    if (n > best || (n === best && g.analysisSampleRate > main)) main = g.analysisSampleRate;
+  }
+  return defaultFeatureConfig(main, { channel });
 }
 
 /** Keeps the audio root relative when it is inside the project, so the project can be moved as a whole. */

@@ -73,8 +73,8 @@ export async function describeRecordingFeatures(project: Project, recordingId: n
   if (recording.status !== 'ok') {
     throw new SonotypeError('INVALID_ARGUMENT', `${recording.path} cannot be analysed: ${recording.error?.message ?? 'it failed to scan'}.`);
   }
-  const config = project.featureConfig();
-  if (!config) throw new SonotypeError('INVALID_CONFIG', 'The project has no feature configuration yet: scan it first.');
+  if (!recording.sampleRate) throw new SonotypeError('INVALID_ARGUMENT', `${recording.path} has no known sample rate: scan it again.`);
+  const config = project.featureConfigFor(recording.sampleRate);
   const a = await analyseRecordingFeatures(project.resolveRecordingPath(recording.path), config);
   return { recordingId, config, frameCount: a.frameCount, windowCount: a.windowCount, resampled: a.resampled };
 }

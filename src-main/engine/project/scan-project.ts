@@ -8,8 +8,8 @@
 import type { ScanTotals } from '../../../src-shared/contract';
 import type { ErrorInfo } from '../../../src-shared/errors';
 import { scanFolder } from '../audio';
-import { chooseAnalysisRate } from '../features';
-import { hashCacheLookup, listRecordings, markMissing, upsertScannedRecording, type UpsertAction } from '../store/recordings';
+import { assignRateGroups } from '../features/rate-groups';
+import { hashCacheLookup, listNativeRates, markMissing, upsertScannedRecording, type UpsertAction } from '../store/recordings';
 import { getSetting, setSetting } from '../store/settings';
 import { createJob, finishJob, startJob, updateJobProgress } from '../store/jobs';
 import type { Project } from './open-project';
@@ -67,7 +67,7 @@ export async function scanProject(project: Project, options: ScanOptions = {}): 
       if (entries.length % 25 === 0) updateJobProgress(db, job.id, { phase: 'scanning', done: entries.length });
     }
     const missing = db.transaction(() => markMissing(db, present));
-    chooseProjectAnalysisRate(project);
+    updateRateGroups(project);
     const ok = entries.filter((e) => e.status === 'ok');
     const totals: ScanTotals = {
       files: entries.length,
@@ -88,14 +88,14 @@ export async function scanProject(project: Project, options: ScanOptions = {}): 
 }
 
 /**
- * Fixes the analysis rate the first time recordings are known: the most common
- * native rate, so most files need no resampling. Later scans never change it
- * silently — models trained at one rate must keep seeing that frequency axis.
+ * Gives every native rate of the folder an analysis rate (features/rate-groups.ts): rates seen before keep
+ * theirs — models trained at one rate must keep seeing that frequency axis — and new rates join a close
+ * group or start their own. A project with a forced rate (`--analysis-rate`) keeps it for everything.
  */
-function chooseProjectAnalysisRate(project: Project): void {
+function updateRateGroups(project: Project): void {
   if (getSetting(project.db, 'analysisSampleRate')) return;
-  const rates = listRecordings(project.db)
-    .filter((r) => r.status === 'ok' && r.sampleRate)
-    .map((r) => r.sampleRate as number);
-  if (rates.length > 0) setSetting(project.db, 'analysisSampleRate', chooseAnalysisRate(rates));
+  const rates = listNativeRates(project.db);
+  if (rates.length === 0) return;
+  const existing = getSetting(project.db, 'rateGroups') ?? [];
+  setSetting(project.db, 'rateGroups', assignRateGroups(rates, existing));
 }

@@ -187,6 +187,14 @@ export function getRecording(db: ProjectDb, idOrRelPath: number | string): Recor
   return row ? toRecord(row as RecordingRow) : undefined;
 }
 
+/** Native sample rates of the readable, present recordings: one entry per recording (repeats count). */
+export function listNativeRates(db: ProjectDb): number[] {
+  const rows = db
+    .statement(`SELECT sample_rate FROM recordings WHERE status = 'ok' AND missing = 0 AND sample_rate IS NOT NULL`)
+    .all() as { sample_rate: number }[];
+  return rows.map((r) => r.sample_rate);
+}
+
 /**
  * Snapshot of known hashes so a scan can skip re-hashing files whose size and
  * mtime are unchanged. Returns a lookup `(relPath, size, mtimeMs) => hash`.

@@ -4,11 +4,17 @@
 import { SonotypeError } from '../../../src-shared/errors';
 import type { ProjectDb } from './database';
 import { parseJsonColumn } from './json';
+import type { RateGroup } from '../../../src-shared/feature-types';
 
 /** Settings of one project. */
 export interface ProjectSettings {
-  /** Rate all audio is resampled to before analysis, in Hz; unset = decide from the recordings. */
+  /**
+   * One rate every recording is resampled to before analysis, in Hz (`--analysis-rate`, and projects made
+   * before rate groups). Unset = each recording is analysed at its rate group's rate (`rateGroups`).
+   */
   analysisSampleRate?: number;
+  /** Native rates → analysis rate, decided at the first scan and extended by later ones (features/rate-groups.ts). */
+  rateGroups?: RateGroup[];
   /** Zero-based channel analysed in multi-channel files. */
   channel: number;
   /** Folder holding the recordings (absolute, or relative to the project folder). */
@@ -20,6 +26,7 @@ export type SettingKey = keyof ProjectSettings;
 const validators: { [K in SettingKey]-?: (value: unknown) => string | null } = {
   analysisSampleRate: (v) =>
     typeof v === 'number' && Number.isInteger(v) && v >= 1000 && v <= 768_000 ? null : 'a whole number of Hz between 1000 and 768000',
+  rateGroups: rateGroupsProblem,
   channel: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 256 ? null : 'a channel number from 0 to 255'),
   audioRoot: (v) => (typeof v === 'string' && v.length > 0 ? null : 'a non-empty folder path'),
 };
@@ -62,4 +69,22 @@ export function getAllSettings(db: ProjectDb): Partial<ProjectSettings> {
     if (value !== undefined) (settings as Record<string, unknown>)[key] = value;
   }
   return settings;
+}
+
+/** A stored rate-group list must be non-empty, with analysable rates and each native rate in one group. */
+function rateGroupsProblem(value: unknown): string | null {
+  const expected = 'a non-empty list of { analysisSampleRate (1000–1536000 Hz), nativeRates } with each native rate in one group';
+  if (!Array.isArray(value) || value.length === 0) return expected;
+  const seen = new Set<number>();
+  for (const g of value) {
+    if (!g || typeof g !== 'object') return expected;
+    const { analysisSampleRate: a, nativeRates: n } = g as Record<string, unknown>;
+    if (typeof a !== 'number' || !Number.isInteger(a) || a < 1000 || a > 1_536_000) return expected;
+    if (!Array.isArray(n) || n.length === 0) return expected;
+    for (const r of n) {
+      if (typeof r !== 'number' || !Number.isInteger(r) || r <= 0 || seen.has(r)) return expected;
+      seen.add(r);
+    }
+  }
+  return null;
 }

@@ -83,10 +83,9 @@ export function createTileService(project: Project, options: { memoryBytes?: num
   const builds = new Map<string, Promise<{ tiles: number }>>();
 
   async function openSource(recordingId: number): Promise<SourceState> {
-    const config = project.featureConfig();
-    if (!config) throw new SonotypeError('INVALID_CONFIG', 'The project has no feature configuration yet: scan it first.');
     const file = await resolveRecordingFile(project, recordingId);
     const reader = await openAudioRangeReader(file.absPath);
+    const config = project.featureConfigFor(reader.info.sampleRate);
     const geometry = tileGeometry(reader.info, config);
     const folder = tileFolderName({
       recordingId,
@@ -106,7 +105,7 @@ export function createTileService(project: Project, options: { memoryBytes?: num
     if (known) {
       const state = await known.catch(() => null);
       const file = state ? await resolveRecordingFile(project, recordingId) : null;
-      const config = project.featureConfig();
+      const config = state ? project.featureConfigFor(state.geometry.nativeRate) : null;
       if (
         state && file && config &&
         file.absPath === state.file.absPath && file.sizeBytes === state.file.sizeBytes && file.mtimeMs === state.file.mtimeMs &&

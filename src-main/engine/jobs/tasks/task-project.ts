@@ -5,7 +5,7 @@
  */
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { DetectionProject } from '../../detection/detect-types';
-import { projectFeatureConfig } from '../../project/open-project';
+import { projectFeatureConfig, projectFeatureConfigFor, projectRateGroups } from '../../project/open-project';
 import type { ProjectDb } from '../../store/database';
 import { getSetting } from '../../store/settings';
 import type { JobContext } from '../task-context';
@@ -20,6 +20,8 @@ export function taskProject(ctx: Pick<JobContext, 'dbPath' | 'openDb'>): Detecti
     dir,
     db,
     featureConfig: () => projectFeatureConfig(db),
+    featureConfigFor: (nativeRate) => projectFeatureConfigFor(db, nativeRate),
+    rateGroups: () => projectRateGroups(db),
     resolveRecordingPath: (relPath) => join(audioRoot, ...relPath.split('/')),
   };
 }
