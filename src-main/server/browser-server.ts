@@ -7,17 +7,18 @@
  * `?token=` once, then an HttpOnly SameSite=Strict cookie); WebSocket upgrades
  * must also come from our own origin, so other web pages cannot drive it.
  */
-import { createServer, type IncomingMessage } from 'node:http';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CALL_ARG_CHECKS, isCallName, type ApiEvents, type CallResult } from '../../src-shared/contract';
-import { toErrorInfo } from '../../src-shared/errors';
+import { SonotypeError, toErrorInfo } from '../../src-shared/errors';
 import { closeProject, createHandlers, requireSession, type AppState } from '../app/handlers';
 import { openProject } from '../engine/project/open-project';
 import { handleMediaRequest } from '../engine/tiles';
 import { serveStatic } from './static-files';
 import { sendMediaResponse } from './media-route';
+import { checkRequest, TOKEN_COOKIE } from './request-guard';
 
 export interface BrowserServerOptions {
   rendererDir: string;
@@ -35,19 +36,22 @@ export interface BrowserServer {
   close(): Promise<void>;
 }
 
-const COOKIE = 'sonotype_token';
-
-function sameToken(a: string | null | undefined, b: string): boolean {
-  if (!a || a.length !== b.length) return false;
-  return timingSafeEqual(Buffer.from(a), Buffer.from(b));
+/** A call message's fields; anything that is not a JSON object is refused with a readable error. */
+function parseMessage(raw: string): { id?: unknown; call?: unknown; args?: unknown } {
+  let msg: unknown;
+  try {
+    msg = JSON.parse(raw);
+  } catch {
+    throw new SonotypeError('INVALID_ARGUMENT', 'Refused: the message is not valid JSON.');
+  }
+  if (!msg || typeof msg !== 'object' || Array.isArray(msg)) {
+    throw new SonotypeError('INVALID_ARGUMENT', 'Refused: a call must be a JSON object {id, call, args}.');
+  }
+  return msg as { id?: unknown; call?: unknown; args?: unknown };
 }
 
-function tokenOf(req: IncomingMessage, url: URL): string | null {
-  const fromQuery = url.searchParams.get('token');
-  if (fromQuery) return fromQuery;
-  const cookie = req.headers.cookie?.split(';').map((c) => c.trim()).find((c) => c.startsWith(`${COOKIE}=`));
-  return cookie ? decodeURIComponent(cookie.slice(COOKIE.length + 1)) : null;
-}
+/** Largest WebSocket message accepted; a bigger frame closes that socket (1009), nothing else. */
+const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
   const token = options.token ?? randomBytes(24).toString('hex');
@@ -68,13 +72,25 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   const openTiles = () => (state.project ? requireSession(state).tiles : null);
 
   const http = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (!sameToken(tokenOf(req, url), token)) {
-      res.writeHead(403, { 'content-type': 'text/plain' }).end('Sonotype: missing or wrong token. Open the URL printed by `npm run serve`.');
+    try {
+      serveHttp(req, res);
+    } catch (error) {
+      // Never let one request take the server down; the client gets a plain 500.
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(`Sonotype: ${toErrorInfo(error).message}`);
+    }
+  });
+  const ownPort = () => (http.address() as AddressInfo).port;
+
+  function serveHttp(req: IncomingMessage, res: ServerResponse): void {
+    const guard = checkRequest(req, ownPort(), token);
+    if (!guard.ok) {
+      res.writeHead(guard.status, { 'content-type': 'text/plain', ...guard.headers }).end(guard.message);
       return;
     }
-    if (url.searchParams.has('token')) {
-      res.setHeader('set-cookie', `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
+    const { url } = guard;
+    if (guard.tokenInQuery) {
+      res.setHeader('set-cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
     }
     if (url.pathname.startsWith('/media/')) {
       // Spectrogram tiles and audio pages; same token check as everything else (above).
@@ -82,26 +98,31 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       res.on('close', () => abort.abort());
       const pathAndQuery = (req.url ?? '/').replace(/([?&])token=[^&]*&?/, '$1').replace(/[?&]$/, '');
       void handleMediaRequest(state.project, openTiles(), pathAndQuery, { range: req.headers.range }, abort.signal)
-        .then((response) => sendMediaResponse(req, res, response));
+        .then((response) => sendMediaResponse(req, res, response))
+        .catch((error: unknown) => {
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(`Sonotype: ${toErrorInfo(error).message}`);
+        });
       return;
     }
-    void serveStatic(options.rendererDir, url.pathname, res);
-  });
+    void serveStatic(options.rendererDir, url.pathname, res, req.method === 'HEAD');
+  }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
-  http.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const origin = req.headers.origin;
-    const port = (http.address() as AddressInfo).port;
-    const originOk = !origin || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
-    if (url.pathname !== '/api' || !originOk || !sameToken(tokenOf(req, url), token)) {
-      socket.write('HTTP/1.1 403 Forbidden\r\n\r\n');
-      socket.destroy();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const guard = checkRequest(req, ownPort(), token, true);
+    if (!guard.ok || guard.url.pathname !== '/api') {
+      const status = guard.ok ? 404 : guard.status;
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`, () => socket.destroy());
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
+      // ws closes the socket itself on oversized frames (1009) and protocol errors (1002); without a
+      // listener, that error event would end the whole process.
+      ws.on('error', () => {});
       ws.on('message', (data) => void answer(ws, data.toString()));
     });
   });
@@ -110,7 +131,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     let id: unknown = null;
     let result: CallResult<unknown>;
     try {
-      const msg = JSON.parse(raw) as { id?: unknown; call?: unknown; args?: unknown };
+      const msg = parseMessage(raw);
       id = msg.id;
       const { call, args } = msg;
       if (!isCallName(call) || !Array.isArray(args) || !CALL_ARG_CHECKS[call](args)) {

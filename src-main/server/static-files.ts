@@ -44,8 +44,9 @@ export async function resolveInside(root: string, urlPath: string): Promise<stri
   }
 }
 
-export async function serveStatic(root: string, urlPath: string, res: ServerResponse): Promise<void> {
-  const file = await resolveInside(root, urlPath === '/' ? '/index.html' : urlPath);
+/** Serves one file of `root` (never throws: a file that vanishes mid-read ends the response). */
+export async function serveStatic(root: string, urlPath: string, res: ServerResponse, headOnly = false): Promise<void> {
+  const file = await resolveInside(root, urlPath === '/' ? '/index.html' : urlPath).catch(() => null);
   if (!file) {
     res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
     return;
@@ -54,6 +55,15 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
     'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
     'cache-control': 'no-cache',
     'x-content-type-options': 'nosniff',
+    // The page is never framed by another site (clickjacking) and never sends the token-bearing URL as a referrer.
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
   });
-  createReadStream(file).pipe(res);
+  if (headOnly) {
+    res.end();
+    return;
+  }
+  const stream = createReadStream(file);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
 }
