@@ -8,6 +8,7 @@
  * and the UI shows `message` to the researcher.
  */
 import type { ErrorInfo } from './errors';
+import { LABEL_LIMITS } from './label-types';
 import type { RecordingSummary } from './audio-types';
 import type { FeatureConfig } from './feature-types';
 import type { JobProgress } from './job-types';
@@ -178,12 +179,14 @@ export const CALL_ARG_CHECKS: { readonly [K in CallName]: (args: unknown[]) => b
   'regions:list': (a) => a.length === 1 && isId(a[0]),
   'labels:list': (a) => a.length === 1 && isId(a[0]),
   'labels:create': (a) =>
-    a.length === 1 && isRecord(a[0]) && isId(a[0].recordingId) && isSample(a[0].startSample) && isSample(a[0].endSample) && isLabelValue(a[0].value),
+    a.length === 1 && isRecord(a[0]) && isId(a[0].recordingId) && isSample(a[0].startSample) && isSample(a[0].endSample) && isLabelValue(a[0].value) &&
+    hasValidExchangeFields(a[0]),
   'labels:update': (a) =>
     a.length === 2 && isId(a[0]) && isRecord(a[1]) &&
     (a[1].startSample === undefined || isSample(a[1].startSample)) &&
     (a[1].endSample === undefined || isSample(a[1].endSample)) &&
-    (a[1].value === undefined || isLabelValue(a[1].value)),
+    (a[1].value === undefined || isLabelValue(a[1].value)) &&
+    hasValidExchangeFields(a[1]),
   'labels:delete': (a) => a.length === 1 && isId(a[0]),
   'labels:split': (a) => a.length === 2 && isId(a[0]) && isSample(a[1]),
   'labels:merge': (a) => a.length === 1 && Array.isArray(a[0]) && a[0].length >= 2 && a[0].length <= 1000 && a[0].every(isId),
@@ -210,7 +213,15 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 function isLabelValue(v: unknown): v is string {
-  return typeof v === 'string' && v.length > 0 && v.length <= 100;
+  return typeof v === 'string' && v.length > 0 && v.length <= LABEL_LIMITS.valueLength;
+}
+/** The optional label fields, each absent, null or of its type (the store checks the finer rules). */
+function hasValidExchangeFields(r: Record<string, unknown>): boolean {
+  const optional = (v: unknown, ok: (v: unknown) => boolean) => v === undefined || v === null || ok(v);
+  const text = (max: number) => (v: unknown) => typeof v === 'string' && v.length <= max;
+  const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  return optional(r.lowHz, finite) && optional(r.highHz, finite) && optional(r.confidence, finite) &&
+    optional(r.soundType, text(LABEL_LIMITS.soundTypeLength)) && optional(r.annotation, text(LABEL_LIMITS.annotationLength));
 }
 
 export const EVENT_NAMES: readonly EventName[] = ['recordings:changed', 'jobs:progress', 'recording:changed', 'project:changed', 'menu:command'];

@@ -2,12 +2,15 @@
  * Data shown and edited in the review UI. Sample positions are always in the
  * recording's native rate, [start, end); seconds are derived for display.
  */
+import type { LabelExchangeFields, LabelSource } from './label-types';
 
-/** Who produced a label: people always win over the model and the heuristic. */
-export type LabelSource = 'human' | 'model' | 'heuristic';
+export type { LabelExchangeFields, LabelSource } from './label-types';
 
-/** A label as the UI sees it. `value` is 'silence', 'sound' or a sound-type name. */
-export interface LabelView {
+/**
+ * A label as the UI sees it. `value` is 'silence', 'sound' or a sound-type
+ * name; a label with frequency bounds is drawn as a box.
+ */
+export interface LabelView extends LabelExchangeFields {
   id: number;
   recordingId: number;
   startSample: number;
@@ -16,6 +19,10 @@ export interface LabelView {
   endSeconds: number;
   value: string;
   source: LabelSource;
+  /** File name of the table an imported label came from. */
+  sourceTable: string | null;
+  /** Truth for evaluation only (imported with --as reference): trains nothing. */
+  reference: boolean;
   author: string | null;
   updatedAt: number;
 }
@@ -94,14 +101,15 @@ export interface RecordingRow {
   reviewedCount: number;
 }
 
-export interface NewLabelInput {
+export interface NewLabelInput extends Partial<LabelExchangeFields> {
   recordingId: number;
   startSample: number;
   endSample: number;
   value: string;
 }
 
-export interface LabelPatch {
+/** A change to a label; null clears an optional field (lowHz and highHz go together). */
+export interface LabelPatch extends Partial<LabelExchangeFields> {
   startSample?: number;
   endSample?: number;
   value?: string;

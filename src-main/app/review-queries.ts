@@ -52,7 +52,7 @@ function reviewCte(oneRecording: boolean): string {
     SELECT recording_id, start_sample AS s, end_sample AS e,
       MAX(end_sample) OVER (PARTITION BY recording_id ORDER BY start_sample, end_sample
                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
-    FROM labels WHERE source = 'human' AND deleted = 0 ${labelFilter}
+    FROM labels WHERE source IN ('human', 'imported') AND reference = 0 AND deleted = 0 ${labelFilter}
   ),
   human_grouped AS (
     SELECT recording_id, s, e,

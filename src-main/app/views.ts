@@ -24,6 +24,13 @@ export function toLabelView(label: StoredLabel, sampleRate: number | null): Labe
     endSeconds: seconds(label.endSample, sampleRate),
     value: label.value,
     source: label.source,
+    sourceTable: label.sourceTable,
+    reference: label.reference,
+    lowHz: label.lowHz,
+    highHz: label.highHz,
+    annotation: label.annotation,
+    soundType: label.soundType,
+    confidence: label.confidence,
     author: label.author,
     updatedAt: label.updatedAt,
   };

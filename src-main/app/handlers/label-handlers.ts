@@ -9,6 +9,7 @@ import type { ProjectDb } from '../../engine/store/database';
 import { canRedo, canUndo, redoEdit, undoLastEdit, type LabelEditRef } from '../../engine/store/label-history';
 import { createLabel, deleteLabel, listLabels, updateLabel, type StoredLabel } from '../../engine/store/labels';
 import { mergeLabels, splitLabel } from '../../engine/store/label-edits';
+import { optionalText } from '../../engine/store/label-state';
 import { getRecording } from '../../engine/store/recordings';
 import { requireProject, type AppState } from '../app-state';
 import { requireLiveLabel, requireRecordingRecord, toLabelView } from '../views';
@@ -58,6 +59,8 @@ export function labelHandlers(state: AppState): HandlersFor<LabelCalls> {
       const label = createLabel(db, {
         recordingId: input.recordingId, startSample: input.startSample, endSample: input.endSample,
         value: input.value.trim(), source: 'human', author: currentAuthor(),
+        lowHz: input.lowHz ?? null, highHz: input.highHz ?? null, confidence: input.confidence ?? null,
+        soundType: optionalText(input.soundType)?.trim() ?? null, annotation: optionalText(input.annotation),
       });
       changed(label.recordingId);
       return view(db, label);
@@ -66,7 +69,13 @@ export function labelHandlers(state: AppState): HandlersFor<LabelCalls> {
       const { db } = requireProject(state);
       const before = requireLiveLabel(db, id);
       checkInsideRecording(db, before.recordingId, patch.endSample ?? before.endSample);
-      const label = updateLabel(db, id, { ...patch, ...(patch.value !== undefined ? { value: patch.value.trim() } : {}) }, currentAuthor());
+      const label = updateLabel(db, id, {
+        ...patch,
+        ...(patch.value !== undefined ? { value: patch.value.trim() } : {}),
+        // Blank text clears the field.
+        ...(patch.soundType !== undefined ? { soundType: optionalText(patch.soundType)?.trim() ?? null } : {}),
+        ...(patch.annotation !== undefined ? { annotation: optionalText(patch.annotation) } : {}),
+      }, currentAuthor());
       changed(label.recordingId);
       return view(db, label);
     },

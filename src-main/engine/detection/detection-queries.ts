@@ -32,9 +32,9 @@ export function countPredictions(db: ProjectDb, modelId: number, recordingId: nu
   return row.n;
 }
 
-/** When a human label was last created, edited or deleted (ms since epoch), or null when there are none. */
+/** When a human (or imported, non-reference) label was last created, edited or deleted (ms since epoch), or null when there are none. */
 export function lastHumanLabelChange(db: ProjectDb): number | null {
-  const row = db.statement(`SELECT max(updated_at) AS t FROM labels WHERE source = 'human'`).get() as { t: number | null };
+  const row = db.statement(`SELECT max(updated_at) AS t FROM labels WHERE source IN ('human', 'imported') AND reference = 0`).get() as { t: number | null };
   return row.t;
 }
 

@@ -13,7 +13,9 @@ export * from './embeddings';
 export * from './predictions';
 export * from './regions';
 export * from './clusters';
-export { createLabel, updateLabel, deleteLabel, getLabel, listLabels, type LabelSource, type StoredLabel, type NewLabel } from './labels';
+export {
+  createLabel, updateLabel, deleteLabel, getLabel, listLabels, newLabelState, type LabelSource, type StoredLabel, type NewLabel, type LabelPatch,
+} from './labels';
 export {
   undoLastEdit, redoEdit, canUndo, canRedo, listLabelHistory, withEditGroup,
   type LabelState, type LabelEditOp, type LabelEditRef, type LabelHistoryEntry,

@@ -6,18 +6,10 @@
  */
 import type { ProjectDb } from './database';
 import { parseJsonColumn } from './json';
-import type { LabelSource } from './labels';
+import { exchangeColumns, rowToLabelState, type LabelRow } from './label-rows';
+import { normaliseLabelState, type LabelState } from './label-state';
 
-/** Everything an edit can change about a label. */
-export interface LabelState {
-  recordingId: number;
-  startSample: number;
-  endSample: number;
-  value: string;
-  source: LabelSource;
-  author: string | null;
-  deleted: boolean;
-}
+export type { LabelState } from './label-state';
 
 export type LabelEditOp = 'create' | 'update' | 'delete';
 
@@ -64,16 +56,14 @@ export function withEditGroup<T>(db: ProjectDb, work: () => T): T {
 
 /** Current state of a label row, or undefined if there is no such label. */
 export function readLabelState(db: ProjectDb, labelId: number): LabelState | undefined {
-  const row = db
-    .statement('SELECT recording_id, start_sample, end_sample, value, source, author, deleted FROM labels WHERE id = ?')
-    .get(labelId) as
-    | { recording_id: number; start_sample: number; end_sample: number; value: string; source: LabelSource; author: string | null; deleted: number }
-    | undefined;
-  if (!row) return undefined;
-  return {
-    recordingId: row.recording_id, startSample: row.start_sample, endSample: row.end_sample, value: row.value,
-    source: row.source, author: row.author, deleted: row.deleted === 1,
-  };
+  const row = db.statement('SELECT * FROM labels WHERE id = ?').get(labelId) as LabelRow | undefined;
+  return row ? rowToLabelState(row) : undefined;
+}
+
+/** A state stored in the history (entries from before schema v4 lack the exchange fields). */
+function historyState(json: string | null, column: string): LabelState | null {
+  const parsed = parseJsonColumn<LabelState>(json, column);
+  return parsed === null ? null : normaliseLabelState(parsed);
 }
 
 /**
@@ -110,13 +100,13 @@ export function undoLastEdit(db: ProjectDb): LabelEditRef | null {
     const top = db.statement('SELECT * FROM label_history WHERE undone = 0 ORDER BY id DESC LIMIT 1').get() as HistoryRow | undefined;
     if (!top) return null;
     for (const row of stepRows(db, top, 0, 'DESC')) {
-      const before = parseJsonColumn<LabelState>(row.before_json, 'label_history.before');
-      const after = parseJsonColumn<LabelState>(row.after_json, 'label_history.after')!;
+      const before = historyState(row.before_json, 'label_history.before');
+      const after = historyState(row.after_json, 'label_history.after')!;
       // A create has no "before": undoing it hides the label (soft delete).
       writeLabelState(db, row.label_id, before ?? { ...after, deleted: true });
       db.statement('UPDATE label_history SET undone = 1 WHERE id = ?').run(row.id);
     }
-    const after = parseJsonColumn<LabelState>(top.after_json, 'label_history.after')!;
+    const after = historyState(top.after_json, 'label_history.after')!;
     return { historyId: top.id, op: top.op, labelId: top.label_id, recordingId: after.recordingId };
   });
 }
@@ -127,10 +117,10 @@ export function redoEdit(db: ProjectDb): LabelEditRef | null {
     const next = db.statement('SELECT * FROM label_history WHERE undone = 1 ORDER BY id ASC LIMIT 1').get() as HistoryRow | undefined;
     if (!next) return null;
     for (const row of stepRows(db, next, 1, 'ASC')) {
-      writeLabelState(db, row.label_id, parseJsonColumn<LabelState>(row.after_json, 'label_history.after')!);
+      writeLabelState(db, row.label_id, historyState(row.after_json, 'label_history.after')!);
       db.statement('UPDATE label_history SET undone = 0 WHERE id = ?').run(row.id);
     }
-    const after = parseJsonColumn<LabelState>(next.after_json, 'label_history.after')!;
+    const after = historyState(next.after_json, 'label_history.after')!;
     return { historyId: next.id, op: next.op, labelId: next.label_id, recordingId: after.recordingId };
   });
 }
@@ -149,10 +139,10 @@ export function canRedo(db: ProjectDb): boolean {
 export function listLabelHistory(db: ProjectDb, limit = 100): LabelHistoryEntry[] {
   const rows = db.statement('SELECT * FROM label_history ORDER BY id DESC LIMIT ?').all(limit) as HistoryRow[];
   return rows.map((row) => {
-    const after = parseJsonColumn<LabelState>(row.after_json, 'label_history.after')!;
+    const after = historyState(row.after_json, 'label_history.after')!;
     return {
       historyId: row.id, op: row.op, labelId: row.label_id, recordingId: after.recordingId,
-      before: parseJsonColumn<LabelState>(row.before_json, 'label_history.before'), after,
+      before: historyState(row.before_json, 'label_history.before'), after,
       author: row.author, createdAt: row.created_at, undone: row.undone === 1,
     };
   });
@@ -161,7 +151,11 @@ export function listLabelHistory(db: ProjectDb, limit = 100): LabelHistoryEntry[
 /** Overwrites a label row with `state`. */
 export function writeLabelState(db: ProjectDb, labelId: number, state: LabelState): void {
   db.statement(
-    `UPDATE labels SET recording_id = ?, start_sample = ?, end_sample = ?, value = ?, source = ?, author = ?, deleted = ?, updated_at = ?
+    `UPDATE labels SET recording_id = ?, start_sample = ?, end_sample = ?, value = ?, source = ?, author = ?, deleted = ?, updated_at = ?,
+       low_hz = ?, high_hz = ?, annotation = ?, sound_type = ?, confidence = ?, source_table = ?, reference = ?, extra_json = ?
      WHERE id = ?`,
-  ).run(state.recordingId, state.startSample, state.endSample, state.value, state.source, state.author, state.deleted ? 1 : 0, Date.now(), labelId);
+  ).run(
+    state.recordingId, state.startSample, state.endSample, state.value, state.source, state.author, state.deleted ? 1 : 0, Date.now(),
+    ...exchangeColumns(state), labelId,
+  );
 }

@@ -3,28 +3,23 @@
  * history row in the same transaction (see label-history.ts for undo/redo).
  */
 import { SonotypeError } from '../../../src-shared/errors';
+import type { LabelExchangeFields } from '../../../src-shared/label-types';
 import type { ProjectDb } from './database';
-import { readLabelState, recordLabelEdit, writeLabelState, type LabelState } from './label-history';
+import { readLabelState, recordLabelEdit, writeLabelState } from './label-history';
+import { exchangeColumns, rowToLabelState, type LabelRow } from './label-rows';
+import { NO_EXCHANGE_FIELDS, sameLabelState, validateLabelState, type LabelSource, type LabelState } from './label-state';
 
-/** Who produced a label. Human labels take precedence over model and heuristic ones. */
-export type LabelSource = 'human' | 'model' | 'heuristic';
+export { validateLabelState, type LabelSource, type LabelState } from './label-state';
 
-export interface StoredLabel {
+/** A label row as stored: its state plus id and timestamps. */
+export interface StoredLabel extends Omit<LabelState, 'deleted'> {
   id: number;
-  recordingId: number;
-  /** [start, end) in the recording's native sample rate. */
-  startSample: number;
-  endSample: number;
-  /** 'silence', 'sound', or a sound-type name ('whistle', …). */
-  value: string;
-  source: LabelSource;
-  author: string | null;
   createdAt: number;
   updatedAt: number;
   deleted: boolean;
 }
 
-export interface NewLabel {
+export interface NewLabel extends Partial<LabelExchangeFields> {
   recordingId: number;
   startSample: number;
   endSample: number;
@@ -32,22 +27,36 @@ export interface NewLabel {
   /** Default 'human'. */
   source?: LabelSource;
   author?: string | null;
+  sourceTable?: string | null;
+  reference?: boolean;
+  extras?: [string, string][] | null;
 }
 
-interface LabelRow {
-  id: number; recording_id: number; start_sample: number; end_sample: number; value: string; source: LabelSource;
-  author: string | null; created_at: number; updated_at: number; deleted: number;
+/** What an edit may change; null clears an optional field (lowHz and highHz go together). */
+export interface LabelPatch extends Partial<LabelExchangeFields> {
+  startSample?: number;
+  endSample?: number;
+  value?: string;
+}
+
+/** The full state of a new label (defaults applied), not yet validated. */
+export function newLabelState(input: NewLabel): LabelState {
+  return {
+    ...NO_EXCHANGE_FIELDS,
+    recordingId: input.recordingId, startSample: input.startSample, endSample: input.endSample, value: input.value,
+    source: input.source ?? 'human', author: input.author ?? null, deleted: false,
+    lowHz: input.lowHz ?? null, highHz: input.highHz ?? null, annotation: input.annotation ?? null, soundType: input.soundType ?? null,
+    confidence: input.confidence ?? null, sourceTable: input.sourceTable ?? null, reference: input.reference ?? false,
+    extras: input.extras && input.extras.length > 0 ? input.extras : null,
+  };
 }
 
 /** Creates a label and records the edit. */
 export function createLabel(db: ProjectDb, input: NewLabel): StoredLabel {
-  const state: LabelState = {
-    recordingId: input.recordingId, startSample: input.startSample, endSample: input.endSample,
-    value: input.value, source: input.source ?? 'human', author: input.author ?? null, deleted: false,
-  };
+  const state = newLabelState(input);
   validateLabelState(state);
   return db.transaction(() => {
-    requireRecording(db, state.recordingId);
+    requireRecording(db, state.recordingId, state.highHz);
     const id = insertLabelRow(db, state);
     recordLabelEdit(db, { op: 'create', labelId: id, before: null, after: state, author: state.author });
     return getLabel(db, id)!;
@@ -59,25 +68,16 @@ export function createLabel(db: ProjectDb, input: NewLabel): StoredLabel {
  * becomes a human label: a person has now vouched for it, so machine
  * re-labelling must not replace it.
  */
-export function updateLabel(
-  db: ProjectDb,
-  id: number,
-  patch: { startSample?: number; endSample?: number; value?: string },
-  author: string | null = null,
-): StoredLabel {
+export function updateLabel(db: ProjectDb, id: number, patch: LabelPatch, author: string | null = null): StoredLabel {
   return db.transaction(() => {
     const before = requireLiveLabel(db, id);
-    const after: LabelState = {
-      ...before,
-      startSample: patch.startSample ?? before.startSample,
-      endSample: patch.endSample ?? before.endSample,
-      value: patch.value ?? before.value,
-      source: 'human',
-      author: author ?? before.author,
-    };
+    const after: LabelState = { ...before, source: 'human', author: author ?? before.author };
+    for (const key of ['startSample', 'endSample', 'value', 'lowHz', 'highHz', 'annotation', 'soundType', 'confidence'] as const) {
+      if (patch[key] !== undefined) (after as unknown as Record<string, unknown>)[key] = patch[key];
+    }
     validateLabelState(after);
-    const changed = (Object.keys(after) as (keyof LabelState)[]).some((k) => after[k] !== before[k]);
-    if (changed) {
+    if (!sameLabelState(after, before)) {
+      if (after.highHz !== before.highHz) requireRecording(db, after.recordingId, after.highHz);
       writeLabelState(db, id, after);
       recordLabelEdit(db, { op: 'update', labelId: id, before, after, author });
     }
@@ -101,7 +101,10 @@ export function getLabel(db: ProjectDb, id: number): StoredLabel | undefined {
   return row ? toLabel(row) : undefined;
 }
 
-/** Labels of a recording in time order; deleted ones only when asked for. */
+/**
+ * Labels of a recording in time order (references included: they are shown);
+ * deleted ones only when asked for.
+ */
 export function listLabels(db: ProjectDb, recordingId: number, options: { includeDeleted?: boolean } = {}): StoredLabel[] {
   const rows = db
     .statement('SELECT * FROM labels WHERE recording_id = ? ORDER BY start_sample, end_sample, id')
@@ -114,31 +117,29 @@ export function insertLabelRow(db: ProjectDb, state: LabelState): number {
   const now = Date.now();
   const result = db
     .statement(
-      `INSERT INTO labels (recording_id, start_sample, end_sample, value, source, author, created_at, updated_at, deleted)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO labels (recording_id, start_sample, end_sample, value, source, author, created_at, updated_at, deleted,
+                           low_hz, high_hz, annotation, sound_type, confidence, source_table, reference, extra_json)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .run(state.recordingId, state.startSample, state.endSample, state.value, state.source, state.author, now, now, state.deleted ? 1 : 0);
+    .run(
+      state.recordingId, state.startSample, state.endSample, state.value, state.source, state.author, now, now, state.deleted ? 1 : 0,
+      ...exchangeColumns(state),
+    );
   return Number(result.lastInsertRowid);
 }
 
-/** Throws INVALID_ARGUMENT with a readable reason for an impossible label. */
-export function validateLabelState(state: Pick<LabelState, 'startSample' | 'endSample' | 'value' | 'source'>): void {
-  const { startSample, endSample, value } = state;
-  if (!Number.isSafeInteger(startSample) || !Number.isSafeInteger(endSample) || startSample < 0 || endSample <= startSample) {
-    throw new SonotypeError('INVALID_ARGUMENT', `A label must cover a whole-sample range with start < end (got ${startSample} to ${endSample}).`);
-  }
-  if (typeof value !== 'string' || value.trim().length === 0 || value.length > 100) {
-    throw new SonotypeError('INVALID_ARGUMENT', 'A label needs a value such as "silence", "sound" or a type name (at most 100 characters).');
-  }
-  if (!['human', 'model', 'heuristic'].includes(state.source)) {
-    throw new SonotypeError('INVALID_ARGUMENT', `Unknown label source "${state.source}".`);
-  }
-}
-
-/** Throws NOT_FOUND unless the recording exists (clearer than a foreign-key failure). */
-export function requireRecording(db: ProjectDb, recordingId: number): void {
-  if (!db.statement('SELECT 1 FROM recordings WHERE id = ?').get(recordingId)) {
-    throw new SonotypeError('NOT_FOUND', `Recording ${recordingId} does not exist in this project.`);
+/**
+ * Throws NOT_FOUND unless the recording exists (clearer than a foreign-key
+ * failure), and INVALID_ARGUMENT when a frequency box reaches above its Nyquist frequency.
+ */
+export function requireRecording(db: ProjectDb, recordingId: number, highHz: number | null = null): void {
+  const row = db.statement('SELECT sample_rate FROM recordings WHERE id = ?').get(recordingId) as { sample_rate: number | null } | undefined;
+  if (!row) throw new SonotypeError('NOT_FOUND', `Recording ${recordingId} does not exist in this project.`);
+  if (highHz !== null && row.sample_rate !== null && highHz > row.sample_rate / 2) {
+    throw new SonotypeError(
+      'INVALID_ARGUMENT',
+      `The frequency box reaches ${highHz} Hz, above the recording's Nyquist frequency (${row.sample_rate / 2} Hz).`,
+    );
   }
 }
 
@@ -149,8 +150,5 @@ function requireLiveLabel(db: ProjectDb, id: number): LabelState {
 }
 
 function toLabel(row: LabelRow): StoredLabel {
-  return {
-    id: row.id, recordingId: row.recording_id, startSample: row.start_sample, endSample: row.end_sample, value: row.value,
-    source: row.source, author: row.author, createdAt: row.created_at, updatedAt: row.updated_at, deleted: row.deleted === 1,
-  };
+  return { ...rowToLabelState(row), id: row.id, createdAt: row.created_at, updatedAt: row.updated_at };
 }

@@ -1,11 +1,12 @@
 /**
  * Labels produced by models and heuristics, and the precedence rule that
- * keeps them from overriding people: human > model > heuristic. A
- * lower-precedence label only counts where no higher-precedence label lies.
+ * keeps them from overriding people: human (and imported) > model >
+ * heuristic. A lower-precedence label only counts where no higher-precedence
+ * label lies. Reference labels (truth for evaluation) take no part.
  */
 import { SonotypeError } from '../../../src-shared/errors';
 import type { ProjectDb } from './database';
-import { insertLabelRow, listLabels, requireRecording, validateLabelState, type LabelSource } from './labels';
+import { insertLabelRow, listLabels, newLabelState, requireRecording, validateLabelState, type LabelSource, type StoredLabel } from './labels';
 
 export interface MachineLabelInput {
   startSample: number;
@@ -13,16 +14,26 @@ export interface MachineLabelInput {
   value: string;
 }
 
+/** The precedence tiers: imported labels (not references) count as people's. */
+export type LabelTier = 'human' | 'model' | 'heuristic';
+
 /** A piece of a label as it counts after precedence is applied. */
 export interface EffectiveLabel {
   labelId: number;
   startSample: number;
   endSample: number;
   value: string;
-  source: LabelSource;
+  /** The label's precedence tier ('human' for imported labels too). */
+  source: LabelTier;
 }
 
-const PRECEDENCE: readonly LabelSource[] = ['human', 'model', 'heuristic'];
+const PRECEDENCE: readonly LabelTier[] = ['human', 'model', 'heuristic'];
+
+/** The tier a label counts in, or null for a reference label (it only scores, it never trains or overrides). */
+export function labelTier(label: Pick<StoredLabel, 'source' | 'reference'>): LabelTier | null {
+  if (label.reference) return null;
+  return label.source === 'imported' ? 'human' : label.source;
+}
 
 /**
  * Replaces the `source` labels of a recording with `labels`, clipped so that
@@ -49,11 +60,11 @@ export function upsertMachineLabels(
          AND NOT EXISTS (SELECT 1 FROM label_history h WHERE h.label_id = labels.id)`,
       )
       .run(recordingId, source).changes;
-    const human = mergeRanges(listLabels(db, recordingId).filter((l) => l.source === 'human'));
+    const human = mergeRanges(listLabels(db, recordingId).filter((l) => labelTier(l) === 'human'));
     let inserted = 0;
     for (const label of labels) {
       for (const [startSample, endSample] of subtractRanges(label.startSample, label.endSample, human)) {
-        insertLabelRow(db, { recordingId, startSample, endSample, value: label.value, source, author, deleted: false });
+        insertLabelRow(db, newLabelState({ recordingId, startSample, endSample, value: label.value, source, author }));
         inserted++;
       }
     }
@@ -71,7 +82,7 @@ export function effectiveLabels(db: ProjectDb, recordingId: number): EffectiveLa
   const result: EffectiveLabel[] = [];
   let covered: [number, number][] = [];
   for (const source of PRECEDENCE) {
-    const tier = live.filter((l) => l.source === source);
+    const tier = live.filter((l) => labelTier(l) === source);
     for (const label of tier) {
       for (const [startSample, endSample] of subtractRanges(label.startSample, label.endSample, covered)) {
         result.push({ labelId: label.id, startSample, endSample, value: label.value, source });

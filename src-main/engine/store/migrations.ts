@@ -220,8 +220,77 @@ const v3EditGroups: Migration = {
   },
 };
 
+const v4LabelExchangeFields: Migration = {
+  version: 4,
+  description: 'labels: frequency bounds, annotation, sound type, confidence, imported source + table, reference flag, kept columns',
+  up(sql) {
+    // SQLite cannot change a CHECK constraint in place ('imported' joins the
+    // sources), so labels is rebuilt, and label_history with it: renaming
+    // labels re-points label_history's foreign key at the old copy, so the
+    // history table is rebuilt against the new one before the old copy goes.
+    // All inside this migration's transaction, foreign keys on and checked.
+    sql.exec(`
+      ALTER TABLE labels RENAME TO labels_v3;
+      DROP INDEX labels_by_recording;
+      CREATE TABLE labels (
+        id INTEGER PRIMARY KEY,
+        recording_id INTEGER NOT NULL REFERENCES recordings (id),
+        start_sample INTEGER NOT NULL CHECK (start_sample >= 0),
+        end_sample INTEGER NOT NULL,
+        value TEXT NOT NULL CHECK (length(value) > 0),
+        source TEXT NOT NULL CHECK (source IN ('human', 'model', 'heuristic', 'imported')),
+        author TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+        -- A frequency-bounded label (a box) has both bounds, in Hz.
+        low_hz REAL CHECK (low_hz IS NULL OR low_hz >= 0),
+        high_hz REAL,
+        annotation TEXT,
+        sound_type TEXT CHECK (sound_type IS NULL OR length(sound_type) > 0),
+        confidence REAL CHECK (confidence IS NULL OR (confidence >= 0 AND confidence <= 1)),
+        -- File name of the table an imported label came from.
+        source_table TEXT,
+        -- Truth for evaluation only: never trains anything, never counts as a correction.
+        reference INTEGER NOT NULL DEFAULT 0 CHECK (reference IN (0, 1)),
+        -- Columns of an imported table with no field here, as [[name, value], …]; written back on export.
+        extra_json TEXT,
+        CHECK (end_sample > start_sample),
+        CHECK ((low_hz IS NULL) = (high_hz IS NULL)),
+        CHECK (high_hz IS NULL OR high_hz > low_hz)
+      ) STRICT;
+      INSERT INTO labels (id, recording_id, start_sample, end_sample, value, source, author, created_at, updated_at, deleted)
+        SELECT id, recording_id, start_sample, end_sample, value, source, author, created_at, updated_at, deleted FROM labels_v3;
+      CREATE INDEX labels_by_recording ON labels (recording_id, start_sample);
+
+      ALTER TABLE label_history RENAME TO label_history_v3;
+      DROP INDEX label_history_by_label;
+      DROP INDEX label_history_by_undone;
+      DROP INDEX label_history_by_group;
+      CREATE TABLE label_history (
+        id INTEGER PRIMARY KEY,
+        op TEXT NOT NULL CHECK (op IN ('create', 'update', 'delete')),
+        label_id INTEGER NOT NULL REFERENCES labels (id),
+        before_json TEXT,
+        after_json TEXT NOT NULL,
+        author TEXT,
+        created_at INTEGER NOT NULL,
+        undone INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0, 1)),
+        -- NULL = an edit of its own; otherwise the id of the group's first history row.
+        edit_group INTEGER
+      ) STRICT;
+      INSERT INTO label_history SELECT id, op, label_id, before_json, after_json, author, created_at, undone, edit_group FROM label_history_v3;
+      CREATE INDEX label_history_by_label ON label_history (label_id);
+      CREATE INDEX label_history_by_undone ON label_history (undone, id);
+      CREATE INDEX label_history_by_group ON label_history (edit_group);
+      DROP TABLE label_history_v3;
+      DROP TABLE labels_v3;
+    `);
+  },
+};
+
 /** All migrations in order; `migrations[i].version === i + 1`. */
-export const migrations: readonly Migration[] = [v1ProjectRecordingsJobs, v2AnalysisAndLabels, v3EditGroups];
+export const migrations: readonly Migration[] = [v1ProjectRecordingsJobs, v2AnalysisAndLabels, v3EditGroups, v4LabelExchangeFields];
 
 /** The schema version this code writes and understands. */
 export const SCHEMA_VERSION = migrations.length;

@@ -5,9 +5,10 @@
  */
 import type { LabelSource, RegionView } from '../../../../src-shared/review-types';
 
-/** Border style per label source: people solid, the model dashed, the heuristic dotted. */
+/** Border style per label source: people (and tables they made) solid, the model dashed, the heuristic dotted. */
 export const SOURCE_BORDER: Record<LabelSource, 'solid' | 'dashed' | 'dotted'> = {
   human: 'solid',
+  imported: 'solid',
   model: 'dashed',
   heuristic: 'dotted',
 };

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeApi, makeReview, RATE, region } from './testing/fake-api';
+import { NO_LABEL_EXTRAS } from '../../../../src-shared/label-types';
 import { ReviewStore } from './review-store.svelte';
 import {
   createLabel, deleteSelectedLabels, markCurrent, mergeSelectedLabels, resizeLabel, splitLabelAt, undoOrRedo,
@@ -191,7 +192,7 @@ describe('review queue', () => {
 describe('change events', () => {
   it('reloads labels when main says this recording changed, and ignores other recordings', async () => {
     const store = await openStore();
-    api.labels = [{ id: 9, recordingId: 1, startSample: 0, endSample: 5, startSeconds: 0, endSeconds: 0.005, value: 'silence', source: 'model', author: null, updatedAt: 0 }];
+    api.labels = [{ id: 9, recordingId: 1, startSample: 0, endSample: 5, startSeconds: 0, endSeconds: 0.005, value: 'silence', source: 'model', author: null, updatedAt: 0, ...NO_LABEL_EXTRAS }];
     api.emit('recording:changed', { recordingId: 2, what: 'labels' });
     await new Promise((r) => setTimeout(r, 0));
     expect(store.labels).toEqual([]);

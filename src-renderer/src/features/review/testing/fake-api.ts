@@ -6,6 +6,7 @@
  */
 import type { ApiEvents, CallName, CallResult, EventName, SonotypeApi } from '../../../../../src-shared/contract';
 import type { HistoryState, LabelView, RecordingReview, RegionView, ReviewItem } from '../../../../../src-shared/review-types';
+import { NO_LABEL_EXTRAS } from '../../../../../src-shared/label-types';
 
 export const RATE = 1000;
 
@@ -76,7 +77,7 @@ export class FakeApi implements SonotypeApi {
   }
 
   private label(startSample: number, endSample: number, value: string, id = this.nextId++): LabelView {
-    return { id, recordingId: 1, startSample, endSample, startSeconds: startSample / RATE, endSeconds: endSample / RATE, value, source: 'human', author: null, updatedAt: Date.now() };
+    return { id, recordingId: 1, startSample, endSample, startSeconds: startSample / RATE, endSeconds: endSample / RATE, value, source: 'human', author: null, updatedAt: Date.now(), ...NO_LABEL_EXTRAS };
   }
 
   private apply(before: LabelView[], after: LabelView[]): void {
