@@ -97,6 +97,8 @@ function progressLine(p: DetectProgress): string {
  * The stable machine-readable shape other tools consume:
  * `{"backend", "model", "regions": [{"path", "startSeconds", "endSeconds", "kind", "pSilence"}]}`,
  * the regions of each recording tiling it from 0 to its end. Do not rename fields.
+ * When some recordings could not be analysed, `"errors": [{"path", "code", "message"}]`
+ * lists them (the field is absent when there were none).
  */
 export function detectJson(result: DetectResult) {
   return {
@@ -105,6 +107,7 @@ export function detectJson(result: DetectResult) {
     regions: result.recordings.flatMap((r) =>
       r.regions.map((g) => ({ path: r.path, startSeconds: g.startSeconds, endSeconds: g.endSeconds, kind: g.kind, pSilence: g.pSilence })),
     ),
+    ...(result.failures.length > 0 ? { errors: result.failures.map((f) => ({ path: f.path, code: f.error.code, message: f.error.message })) } : {}),
   };
 }
 
@@ -125,5 +128,9 @@ function formatDetection(result: DetectResult): string {
     `regions: threshold ${p.threshold}, smoothing ${p.smoothingWindows} windows, merge gap ${p.mergeGapSeconds} s, minimum sound ${p.minSoundSeconds} s`,
     `work:    ${w.heuristicRecordings} recordings labelled by the heuristic, ${w.windowsEmbedded} windows embedded${rate}, ` +
       `${w.predictionsWritten} predictions, ${w.regionsDerived} recordings' regions derived (${result.seconds.toFixed(1)} s)`,
+    ...(result.failures.length > 0
+      ? ['', `${result.failures.length} recording${result.failures.length === 1 ? '' : 's'} could not be analysed (left out; rescan after repairing them):`,
+        ...result.failures.map((f) => `  ${f.path}: ${f.error.message}`)]
+      : []),
   ].join('\n');
 }

@@ -26,6 +26,7 @@ import { deliveredFrames, deriveAndStoreRegions, storedRegions } from './project
 import { computeHeuristicLabels, ensureWindows, heuristicLabelState } from './recording-windows';
 import { analysableRecordings, regionParamsFor, retrainHead, writePredictions } from './retrain-head';
 import type { Region, RegionParams } from './regions';
+import { isolateRecording, nothingAnalysable, withoutFailed, type RecordingFailure } from './recording-failures';
 
 export interface DetectOptions {
   signal?: AbortSignal;
@@ -58,10 +59,15 @@ export async function detectProject(project: DetectionProject, options: DetectOp
   const backend = await initBackend(options.backend ?? 'auto');
   const encoder = await loadProjectEncoder(project.dir, project.db, config);
   try {
-    const recordings = analysableRecordings(project);
-    const windowsOf = await labelAndWindowRecordings(project, recordings, config, featureConfigId, work, options);
-    await embedMissing(project, recordings, windowsOf, config, featureConfigId, encoder, work, options);
+    // A recording that fails (damaged file…) gets an error row and is left out; the others go on.
+    const failures: RecordingFailure[] = [];
+    let recordings = analysableRecordings(project);
+    const windowsOf = await labelAndWindowRecordings(project, recordings, config, featureConfigId, work, options, failures);
+    recordings = withoutFailed(recordings, failures);
+    await embedMissing(project, recordings, windowsOf, config, featureConfigId, encoder, work, options, failures);
+    recordings = withoutFailed(recordings, failures);
     throwIfAborted(signal);
+    if (recordings.length === 0 && failures.length > 0) throw nothingAnalysable(failures);
 
     let head = listSilenceHeads(project.db, encoder.stored.id)[0];
     const humanChange = lastHumanLabelChange(project.db);
@@ -80,16 +86,19 @@ export async function detectProject(project: DetectionProject, options: DetectOp
     }
     throwIfAborted(signal);
     onProgress?.({ phase: 'regions', done: 0, total: recordings.length, itemsLabel: 'recordings' });
-    recordings.forEach((recording, i) => {
+    for (const [i, recording] of recordings.entries()) {
       const windows = windowsOf.get(recording.id)!;
-      let regions = storedRegions(project.db, head.id, recording, params);
-      if (!regions || repredicted.has(recording.id)) {
-        regions = deriveAndStoreRegions(project.db, head.id, recording, deliveredFrames(recording, windows), params);
-        work.regionsDerived++;
-      }
-      regionsOf.set(recording.id, regions);
+      await isolateRecording(project.db, recording, failures, signal, () => {
+        let regions = storedRegions(project.db, head.id, recording, params);
+        if (!regions || repredicted.has(recording.id)) {
+          regions = deriveAndStoreRegions(project.db, head.id, recording, deliveredFrames(recording, windows), params);
+          work.regionsDerived++;
+        }
+        regionsOf.set(recording.id, regions);
+      });
       onProgress?.({ phase: 'regions', done: i + 1, total: recordings.length, itemsLabel: 'recordings', recording: recording.path });
-    });
+    }
+    recordings = withoutFailed(recordings, failures);
     return {
       backend: { name: backend.name, reason: backend.reason },
       encoder: { id: encoder.stored.id, description: encoder.description },
@@ -97,6 +106,7 @@ export async function detectProject(project: DetectionProject, options: DetectOp
       featureConfig: config,
       regionParams: params,
       recordings: recordings.map((r) => recordingDetection(r, windowsOf.get(r.id)!, regionsOf.get(r.id)!)),
+      failures,
       work,
       seconds: (performance.now() - started) / 1000,
     };
@@ -126,24 +136,27 @@ async function labelAndWindowRecordings(
   featureConfigId: number,
   work: DetectWork,
   options: DetectOptions,
+  failures: RecordingFailure[],
 ): Promise<Map<number, StoredWindow[]>> {
   const windowsOf = new Map<number, StoredWindow[]>();
   for (const [i, recording] of recordings.entries()) {
     throwIfAborted(options.signal);
     options.onProgress?.({ phase: 'labels', done: i, total: recordings.length, itemsLabel: 'recordings', recording: recording.path });
-    const state = heuristicLabelState(project.db, recording, featureConfigId);
-    if (state === 'current') {
-      const { windows, replaced } = await ensureWindowsIfMissing(project, recording, config, featureConfigId, options.signal);
+    await isolateRecording(project.db, recording, failures, options.signal, async () => {
+      const state = heuristicLabelState(project.db, recording, featureConfigId);
+      if (state === 'current') {
+        const { windows, replaced } = await ensureWindowsIfMissing(project, recording, config, featureConfigId, options.signal);
+        if (replaced) work.windowRowsReplaced++;
+        windowsOf.set(recording.id, windows);
+        return;
+      }
+      const heuristic = await computeHeuristicLabels(project, recording, config, options.signal);
+      work.heuristicRecordings++;
+      // 'stale' = the file changed since its windows were embedded: drop them even if the spans are equal.
+      const { windows, replaced } = await ensureWindows(project, recording, config, { spans: heuristic.spans, replace: state === 'stale', signal: options.signal });
       if (replaced) work.windowRowsReplaced++;
       windowsOf.set(recording.id, windows);
-      continue;
-    }
-    const heuristic = await computeHeuristicLabels(project, recording, config, options.signal);
-    work.heuristicRecordings++;
-    // 'stale' = the file changed since its windows were embedded: drop them even if the spans are equal.
-    const { windows, replaced } = await ensureWindows(project, recording, config, { spans: heuristic.spans, replace: state === 'stale', signal: options.signal });
-    if (replaced) work.windowRowsReplaced++;
-    windowsOf.set(recording.id, windows);
+    });
   }
   options.onProgress?.({ phase: 'labels', done: recordings.length, total: recordings.length, itemsLabel: 'recordings' });
   return windowsOf;
@@ -172,6 +185,7 @@ async function embedMissing(
   encoder: Awaited<ReturnType<typeof loadProjectEncoder>>,
   work: DetectWork,
   options: DetectOptions,
+  failures: RecordingFailure[],
 ): Promise<void> {
   const missingOf = new Map(recordings.map((r) => [r.id, windowsWithoutEmbedding(project.db, encoder.stored.id, r.id, featureConfigId)]));
   const total = [...missingOf.values()].reduce((s, m) => s + m.size, 0);
@@ -182,15 +196,17 @@ async function embedMissing(
   for (const recording of recordings) {
     const missing = missingOf.get(recording.id)!;
     if (missing.size === 0) continue;
-    await embedRecordingWindows(project, recording, config, windowsOf.get(recording.id)!, missing, { model: encoder.model, id: encoder.stored.id }, {
-      signal: options.signal,
-      batchSize: options.batchSize,
-      onBatch: (n) => {
-        done += n;
-        const seconds = (performance.now() - started) / 1000;
-        options.onProgress?.({ phase: 'embedding', done, total, itemsLabel: 'windows', itemsPerSecond: seconds > 0 ? done / seconds : undefined, recording: recording.path });
-      },
-    });
+    await isolateRecording(project.db, recording, failures, options.signal, () =>
+      embedRecordingWindows(project, recording, config, windowsOf.get(recording.id)!, missing, { model: encoder.model, id: encoder.stored.id }, {
+        signal: options.signal,
+        batchSize: options.batchSize,
+        onBatch: (n) => {
+          done += n;
+          const seconds = (performance.now() - started) / 1000;
+          options.onProgress?.({ phase: 'embedding', done, total, itemsLabel: 'windows', itemsPerSecond: seconds > 0 ? done / seconds : undefined, recording: recording.path });
+        },
+      }),
+    );
   }
   work.windowsEmbedded = done;
   work.embeddingSeconds = (performance.now() - started) / 1000;

@@ -6,6 +6,7 @@ import type { FeatureConfig } from '../../../src-shared/feature-types';
 import type { Project } from '../project/open-project';
 import type { ConfusionMatrix } from './confusion';
 import type { Region, RegionParams } from './regions';
+import type { RecordingFailure } from './recording-failures';
 
 /** What detection needs of a project (a job worker builds this around its own database connection). */
 export type DetectionProject = Pick<Project, 'dir' | 'db' | 'featureConfig' | 'featureConfigFor' | 'rateGroups' | 'resolveRecordingPath'>;
@@ -67,6 +68,8 @@ export interface DetectResult {
   featureConfig: FeatureConfig;
   regionParams: RegionParams;
   recordings: RecordingDetection[];
+  /** Recordings left out because their own analysis failed (each now has an error row). */
+  failures: RecordingFailure[];
   work: DetectWork;
   seconds: number;
 }

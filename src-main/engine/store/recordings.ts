@@ -171,6 +171,15 @@ export function markMissing(db: ProjectDb, presentRelPaths: Iterable<string>): n
   });
 }
 
+/**
+ * Gives a recording an error row after analysis failed on it (a file that
+ * scanned but cannot be decoded to the end, absurd stream values…). A rescan
+ * probes the file again and sets its status from what it finds.
+ */
+export function markRecordingFailed(db: ProjectDb, id: number, error: { code: string; message: string }): void {
+  db.statement(`UPDATE recordings SET status = 'error', error_code = ?, error_message = ? WHERE id = ?`).run(error.code, error.message, id);
+}
+
 /** All recordings ordered by path, missing ones included (see `missing`). */
 export function listRecordings(db: ProjectDb, options: { includeMissing?: boolean } = {}): RecordingRecord[] {
   const source = options.includeMissing === false

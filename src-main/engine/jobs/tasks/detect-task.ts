@@ -8,6 +8,7 @@ import type { BackendPreference } from '../../models/backend';
 import { detectProject } from '../../detection/detect-project';
 import type { DetectProgress, DetectWork } from '../../detection/detect-types';
 import type { RegionParams } from '../../detection/regions';
+import type { RecordingFailure } from '../../detection/recording-failures';
 import type { JobContext } from '../task-context';
 import { taskProject } from './task-project';
 
@@ -25,6 +26,8 @@ export interface DetectTaskResult {
   work: DetectWork;
   seconds: number;
   recordings: { recordingId: number; path: string; windows: number; soundRegions: number; silenceFraction: number }[];
+  /** Recordings left out because their analysis failed (each has an error row now). */
+  failures: RecordingFailure[];
 }
 
 /** Forwards a detection progress report to the job (phase, counts, rate, current file). */
@@ -47,6 +50,7 @@ export async function run(ctx: JobContext, params: DetectTaskParams = {}): Promi
     regionParams: result.regionParams,
     work: result.work,
     seconds: result.seconds,
+    failures: result.failures,
     recordings: result.recordings.map((r) => {
       const silent = r.regions.filter((g) => g.kind === 'silence').reduce((s, g) => s + g.endSample - g.startSample, 0);
       return {
