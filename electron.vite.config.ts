@@ -15,9 +15,11 @@ export default defineConfig({
     },
   },
   preload: {
-    plugins: [externalizeDepsPlugin()],
+    // A sandboxed preload cannot require packages: valibot (the contract's schemas) is bundled in.
+    plugins: [externalizeDepsPlugin({ exclude: ['valibot'] })],
     build: {
       outDir: 'out/preload',
+      minify: true, // ~12 KB instead of ~40 KB with valibot's comments; loaded by every window
       rollupOptions: {
         input: { index: resolve(__dirname, 'src-main/preload/index.ts') },
         // Sandboxed preloads must be CommonJS.

@@ -4,17 +4,27 @@
  * same contract over a loopback WebSocket. Main registers one handler per call
  * (see src-main/app/handlers.ts) and the compiler checks they all exist.
  *
+ * `CALLS` is the single source of truth: each call's valibot argument schema
+ * is both its TypeScript type (`ApiCalls`, `CallArgs`) and the runtime check
+ * that main (`dispatchCall`), the preload and the browser server run before
+ * any handler. `EVENTS` does the same for push events.
+ *
  * Every call resolves to `CallResult<T>`: errors travel as `{ code, message }`
  * and the UI shows `message` to the researcher.
  */
+import * as v from 'valibot';
 import type { ErrorInfo } from './errors';
-import { LABEL_LIMITS } from './label-types';
 import type { RecordingSummary } from './audio-types';
 import type { FeatureConfig } from './feature-types';
+import { startJobArgsSchema } from './job-kinds';
 import type { JobProgress } from './job-types';
-import type {
-  HistoryState, LabelPatch, LabelView, NewLabelInput, RecordingReview, RecordingRow, RegionView, RetrainReport, ReviewItem,
+import {
+  labelPatchSchema, newLabelInputSchema,
+  type HistoryState, type LabelView, type RecordingReview, type RecordingRow, type RegionView, type RetrainReport, type ReviewItem,
 } from './review-types';
+import { describeIssues, id, returns, sampleIndex, type ResultOf, type Returns } from './schemas';
+
+export type { StartableJobKind, StartJobArgs } from './job-kinds';
 
 /** Basic facts about the running app, shown in the About box and status bar. */
 export interface AppInfo {
@@ -56,103 +66,126 @@ export interface RecordingFeatures {
   resampled: boolean;
 }
 
-/**
- * Request/response calls. Key = channel name; `args` is the positional
- * argument tuple, `result` what the promise resolves to.
- */
-export interface ApiCalls {
-  /** Version, mode and the open project. Never fails. */
-  'app:info': { args: []; result: AppInfo };
-  /**
-   * Opens (or creates) the project in `dir`. Fails with NOT_FOUND when the
-   * folder does not exist, DATABASE when sonotype.db is unreadable or from a
-   * newer Sonotype.
-   */
-  'project:open': { args: [dir: string]; result: ProjectInfo };
-  /**
-   * Scans the project's audio root again (new, changed, moved files). Errors
-   * in single files are reported per recording, not as a failure.
-   */
-  'project:scan': { args: []; result: ScanTotals };
-  /** Every recording of the open project, errors included. */
-  'recordings:list': { args: []; result: RecordingSummary[] };
-  /** Runs the feature pipeline over one recording and reports frame/window counts. */
-  'features:describe': { args: [recordingId: number]; result: RecordingFeatures };
-  /** Recently opened projects, newest first (folders that no longer exist are dropped). */
-  'project:recent': { args: []; result: RecentProject[] };
-  /** Opens the bundled demo project (redistributable recordings from resources/demo) in a writable folder. */
-  'project:openDemo': { args: []; result: ProjectInfo };
-  /** Rows of the recordings table: status, % silence, review progress. */
-  'recordings:table': { args: []; result: RecordingRow[] };
-  /** Everything the review view needs to open one recording (spectrogram paging info, regions, labels). */
-  'review:open': { args: [recordingId: number]; result: RecordingReview };
-  /** Regions of one recording from the newest detection. */
-  'regions:list': { args: [recordingId: number]; result: RegionView[] };
-  /** Live labels of one recording (human and machine). */
-  'labels:list': { args: [recordingId: number]; result: LabelView[] };
-  /** Creates a human label; saved immediately, undoable. */
-  'labels:create': { args: [input: NewLabelInput]; result: LabelView };
-  /** Moves/resizes or relabels a label (it becomes a human label); undoable. */
-  'labels:update': { args: [id: number, patch: LabelPatch]; result: LabelView };
-  /** Deletes a label (kept in history for undo). */
-  'labels:delete': { args: [id: number]; result: HistoryState };
-  /** Splits a label in two at a sample position: one undo step. */
-  'labels:split': { args: [id: number, atSample: number]; result: LabelView[] };
-  /** Merges labels of one recording into one: one undo step. */
-  'labels:merge': { args: [ids: number[]]; result: LabelView };
-  /** Undoes the last label edit (across restarts). */
-  'history:undo': { args: []; result: HistoryState };
-  /** Redoes the last undone edit. */
-  'history:redo': { args: []; result: HistoryState };
-  /** Whether undo/redo are possible. */
-  'history:state': { args: []; result: HistoryState };
-  /**
-   * The next region to review: the queue holds unreviewed regions, least certain first. Without a position it is
-   * the head of the queue; with the position of the current region it is the one after it (skip), wrapping around.
-   * Null when everything is reviewed.
-   */
-  'review:nextUncertain': { args: [after: { recordingId: number; sample: number } | null]; result: ReviewItem | null };
-  /** Every job of the project, newest first. */
-  'jobs:list': { args: []; result: JobProgress[] };
-  /** Starts a job ('detect', 'retrain-head', 'train', 'tiles'); returns its id at once. */
-  'jobs:start': { args: [kind: StartableJobKind, params: Record<string, unknown>]; result: number };
-  /** Cancels a queued or running job. */
-  'jobs:cancel': { args: [jobId: number]; result: boolean };
-  /** The last retrain's held-out confusion matrices (null before the first retrain). */
-  'retrain:lastReport': { args: []; result: RetrainReport | null };
-  /** Loss curve of the newest encoder training, for the training plot. */
-  'figures:trainingLoss': { args: []; result: { modelLabel: string; loss: number[] } | null };
-  /** First-layer filters of the active encoder (each kh × kw, row-major). */
-  'figures:filters': { args: []; result: { modelLabel: string; kernelHeight: number; kernelWidth: number; filters: number[][] } | null };
-  /** A window of a recording and its Convnet V1 reconstruction (null when no V1 encoder is trained). */
-  'figures:reconstruction': { args: [recordingId: number, windowIndex: number]; result: { frames: number; bins: number; input: number[]; output: number[] } | null };
-}
-
-/** Jobs the UI may start. */
-export type StartableJobKind = 'detect' | 'retrain-head' | 'train' | 'tiles';
-
 /** A project in the recent list. */
 export interface RecentProject {
   dir: string;
   openedAt: number;
 }
 
-/** Push events from main to the UI. */
-export interface ApiEvents {
-  /** The set of recordings changed (after a scan). */
-  'recordings:changed': { count: number };
-  /** A job's progress or state changed. */
-  'jobs:progress': JobProgress;
-  /** Labels or regions of a recording changed (edit, undo, detection, retrain). */
-  'recording:changed': { recordingId: number; what: 'labels' | 'regions' };
-  /** A project was opened from outside the page (menu, drag-and-drop, recent list). */
-  'project:changed': ProjectInfo;
-  /** A menu command the page carries out (it owns the current selection and view). */
-  'menu:command': { command: MenuCommand };
-}
-
 /** Commands the native menu forwards to the page. */
 export type MenuCommand = 'undo' | 'redo' | 'zoom-in' | 'zoom-out' | 'zoom-fit' | 'show-help' | 'open-folder-dialog-failed';
+
+const noArgs = v.strictTuple([]);
+
+/**
+ * Request/response calls. Key = channel name; `args` = the schema of the
+ * positional argument tuple, `result` = what the promise resolves to.
+ * Adding a call: add an entry here with JSDoc, then its handler in
+ * src-main/app/handlers/ (the compiler asks for it).
+ */
+export const CALLS = {
+  /** Version, mode and the open project. Never fails. */
+  'app:info': { args: noArgs, result: returns<AppInfo>() },
+  /**
+   * Opens (or creates) the project in `dir`. Fails with NOT_FOUND when the
+   * folder does not exist, DATABASE when sonotype.db is unreadable or from a
+   * newer Sonotype.
+   */
+  'project:open': { args: v.strictTuple([v.pipe(v.string(), v.minLength(1), v.maxLength(4095))]), result: returns<ProjectInfo>() },
+  /**
+   * Scans the project's audio root again (new, changed, moved files). Errors
+   * in single files are reported per recording, not as a failure.
+   */
+  'project:scan': { args: noArgs, result: returns<ScanTotals>() },
+  /** Every recording of the open project, errors included. */
+  'recordings:list': { args: noArgs, result: returns<RecordingSummary[]>() },
+  /** Runs the feature pipeline over one recording and reports frame/window counts. */
+  'features:describe': { args: v.strictTuple([id]), result: returns<RecordingFeatures>() },
+  /** Recently opened projects, newest first (folders that no longer exist are dropped). */
+  'project:recent': { args: noArgs, result: returns<RecentProject[]>() },
+  /** Opens the bundled demo project (redistributable recordings from resources/demo) in a writable folder. */
+  'project:openDemo': { args: noArgs, result: returns<ProjectInfo>() },
+  /** Rows of the recordings table: status, % silence, review progress. */
+  'recordings:table': { args: noArgs, result: returns<RecordingRow[]>() },
+  /** Everything the review view needs to open one recording (spectrogram paging info, regions, labels). Args: recording id. */
+  'review:open': { args: v.strictTuple([id]), result: returns<RecordingReview>() },
+  /** Regions of one recording from the newest detection. Args: recording id. */
+  'regions:list': { args: v.strictTuple([id]), result: returns<RegionView[]>() },
+  /** Live labels of one recording (human and machine). Args: recording id. */
+  'labels:list': { args: v.strictTuple([id]), result: returns<LabelView[]>() },
+  /** Creates a human label; saved immediately, undoable. */
+  'labels:create': { args: v.strictTuple([newLabelInputSchema]), result: returns<LabelView>() },
+  /** Moves/resizes or relabels a label (it becomes a human label); undoable. Args: label id, patch. */
+  'labels:update': { args: v.strictTuple([id, labelPatchSchema]), result: returns<LabelView>() },
+  /** Deletes a label (kept in history for undo). Args: label id. */
+  'labels:delete': { args: v.strictTuple([id]), result: returns<HistoryState>() },
+  /** Splits a label in two at a sample position: one undo step. Args: label id, sample. */
+  'labels:split': { args: v.strictTuple([id, sampleIndex]), result: returns<LabelView[]>() },
+  /** Merges labels of one recording into one: one undo step. Args: the label ids (2–1000). */
+  'labels:merge': { args: v.strictTuple([v.pipe(v.array(id), v.minLength(2), v.maxLength(1000))]), result: returns<LabelView>() },
+  /** Undoes the last label edit (across restarts). */
+  'history:undo': { args: noArgs, result: returns<HistoryState>() },
+  /** Redoes the last undone edit. */
+  'history:redo': { args: noArgs, result: returns<HistoryState>() },
+  /** Whether undo/redo are possible. */
+  'history:state': { args: noArgs, result: returns<HistoryState>() },
+  /**
+   * The next region to review: the queue holds unreviewed regions, least certain first. Without a position it is
+   * the head of the queue; with the position of the current region it is the one after it (skip), wrapping around.
+   * Null when everything is reviewed.
+   */
+  'review:nextUncertain': {
+    args: v.strictTuple([v.nullable(v.object({ recordingId: id, sample: sampleIndex }))]),
+    result: returns<ReviewItem | null>(),
+  },
+  /** Every job of the project, newest first. */
+  'jobs:list': { args: noArgs, result: returns<JobProgress[]>() },
+  /**
+   * Starts a job of a startable kind with that kind's parameters (src-shared/job-kinds.ts); returns its id at
+   * once. Progress arrives as 'jobs:progress' events.
+   */
+  'jobs:start': { args: startJobArgsSchema, result: returns<number>() },
+  /** Cancels a queued or running job. Args: job id. Resolves false when it had already ended. */
+  'jobs:cancel': { args: v.strictTuple([id]), result: returns<boolean>() },
+  /** The last retrain's held-out confusion matrices (null before the first retrain). */
+  'retrain:lastReport': { args: noArgs, result: returns<RetrainReport | null>() },
+  /** Loss curve of the newest encoder training, for the training plot. */
+  'figures:trainingLoss': { args: noArgs, result: returns<{ modelLabel: string; loss: number[] } | null>() },
+  /** First-layer filters of the active encoder (each kh × kw, row-major). */
+  'figures:filters': {
+    args: noArgs,
+    result: returns<{ modelLabel: string; kernelHeight: number; kernelWidth: number; filters: number[][] } | null>(),
+  },
+  /** A window of a recording and its Convnet V1 reconstruction (null when no V1 encoder is trained). Args: recording id, window index. */
+  'figures:reconstruction': {
+    args: v.strictTuple([id, v.pipe(v.number(), v.integer(), v.minValue(0))]),
+    result: returns<{ frames: number; bins: number; input: number[]; output: number[] } | null>(),
+  },
+} as const satisfies Record<string, { args: v.GenericSchema<unknown, readonly unknown[]>; result: Returns<unknown> }>;
+
+/** Declares an event's payload type (events go from main to the page only, so they need no runtime check). */
+const payload = returns;
+
+/** Push events from main to the UI. Adding an event: add an entry here, emit it with `state.emit` in src-main/app. */
+export const EVENTS = {
+  /** The set of recordings changed (after a scan). */
+  'recordings:changed': payload<{ count: number }>(),
+  /** A job's progress or state changed. */
+  'jobs:progress': payload<JobProgress>(),
+  /** Labels or regions of a recording changed (edit, undo, detection, retrain). */
+  'recording:changed': payload<{ recordingId: number; what: 'labels' | 'regions' }>(),
+  /** A project was opened from outside the page (menu, drag-and-drop, recent list). */
+  'project:changed': payload<ProjectInfo>(),
+  /** A menu command the page carries out (it owns the current selection and view). */
+  'menu:command': payload<{ command: MenuCommand }>(),
+} as const satisfies Record<string, Returns<unknown>>;
+
+type Calls = typeof CALLS;
+
+/** Each call's argument tuple and result, derived from `CALLS`. */
+export type ApiCalls = { [K in keyof Calls]: { args: v.InferOutput<Calls[K]['args']>; result: ResultOf<Calls[K]['result']> } };
+/** Each event's payload, derived from `EVENTS`. */
+export type ApiEvents = { [E in keyof typeof EVENTS]: ResultOf<(typeof EVENTS)[E]> };
 
 export type CallName = keyof ApiCalls;
 export type EventName = keyof ApiEvents;
@@ -162,72 +195,28 @@ export type CallReturn<K extends CallName> = ApiCalls[K]['result'];
 /** What crosses the wire for every call. */
 export type CallResult<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
 
-/**
- * Runtime list of calls with an argument check each. Main and preload refuse
- * anything not listed here or whose arguments do not fit, before any handler runs.
- */
-export const CALL_ARG_CHECKS: { readonly [K in CallName]: (args: unknown[]) => boolean } = {
-  'app:info': (a) => a.length === 0,
-  'project:open': (a) => a.length === 1 && typeof a[0] === 'string' && a[0].length > 0 && a[0].length < 4096,
-  'project:scan': (a) => a.length === 0,
-  'recordings:list': (a) => a.length === 0,
-  'features:describe': (a) => a.length === 1 && isId(a[0]),
-  'project:recent': (a) => a.length === 0,
-  'project:openDemo': (a) => a.length === 0,
-  'recordings:table': (a) => a.length === 0,
-  'review:open': (a) => a.length === 1 && isId(a[0]),
-  'regions:list': (a) => a.length === 1 && isId(a[0]),
-  'labels:list': (a) => a.length === 1 && isId(a[0]),
-  'labels:create': (a) =>
-    a.length === 1 && isRecord(a[0]) && isId(a[0].recordingId) && isSample(a[0].startSample) && isSample(a[0].endSample) && isLabelValue(a[0].value) &&
-    hasValidExchangeFields(a[0]),
-  'labels:update': (a) =>
-    a.length === 2 && isId(a[0]) && isRecord(a[1]) &&
-    (a[1].startSample === undefined || isSample(a[1].startSample)) &&
-    (a[1].endSample === undefined || isSample(a[1].endSample)) &&
-    (a[1].value === undefined || isLabelValue(a[1].value)) &&
-    hasValidExchangeFields(a[1]),
-  'labels:delete': (a) => a.length === 1 && isId(a[0]),
-  'labels:split': (a) => a.length === 2 && isId(a[0]) && isSample(a[1]),
-  'labels:merge': (a) => a.length === 1 && Array.isArray(a[0]) && a[0].length >= 2 && a[0].length <= 1000 && a[0].every(isId),
-  'history:undo': (a) => a.length === 0,
-  'history:redo': (a) => a.length === 0,
-  'history:state': (a) => a.length === 0,
-  'review:nextUncertain': (a) => a.length === 1 && (a[0] === null || (isRecord(a[0]) && isId(a[0].recordingId) && isSample(a[0].sample))),
-  'jobs:list': (a) => a.length === 0,
-  'jobs:start': (a) => a.length === 2 && ['detect', 'retrain-head', 'train', 'tiles'].includes(a[0] as string) && isRecord(a[1]),
-  'jobs:cancel': (a) => a.length === 1 && isId(a[0]),
-  'retrain:lastReport': (a) => a.length === 0,
-  'figures:trainingLoss': (a) => a.length === 0,
-  'figures:filters': (a) => a.length === 0,
-  'figures:reconstruction': (a) => a.length === 2 && isId(a[0]) && Number.isInteger(a[1]) && (a[1] as number) >= 0,
-};
-
-function isId(v: unknown): v is number {
-  return Number.isInteger(v) && (v as number) > 0;
-}
-function isSample(v: unknown): v is number {
-  return Number.isSafeInteger(v) && (v as number) >= 0;
-}
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-function isLabelValue(v: unknown): v is string {
-  return typeof v === 'string' && v.length > 0 && v.length <= LABEL_LIMITS.valueLength;
-}
-/** The optional label fields, each absent, null or of its type (the store checks the finer rules). */
-function hasValidExchangeFields(r: Record<string, unknown>): boolean {
-  const optional = (v: unknown, ok: (v: unknown) => boolean) => v === undefined || v === null || ok(v);
-  const text = (max: number) => (v: unknown) => typeof v === 'string' && v.length <= max;
-  const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
-  return optional(r.lowHz, finite) && optional(r.highHz, finite) && optional(r.confidence, finite) &&
-    optional(r.soundType, text(LABEL_LIMITS.soundTypeLength)) && optional(r.annotation, text(LABEL_LIMITS.annotationLength));
-}
-
-export const EVENT_NAMES: readonly EventName[] = ['recordings:changed', 'jobs:progress', 'recording:changed', 'project:changed', 'menu:command'];
+export const CALL_NAMES = Object.keys(CALLS) as CallName[];
+export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
 
 export function isCallName(name: unknown): name is CallName {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(CALL_ARG_CHECKS, name);
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(CALLS, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(EVENTS, name);
+}
+
+/**
+ * Checks a request against the contract: a known call whose arguments fit its
+ * schema. Returns the parsed arguments (unknown object keys dropped), or the
+ * readable reason it was refused. Main, the preload and the browser server
+ * all go through here, so they refuse exactly the same requests.
+ */
+export function checkCall(name: unknown, args: unknown): { ok: true; name: CallName; args: unknown[] } | { ok: false; message: string } {
+  if (!isCallName(name)) return { ok: false, message: `Refused: unknown call ${String(name)}.` };
+  const parsed = v.safeParse(CALLS[name].args, args);
+  if (!parsed.success) return { ok: false, message: `Refused: malformed call ${name} (arguments ${describeIssues(parsed.issues)}).` };
+  return { ok: true, name, args: [...parsed.output] };
 }
 
 /** The API object the renderer sees (window.sonotype in Electron, a WebSocket client in browser mode). */

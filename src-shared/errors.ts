@@ -4,21 +4,27 @@
  * JSON, and the UI can show `message` verbatim.
  */
 
-/** Stable machine-readable error codes. Add new ones here, never reuse. */
-export type ErrorCode =
-  | 'EMPTY_FILE'
-  | 'TRUNCATED'
-  | 'NOT_AUDIO'
-  | 'UNSUPPORTED_CODEC'
-  | 'NEEDS_FFMPEG'
-  | 'UNREADABLE'
-  | 'DECODE_FAILED'
-  | 'NOT_FOUND'
-  | 'INVALID_ARGUMENT'
-  | 'INVALID_CONFIG'
-  | 'DATABASE'
-  | 'CANCELLED'
-  | 'INTERNAL';
+/**
+ * Stable machine-readable error codes, each with what it means. Add new ones
+ * here, never reuse one: `ErrorCode` and `isErrorCode` are derived from this object.
+ */
+export const ERROR_CODES = {
+  EMPTY_FILE: 'the file has no bytes',
+  TRUNCATED: 'the file ends before its header says it should',
+  NOT_AUDIO: 'the file is not an audio format Sonotype knows',
+  UNSUPPORTED_CODEC: 'an audio container whose codec cannot be decoded',
+  NEEDS_FFMPEG: 'a format only ffmpeg decodes, and ffmpeg was not found',
+  UNREADABLE: 'the file or folder cannot be read (permissions, I/O error)',
+  DECODE_FAILED: 'the decoder failed on the audio data',
+  NOT_FOUND: 'a file, folder, recording, label, job or model that does not exist',
+  INVALID_ARGUMENT: 'a request the caller can correct (malformed call, bad value, no project open)',
+  INVALID_CONFIG: 'settings or project state that do not allow the request',
+  DATABASE: 'sonotype.db cannot be opened or written',
+  CANCELLED: 'the work was cancelled',
+  INTERNAL: 'a bug or an unexpected failure',
+} as const satisfies Record<string, string>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** The wire form of an error. */
 export interface ErrorInfo {
@@ -48,11 +54,6 @@ export function toErrorInfo(error: unknown): ErrorInfo {
   return { code: 'INTERNAL', message };
 }
 
-const CODES: ReadonlySet<string> = new Set<ErrorCode>([
-  'EMPTY_FILE', 'TRUNCATED', 'NOT_AUDIO', 'UNSUPPORTED_CODEC', 'NEEDS_FFMPEG', 'UNREADABLE',
-  'DECODE_FAILED', 'NOT_FOUND', 'INVALID_ARGUMENT', 'INVALID_CONFIG', 'DATABASE', 'CANCELLED', 'INTERNAL',
-]);
-
 export function isErrorCode(code: string): code is ErrorCode {
-  return CODES.has(code);
+  return Object.prototype.hasOwnProperty.call(ERROR_CODES, code);
 }

@@ -6,14 +6,10 @@
  * clone and JSON safe).
  */
 import type { ErrorInfo } from './errors';
+import type { JobKind } from './job-kinds';
 
-/**
- * What a job does. The known kinds are listed for completion; any other
- * string is accepted so new task kinds can be added without touching this
- * file first (the task registry decides which kinds really exist).
- * 'test-sleep' is a task used by the engine's own tests.
- */
-export type JobKind = 'scan' | 'train' | 'embed' | 'detect' | 'retrain-head' | 'test-sleep' | (string & {});
+/** Job kinds, their parameters and results are defined once, in job-kinds.ts. */
+export type { JobKind } from './job-kinds';
 
 /** Life cycle of a job; 'succeeded', 'failed' and 'cancelled' are final (they never change again). */
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -49,7 +45,7 @@ export interface JobProgress {
   error?: ErrorInfo;
   /** The id of the job this one resumed from, if it continued another job's checkpoint. */
   resumedFrom?: number;
-  /** What the task returned when it succeeded (plain data, task specific). */
+  /** What the task returned when it succeeded (plain data; typed per kind by `jobResultOf` in job-kinds.ts). */
   result?: unknown;
 }
 

@@ -2,7 +2,9 @@
  * Data shown and edited in the review UI. Sample positions are always in the
  * recording's native rate, [start, end); seconds are derived for display.
  */
-import type { LabelExchangeFields, LabelSource } from './label-types';
+import * as v from 'valibot';
+import { LABEL_LIMITS, type LabelExchangeFields, type LabelSource } from './label-types';
+import { finite, id, labelValue, sampleIndex } from './schemas';
 
 export type { LabelExchangeFields, LabelSource } from './label-types';
 
@@ -101,19 +103,33 @@ export interface RecordingRow {
   reviewedCount: number;
 }
 
-export interface NewLabelInput extends Partial<LabelExchangeFields> {
-  recordingId: number;
-  startSample: number;
-  endSample: number;
-  value: string;
-}
+/** A label's optional exchange fields as a call may send them: absent, null (clear) or of its type (the store checks the finer rules). */
+const exchangeFieldSchemas = {
+  lowHz: v.optional(v.nullable(finite)),
+  highHz: v.optional(v.nullable(finite)),
+  annotation: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(LABEL_LIMITS.annotationLength)))),
+  soundType: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(LABEL_LIMITS.soundTypeLength)))),
+  confidence: v.optional(v.nullable(finite)),
+} satisfies { [F in keyof LabelExchangeFields]: v.GenericSchema<unknown, LabelExchangeFields[F] | undefined> };
 
-/** A change to a label; null clears an optional field (lowHz and highHz go together). */
-export interface LabelPatch extends Partial<LabelExchangeFields> {
-  startSample?: number;
-  endSample?: number;
-  value?: string;
-}
+/** A new human label ('labels:create'); the schema is the type and the check main runs before the handler. */
+export const newLabelInputSchema = v.object({
+  recordingId: id,
+  startSample: sampleIndex,
+  endSample: sampleIndex,
+  value: labelValue,
+  ...exchangeFieldSchemas,
+});
+export type NewLabelInput = v.InferOutput<typeof newLabelInputSchema>;
+
+/** A change to a label ('labels:update'); fields left out keep their value, null clears an optional field (lowHz and highHz go together). */
+export const labelPatchSchema = v.object({
+  startSample: v.optional(sampleIndex),
+  endSample: v.optional(sampleIndex),
+  value: v.optional(labelValue),
+  ...exchangeFieldSchemas,
+});
+export type LabelPatch = v.InferOutput<typeof labelPatchSchema>;
 
 /** Whether undo/redo would do something (for menu and button state). */
 export interface HistoryState {

@@ -8,8 +8,10 @@
 import type { ApiEvents } from '../../src-shared/contract';
 import type { JobProgress } from '../../src-shared/job-types';
 import { SonotypeError } from '../../src-shared/errors';
+import { jobResultOf, type JobKind } from '../../src-shared/job-kinds';
 import { JobRunner } from '../engine/jobs/job-runner';
 import type { Project } from '../engine/project/open-project';
+import { listRecordings } from '../engine/store/recordings';
 import { createTileService, type TileService } from '../engine/tiles';
 
 /** Where tiles and audio pages are fetched: `${base}/tiles/…` with `query` appended (see RecordingReview). */
@@ -37,7 +39,7 @@ export interface AppState {
 }
 
 /** Job kinds whose success changes regions (and machine labels) of recordings. */
-const REGION_CHANGING_KINDS = new Set(['detect', 'retrain-head']);
+const REGION_CHANGING_KINDS: ReadonlySet<JobKind> = new Set<JobKind>(['detect', 'retrain-head']);
 
 /** The open project, or INVALID_ARGUMENT with a message the researcher can act on. */
 export function requireProject(state: AppState): Project {
@@ -111,27 +113,21 @@ async function closeSessionServices(session: ProjectSession): Promise<void> {
 
 /**
  * Tells the UI which recordings got new regions: one 'recording:changed' per
- * recording the job's result names, or 'recordings:changed' when it names none.
+ * recording a detect job names, or 'recordings:changed' after a retrain (it
+ * derives every recording's regions again).
  */
 function announceRegionChanges(state: AppState, project: Project, progress: JobProgress): void {
   if (state.project !== project) return;
-  const ids = recordingIdsOf(progress.result);
+  const ids = recordingIdsOf(progress);
   if (ids.length === 0) {
-    const count = (project.db.statement('SELECT count(*) AS n FROM recordings').get() as { n: number }).n;
-    state.emit('recordings:changed', { count });
+    state.emit('recordings:changed', { count: listRecordings(project.db).length });
     return;
   }
   for (const recordingId of ids) state.emit('recording:changed', { recordingId, what: 'regions' });
 }
 
-/** Recording ids in a detect result (`recordings[].recordingId`) or a result listing `recordingIds`. */
-export function recordingIdsOf(result: unknown): number[] {
-  if (!result || typeof result !== 'object') return [];
-  const r = result as { recordings?: unknown; recordingIds?: unknown };
-  const ids = Array.isArray(r.recordingIds)
-    ? r.recordingIds
-    : Array.isArray(r.recordings)
-      ? r.recordings.map((x) => (x && typeof x === 'object' ? (x as { recordingId?: unknown }).recordingId : undefined))
-      : [];
-  return [...new Set(ids.filter((id): id is number => Number.isInteger(id) && (id as number) > 0))];
+/** The recordings a succeeded 'detect' job worked on (none for other kinds). */
+export function recordingIdsOf(progress: JobProgress): number[] {
+  const detect = jobResultOf(progress, 'detect');
+  return detect ? [...new Set(detect.recordings.map((r) => r.recordingId))] : [];
 }

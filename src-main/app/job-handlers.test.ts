@@ -159,10 +159,12 @@ describe('retrain:lastReport', () => {
 });
 
 describe('recordingIdsOf', () => {
-  it('reads recording ids from detect results and explicit lists', () => {
-    expect(recordingIdsOf({ recordings: [{ recordingId: 3 }, { recordingId: 5 }, { recordingId: 3 }] })).toEqual([3, 5]);
-    expect(recordingIdsOf({ recordingIds: [1, 'x', 2] })).toEqual([1, 2]);
-    expect(recordingIdsOf({ regionsDerived: 3 })).toEqual([]);
-    expect(recordingIdsOf(null)).toEqual([]);
+  const detectJob = (result: unknown): JobProgress => ({ jobId: 1, kind: 'detect', state: 'succeeded', phase: 'regions', done: 1, total: 1, etaSeconds: 0, result });
+  it('reads the recordings of a succeeded detect job, once each', () => {
+    const recordings = [3, 5, 3].map((recordingId) => ({ recordingId, path: 'x.wav', windows: 1, soundRegions: 0, silenceFraction: 1 }));
+    expect(recordingIdsOf(detectJob({ recordings }))).toEqual([3, 5]);
+    expect(recordingIdsOf({ ...detectJob({ recordings }), state: 'running' })).toEqual([]);
+    expect(recordingIdsOf({ ...detectJob({ recordings }), kind: 'retrain-head' })).toEqual([]);
+    expect(recordingIdsOf(detectJob(null))).toEqual([]);
   });
 });

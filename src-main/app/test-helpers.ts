@@ -5,10 +5,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { CALL_ARG_CHECKS, type ApiEvents, type CallArgs, type CallName, type CallResult, type CallReturn } from '../../src-shared/contract';
-import { toErrorInfo } from '../../src-shared/errors';
+import type { ApiEvents, CallArgs, CallName, CallResult, CallReturn } from '../../src-shared/contract';
 import { encodeWav } from '../engine/testing/wav-writer';
 import { concat, digitalSilence, mixAt, sine, whiteNoise } from '../engine/testing/synth';
+import { dispatchCall } from './dispatch-call';
 import { closeProject, createHandlers, type AppState, type Handlers } from './handlers';
 import { getRecording } from '../engine/store/recordings';
 import { replaceRegions, type NewRegion } from '../engine/store/regions';
@@ -30,7 +30,7 @@ export interface TestApp {
   events: RecordedEvent[];
   projectDir: string;
   configDir: string;
-  /** What main and the browser server do with a request: argument check, handler, errors as { code, message }. */
+  /** What main and the browser server do with a request (dispatchCall): argument check, handler, errors as { code, message }. */
   call<K extends CallName>(name: K, ...args: CallArgs<K>): Promise<CallResult<CallReturn<K>>>;
   /** Same, with arguments the type system would refuse (malformed requests from a page). */
   callRaw(name: string, args: unknown[]): Promise<CallResult<unknown>>;
@@ -64,15 +64,7 @@ export function createTestApp(mode: AppState['mode'] = 'browser'): TestApp {
     emit: (event, payload) => events.push({ event, payload }),
   };
   const handlers = createHandlers(state);
-  const callRaw = async (name: string, args: unknown[]): Promise<CallResult<unknown>> => {
-    const check = (CALL_ARG_CHECKS as Record<string, ((a: unknown[]) => boolean) | undefined>)[name];
-    if (!check || !check(args)) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `Refused: malformed call ${name}.` } };
-    try {
-      return { ok: true, value: await (handlers[name as CallName] as (...a: unknown[]) => Promise<unknown>)(...args) };
-    } catch (error) {
-      return { ok: false, error: toErrorInfo(error) };
-    }
-  };
+  const callRaw = (name: string, args: unknown[]): Promise<CallResult<unknown>> => dispatchCall(handlers, name, args);
   return {
     state, handlers, events, projectDir, configDir,
     call: (name, ...args) => callRaw(name, args) as never,

@@ -7,8 +7,9 @@ import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, shell, type IpcMainInvokeEvent } from 'electron';
-import { CALL_ARG_CHECKS, isCallName, type CallResult, type MenuCommand } from '../../src-shared/contract';
+import type { CallResult, MenuCommand } from '../../src-shared/contract';
 import { toErrorInfo } from '../../src-shared/errors';
+import { dispatchCall } from '../app/dispatch-call';
 import { closeProject, createHandlers, type AppState } from '../app/handlers';
 import { listRecentProjects } from '../app/recent-projects';
 import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
@@ -42,15 +43,7 @@ function isTrustedSender(event: IpcMainInvokeEvent): boolean {
 
 ipcMain.handle('sonotype:call', async (event, name: unknown, args: unknown): Promise<CallResult<unknown>> => {
   if (!isTrustedSender(event)) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: 'Refused: untrusted sender.' } };
-  if (!isCallName(name) || !Array.isArray(args) || !CALL_ARG_CHECKS[name](args)) {
-    return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `Refused: malformed call ${String(name)}.` } };
-  }
-  try {
-    const handler = handlers[name] as (...a: unknown[]) => Promise<unknown>;
-    return { ok: true, value: await handler(...args) };
-  } catch (error) {
-    return { ok: false, error: toErrorInfo(error) };
-  }
+  return dispatchCall(handlers, name, args);
 });
 
 /** Opens a project from the menu, the recent list or a dropped folder, and tells the page. */

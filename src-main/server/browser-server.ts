@@ -11,8 +11,9 @@ import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse }
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CALL_ARG_CHECKS, isCallName, type ApiEvents, type CallResult } from '../../src-shared/contract';
+import type { ApiEvents, CallResult } from '../../src-shared/contract';
 import { SonotypeError, toErrorInfo } from '../../src-shared/errors';
+import { dispatchCall } from '../app/dispatch-call';
 import { closeProject, createHandlers, requireSession, type AppState } from '../app/handlers';
 import { openProject } from '../engine/project/open-project';
 import { handleMediaRequest } from '../engine/tiles';
@@ -133,13 +134,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     try {
       const msg = parseMessage(raw);
       id = msg.id;
-      const { call, args } = msg;
-      if (!isCallName(call) || !Array.isArray(args) || !CALL_ARG_CHECKS[call](args)) {
-        result = { ok: false, error: { code: 'INVALID_ARGUMENT', message: `Refused: malformed call ${String(call)}.` } };
-      } else {
-        const handler = handlers[call] as (...a: unknown[]) => Promise<unknown>;
-        result = { ok: true, value: await handler(...args) };
-      }
+      result = await dispatchCall(handlers, msg.call, msg.args);
     } catch (error) {
       result = { ok: false, error: toErrorInfo(error) };
     }

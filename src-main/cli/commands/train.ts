@@ -5,6 +5,7 @@ import { findProjectFor, openProject } from '../../engine/project/open-project';
 import { JobRunner } from '../../engine/jobs';
 import { listJobs } from '../../engine/store/jobs';
 import { followJob } from '../job-progress';
+import { jobResultOf } from '../../../src-shared/job-kinds';
 
 /**
  * `sonotype train --model v1|v3 [--epochs N] [--batch N] [--windows N] [--project <dir>] [--resume] [--json]`
@@ -36,8 +37,8 @@ export const trainCommand: CliCommand = {
       if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}`);
       return n;
     };
-    const model = values.model as string | undefined;
-    if (!values.resume && model !== 'v1' && model !== 'v3') throw new UsageError('--model v1 or --model v3 is required');
+    const model = values.model === 'v1' || values.model === 'v3' ? values.model : undefined;
+    if (!values.resume && !model) throw new UsageError('--model v1 or --model v3 is required');
     const predictFrames = int('predict-frames', 1);
     if (predictFrames !== undefined && predictFrames !== 1 && predictFrames !== 10) throw new UsageError('--predict-frames must be 1 or 10');
     const projectDir = values.project ? resolve(values.project as string) : await findProjectFor(resolve('sonotype.db'));
@@ -51,16 +52,20 @@ export const trainCommand: CliCommand = {
         if (!last) throw new UsageError('there is no interrupted training with a checkpoint to resume');
         jobId = runner.resume(last.id);
         io.err(`Resuming training job ${last.id} as job ${jobId}.`);
-      } else {
+      } else if (model) {
         jobId = runner.start('train', {
           model, epochs: int('epochs', 1), batchSize: int('batch', 1), maxWindows: int('windows', 1), predictFrames,
         });
+      } else {
+        throw new UsageError('--model v1 or --model v3 is required');
       }
       const final = await followJob(runner, jobId, { json: Boolean(values.json), io });
       if (final.state === 'succeeded') {
         if (!values.json) {
-          const r = final.result as { kind: string; version: number; finalLoss: number; windowsPerSecond: number };
-          io.out(`Trained ${r.kind} v${r.version}: final loss ${r.finalLoss?.toFixed(4)}, ${r.windowsPerSecond.toFixed(1)} windows/s. Run \`sonotype detect\` to use it.`);
+          const r = jobResultOf(final, 'train');
+          if (r && 'modelId' in r) {
+            io.out(`Trained ${r.kind} v${r.version}: final loss ${r.finalLoss?.toFixed(4)}, ${r.windowsPerSecond.toFixed(1)} windows/s. Run \`sonotype detect\` to use it.`);
+          }
         }
         return EXIT_OK;
       }

@@ -3,7 +3,7 @@
  * stores the progress snapshot as JSON), so jobs of earlier sessions and of
  * other processes can be listed alongside live ones.
  */
-import type { JobProgress } from '../../../src-shared/job-types';
+import type { JobKind, JobProgress } from '../../../src-shared/job-types';
 import type { JobRecord } from '../store/jobs';
 
 /** The JobProgress of a stored job; state and error always come from the row, not the snapshot. */
@@ -12,7 +12,8 @@ export function jobRecordToProgress(record: JobRecord): JobProgress {
   const progress: JobProgress = {
     ...stored,
     jobId: record.id,
-    kind: record.kind,
+    // A row of a kind this build does not know (written by a newer Sonotype) is still listed as it is.
+    kind: record.kind as JobKind,
     state: record.state,
     phase: typeof stored.phase === 'string' ? stored.phase : record.state,
     done: typeof stored.done === 'number' ? stored.done : 0,

@@ -67,7 +67,7 @@ describe('JobRunner: running a job', () => {
 
   it('refuses an unknown kind without recording a job', () => {
     bed = createJobsTestBed();
-    expect(() => bed.runner.start('no-such-kind', {})).toThrow(/no job of kind "no-such-kind"/);
+    expect(() => bed.runner.startUnchecked('no-such-kind', {})).toThrow(/no job of kind "no-such-kind"/);
     expect(bed.runner.list()).toEqual([]);
   });
 

@@ -7,7 +7,10 @@
  */
 import type { ResourceLimits } from 'node:worker_threads';
 import { SonotypeError, toErrorInfo } from '../../../src-shared/errors';
-import type { JobKind, JobProgress, JobProgressUpdate } from '../../../src-shared/job-types';
+import * as v from 'valibot';
+import { JOB_KINDS, type JobParams } from '../../../src-shared/job-kinds';
+import type { JobProgress, JobProgressUpdate } from '../../../src-shared/job-types';
+import { describeIssues } from '../../../src-shared/schemas';
 import type { ProjectDb } from '../store/database';
 import { createJob, finishJob, getJob, listJobs, startJob, updateJobProgress, type JobOutcome } from '../store/jobs';
 import { jobCheckpointDir, pruneCheckpoints, readCheckpoint, resolveCheckpointPath, setJobCheckpointPath } from './checkpoint-store';
@@ -15,7 +18,7 @@ import { jobRecordToProgress, progressToRecord } from './job-records';
 import { JobWorker, type WorkerEnd } from './job-worker';
 import { RateEstimator } from './progress-rate';
 import type { ResumePoint } from './task-context';
-import { isHeavyKind } from './task-registry';
+import { isHeavyKind, type RunnableJobKind } from './task-registry';
 import { resolveWorkerEntry } from './worker-entry';
 
 export interface JobRunnerOptions {
@@ -37,6 +40,9 @@ export interface StartJobOptions {
 }
 
 export type JobProgressListener = (progress: JobProgress) => void;
+
+/** `start()`'s arguments: a kind the runner runs, that kind's parameters (src-shared/job-kinds.ts), options. */
+export type RunnerStartArgs = { [K in RunnableJobKind]: [kind: K, params: JobParams<K>, options?: StartJobOptions] }[RunnableJobKind];
 
 interface ActiveJob {
   progress: JobProgress;
@@ -73,18 +79,29 @@ export class JobRunner {
 
   /**
    * Records a job and schedules it; returns its id at once. Throws
-   * INVALID_ARGUMENT for an unknown kind or a job that cannot be resumed,
-   * NOT_FOUND when `resumeFrom` or its checkpoint does not exist.
+   * INVALID_ARGUMENT for an unknown kind, parameters that do not fit the
+   * kind's schema or a job that cannot be resumed, NOT_FOUND when
+   * `resumeFrom` or its checkpoint does not exist.
    */
-  start(kind: JobKind, params: Record<string, unknown> = {}, options: StartJobOptions = {}): number {
+  start(...[kind, params, options]: RunnerStartArgs): number {
+    return this.enqueue(kind, params, options ?? {});
+  }
+
+  /** start() for a kind and parameters not known at compile time (stored rows, tests of refusals): checked at run time only. */
+  startUnchecked(kind: string, params: unknown, options: StartJobOptions = {}): number {
+    return this.enqueue(kind, params, options);
+  }
+
+  private enqueue(kind: string, rawParams: unknown, options: StartJobOptions): number {
     resolveWorkerEntry(kind); // refuse unknown kinds before writing anything
+    const params = checkJobParams(kind as RunnableJobKind, rawParams);
     const resume = options.resumeFrom === undefined ? null : this.loadResumePoint(kind, options.resumeFrom);
     const record = createJob(this.db, { kind, params });
     if (resume) setJobCheckpointPath(this.db, record.id, resume.dir); // resumable again even before its own first checkpoint
     let settle!: (final: JobProgress) => void;
     const finished = new Promise<JobProgress>((resolve) => (settle = resolve));
     const job: ActiveJob = {
-      progress: { jobId: record.id, kind, state: 'queued', phase: 'waiting for other jobs', done: 0, total: null, etaSeconds: null },
+      progress: { jobId: record.id, kind: kind as RunnableJobKind, state: 'queued', phase: 'waiting for other jobs', done: 0, total: null, etaSeconds: null },
       params, heavy: isHeavyKind(kind), resume, rate: new RateEstimator(), worker: null,
       lastPersistAt: 0, persistTimer: null, finished, settle,
     };
@@ -99,7 +116,7 @@ export class JobRunner {
   resume(jobId: number): number {
     const record = getJob(this.db, jobId);
     if (!record) throw new SonotypeError('NOT_FOUND', `Job ${jobId} does not exist in this project.`);
-    return this.start(record.kind, record.params, { resumeFrom: jobId });
+    return this.enqueue(record.kind, record.params, { resumeFrom: jobId });
   }
 
   /** Cancels a queued or running job. Returns false when it had already ended (or is not this runner's). */
@@ -299,4 +316,11 @@ export class JobRunner {
       }
     }
   }
+}
+
+/** The parameters of a job of `kind`, checked against its schema in JOB_KINDS (unknown keys are refused). */
+function checkJobParams(kind: RunnableJobKind, params: unknown): Record<string, unknown> {
+  const parsed = v.safeParse(JOB_KINDS[kind].params, params ?? {});
+  if (!parsed.success) throw new SonotypeError('INVALID_ARGUMENT', `Invalid parameters for a ${kind} job: ${describeIssues(parsed.issues)}.`);
+  return parsed.output;
 }

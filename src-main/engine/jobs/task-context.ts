@@ -3,6 +3,7 @@
  * exports `run(ctx, params)`; everything it needs from the job system comes
  * through `ctx`.
  */
+import type { JobKind, JobParams, JobPhase, JobResult } from '../../../src-shared/job-kinds';
 import type { JobProgressUpdate } from '../../../src-shared/job-types';
 import type { ProjectDb } from '../store/database';
 
@@ -24,7 +25,10 @@ export interface ResumePoint {
 /** Extra files saved with a checkpoint: name (a plain file name) → contents. */
 export type CheckpointFiles = Record<string, Uint8Array | string>;
 
-export interface JobContext {
+/** A progress report of a task of kind K: its phases are the ones JOB_KINDS lists for K. */
+export type TaskProgressUpdate<K extends JobKind> = Omit<JobProgressUpdate, 'phase'> & { phase?: JobPhase<K> };
+
+export interface JobContext<K extends JobKind = JobKind> {
   readonly jobId: number;
   /** Fires when the user cancels; stop at the next consistent point and throw (or return). */
   readonly signal: AbortSignal;
@@ -36,7 +40,7 @@ export interface JobContext {
   /** Throws a CANCELLED error if cancellation was requested (cheap; call it once per batch). */
   throwIfCancelled(): void;
   /** Reports progress; fields not given keep their previous value. Cheap: posts are coalesced. */
-  report(update: JobProgressUpdate): void;
+  report(update: TaskProgressUpdate<K>): void;
   /**
    * Saves `state` (JSON) and optional files so the work can continue from
    * here after a cancel or crash. Resolves once the checkpoint is on disk
@@ -55,8 +59,11 @@ export interface JobContext {
   openDb(): ProjectDb;
 }
 
-/** The shape of a task module registered in the task registry. */
-export interface TaskModule<Params = Record<string, unknown>> {
-  /** Does the work; the resolved value (plain data) becomes the job's `result`. */
-  run(ctx: JobContext, params: Params): Promise<unknown> | unknown;
+/**
+ * The shape of the task module of kind K (registered in task-registry.ts):
+ * `run` gets the parameters the runner checked against JOB_KINDS[K] and
+ * returns that kind's result (plain data; it becomes the job's `result`).
+ */
+export interface TaskModule<K extends JobKind> {
+  run: (ctx: JobContext<K>, params: JobParams<K>) => Promise<JobResult<K>> | JobResult<K>;
 }

@@ -1,9 +1,20 @@
 /**
  * Which task module runs each kind of job. Module paths are relative to this
  * folder (src-main/engine/jobs); resolveWorkerEntry() turns them into what
- * the worker imports. Add training, embedding and detection tasks here.
+ * the worker imports. Kinds, their parameters and results are declared in
+ * src-shared/job-kinds.ts; every kind the runner runs must be registered
+ * here, and the compiler checks each module's `run()` against its kind.
  */
-import type { JobKind } from '../../../src-shared/job-types';
+import type { JobKind } from '../../../src-shared/job-kinds';
+import type { TaskModule } from './task-context';
+import type * as DetectTask from './tasks/detect-task';
+import type * as RetrainHeadTask from './tasks/retrain-head-task';
+import type * as TestSleepTask from './tasks/test-sleep-task';
+import type * as TilesTask from './tasks/tiles-task';
+import type * as TrainEncoderTask from './tasks/train-encoder-task';
+
+/** Kinds the JobRunner runs ('scan' jobs are still written by engine/project/scan-project.ts itself). */
+export type RunnableJobKind = Exclude<JobKind, 'scan'>;
 
 export interface TaskRegistration {
   /** Task module path relative to src-main/engine/jobs, e.g. './tasks/train-task.ts'. */
@@ -15,20 +26,30 @@ export interface TaskRegistration {
   heavy: boolean;
 }
 
-export const TASK_REGISTRY: Readonly<Partial<Record<JobKind, TaskRegistration>>> = {
-  /** Test task: steps of busy or idle work with checkpoints and failure modes (engine tests, benchmarks). */
+export const TASK_REGISTRY: Readonly<Record<RunnableJobKind, TaskRegistration>> = {
   'test-sleep': { module: './tasks/test-sleep-task.ts', heavy: true },
-  /** Unsupervised encoder training (Convnet V1 / LSTM V3) on the project's windows. */
   train: { module: './tasks/train-encoder-task.ts', heavy: true },
-  /** Exact spectrogram tile pyramids of the project's recordings (light: I/O bound, one recording at a time). */
   tiles: { module: './tasks/tiles-task.ts', heavy: false },
-  /** Silence detection over the project: heuristic labels, embeddings, silence head, regions (only what is missing or stale). */
   detect: { module: './tasks/detect-task.ts', heavy: true },
-  /** Retrain the silence head from cached embeddings and current labels; re-derive all regions; held-out before/after scores. */
   'retrain-head': { module: './tasks/retrain-head-task.ts', heavy: true },
 };
 
+/** The modules above, by kind: a compile error here means a task's run() does not fit its kind in JOB_KINDS. */
+type RegisteredTaskModules = CheckTasks<{
+  'test-sleep': typeof TestSleepTask;
+  train: typeof TrainEncoderTask;
+  tiles: typeof TilesTask;
+  detect: typeof DetectTask;
+  'retrain-head': typeof RetrainHeadTask;
+}>;
+type CheckTasks<T extends { [K in RunnableJobKind]: TaskModule<K> }> = T;
+export type { RegisteredTaskModules };
+
+export function isRunnableKind(kind: string): kind is RunnableJobKind {
+  return Object.prototype.hasOwnProperty.call(TASK_REGISTRY, kind);
+}
+
 /** Whether jobs of `kind` count against the concurrency limit (unknown kinds count as heavy). */
 export function isHeavyKind(kind: string): boolean {
-  return TASK_REGISTRY[kind]?.heavy ?? true;
+  return isRunnableKind(kind) ? TASK_REGISTRY[kind].heavy : true;
 }

@@ -13,7 +13,7 @@
  */
 import { engineFileUrl } from '../util/source-root';
 import { SonotypeError } from '../../../src-shared/errors';
-import { TASK_REGISTRY } from './task-registry';
+import { isRunnableKind, TASK_REGISTRY } from './task-registry';
 
 export interface WorkerEntry {
   /** Script given to `new Worker()`. */
@@ -26,7 +26,7 @@ export interface WorkerEntry {
 
 /** The worker entry and task module for jobs of `kind`; INVALID_ARGUMENT for an unknown kind. */
 export function resolveWorkerEntry(kind: string): WorkerEntry {
-  const task = Object.prototype.hasOwnProperty.call(TASK_REGISTRY, kind) ? TASK_REGISTRY[kind] : undefined;
+  const task = isRunnableKind(kind) ? TASK_REGISTRY[kind] : undefined;
   if (!task) {
     const known = Object.keys(TASK_REGISTRY).sort().join(', ');
     throw new SonotypeError('INVALID_ARGUMENT', `There is no job of kind "${kind}" (known kinds: ${known}).`);

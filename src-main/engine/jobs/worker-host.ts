@@ -9,6 +9,7 @@ import type { JobProgressUpdate } from '../../../src-shared/job-types';
 import { openProjectDb, type ProjectDb } from '../store/database';
 import { writeCheckpoint } from './checkpoint-store';
 import type { CheckpointFiles, JobContext, JsonValue, TaskModule } from './task-context';
+import type { RunnableJobKind } from './task-registry';
 import type { MainToWorker, WorkerStartData, WorkerToMain } from './worker-messages';
 
 /** Progress posts are coalesced to at most one per this many ms (phase changes go at once). */
@@ -92,11 +93,12 @@ async function main(): Promise<void> {
     },
   };
   try {
-    const task = (await import(start.taskModuleUrl)) as Partial<TaskModule>;
+    const task = (await import(start.taskModuleUrl)) as Partial<TaskModule<RunnableJobKind>>;
     if (typeof task.run !== 'function') {
       throw new SonotypeError('INTERNAL', `The task module for "${start.kind}" jobs does not export a run() function.`);
     }
-    const result = await task.run(ctx, start.params);
+    // The runner checked the params against the kind's schema before starting this worker.
+    const result = await task.run(ctx, start.params as never);
     reporter.flush();
     post({ type: 'done', result: result ?? null });
   } catch (error) {

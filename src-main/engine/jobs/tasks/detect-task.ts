@@ -1,41 +1,20 @@
 /**
  * 'detect' jobs: detectProject in a worker thread, with its progress
  * forwarded to the job system and cancellation through ctx.signal.
- * Params: { regionParams?, retrainHead?, backend? }. The result summarises
- * each recording (the regions themselves are in the project database).
+ * Params and result: JOB_KINDS.detect (src-shared/job-kinds.ts).
  */
-import type { BackendPreference } from '../../models/backend';
+import type { JobParams, JobResult } from '../../../../src-shared/job-kinds';
 import { detectProject } from '../../detection/detect-project';
-import type { DetectProgress, DetectWork } from '../../detection/detect-types';
-import type { RegionParams } from '../../detection/regions';
-import type { RecordingFailure } from '../../detection/recording-failures';
+import type { DetectProgress } from '../../detection/detect-types';
 import type { JobContext } from '../task-context';
 import { taskProject } from './task-project';
 
-export interface DetectTaskParams {
-  regionParams?: Partial<RegionParams>;
-  retrainHead?: boolean;
-  backend?: BackendPreference;
-}
-
-export interface DetectTaskResult {
-  backend: string;
-  model: string;
-  headVersion: number;
-  regionParams: RegionParams;
-  work: DetectWork;
-  seconds: number;
-  recordings: { recordingId: number; path: string; windows: number; soundRegions: number; silenceFraction: number }[];
-  /** Recordings left out because their analysis failed (each has an error row now). */
-  failures: RecordingFailure[];
-}
-
 /** Forwards a detection progress report to the job (phase, counts, rate, current file). */
-export function reportDetectProgress(ctx: Pick<JobContext, 'report'>, p: DetectProgress): void {
+export function reportDetectProgress(ctx: Pick<JobContext<'detect' | 'retrain-head'>, 'report'>, p: DetectProgress): void {
   ctx.report({ phase: p.phase, done: p.done, total: p.total, itemsLabel: p.itemsLabel, itemsPerSecond: p.itemsPerSecond, message: p.recording });
 }
 
-export async function run(ctx: JobContext, params: DetectTaskParams = {}): Promise<DetectTaskResult> {
+export async function run(ctx: JobContext<'detect'>, params: JobParams<'detect'>): Promise<JobResult<'detect'>> {
   const result = await detectProject(taskProject(ctx), {
     signal: ctx.signal,
     regionParams: params.regionParams,

@@ -16,7 +16,7 @@ import { listRegions } from '../../store/regions';
 import { listRecordings } from '../../store/recordings';
 import { encodeWav } from '../../testing/wav-writer';
 import { synthScene } from '../../testing/synth';
-import type { DetectTaskResult } from './detect-task';
+import { jobResultOf } from '../../../../src-shared/job-kinds';
 
 const RATE = 16_000;
 let dir: string;
@@ -44,7 +44,7 @@ describe("'detect' and 'retrain-head' jobs", () => {
       const detectJob = runner.start('detect', { backend: 'wasm', regionParams: { mergeGapSeconds: 0.3 } });
       const detected = await runner.wait(detectJob);
       expect(detected.state).toBe('succeeded');
-      const result = detected.result as DetectTaskResult;
+      const result = jobResultOf(detected, 'detect')!;
       expect(result.backend).toMatch(/^wasm/);
       expect(result.recordings).toHaveLength(1);
       expect(result.work.windowsEmbedded).toBe(result.recordings[0].windows);

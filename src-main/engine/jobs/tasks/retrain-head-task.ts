@@ -2,23 +2,16 @@
  * 'retrain-head' jobs: retrain the silence head from cached embeddings and
  * the current labels, re-derive every region, and return the held-out
  * before/after confusion matrices for the app's comparison plot.
- * Params: { regionParams?, evaluate?, backend? }.
+ * Params and result: JOB_KINDS['retrain-head'] (src-shared/job-kinds.ts).
  */
-import { initBackend, type BackendPreference } from '../../models/backend';
+import type { JobParams, JobResult } from '../../../../src-shared/job-kinds';
+import { initBackend } from '../../models/backend';
 import { retrainHead } from '../../detection/retrain-head';
-import type { RetrainResult } from '../../detection/detect-types';
-import type { RegionParams } from '../../detection/regions';
 import type { JobContext } from '../task-context';
 import { reportDetectProgress } from './detect-task';
 import { taskProject } from './task-project';
 
-export interface RetrainHeadTaskParams {
-  regionParams?: Partial<RegionParams>;
-  evaluate?: boolean;
-  backend?: BackendPreference;
-}
-
-export async function run(ctx: JobContext, params: RetrainHeadTaskParams = {}): Promise<RetrainResult & { backend: string }> {
+export async function run(ctx: JobContext<'retrain-head'>, params: JobParams<'retrain-head'>): Promise<JobResult<'retrain-head'>> {
   const backend = await initBackend(params.backend ?? 'auto');
   const result = await retrainHead(taskProject(ctx), {
     signal: ctx.signal,

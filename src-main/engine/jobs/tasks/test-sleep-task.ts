@@ -10,50 +10,25 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SonotypeError } from '../../../../src-shared/errors';
 import { getJob } from '../../store/jobs';
+import type { JobParams, JobResult } from '../../../../src-shared/job-kinds';
 import type { JobContext } from '../task-context';
 
 const CHECKPOINT_FILE = 'steps.bin';
 
-export interface TestSleepParams {
-  steps?: number;
-  stepMs?: number;
-  /** Busy-wait instead of sleeping (keeps one core fully loaded). */
-  busy?: boolean;
-  checkpointEvery?: number;
-  logPath?: string;
-  /** Save the completed step indices as a checkpoint file too, and read it back on resume. */
-  checkpointFile?: boolean;
-  /** Read this job's own row through ctx.openDb() and return its state. */
-  readOwnJob?: boolean;
-  /** How to misbehave when step `failAt` starts. */
-  fail?: 'throw' | 'exit' | 'uncaught' | 'ignore-cancel' | 'oom';
-  failAt?: number;
-}
-
-export interface TestSleepResult {
-  /** Steps run by this job (not counting steps done before the checkpoint it resumed from). */
-  stepsRun: number;
-  firstStep: number;
-  /** Sum of the indices of all steps, carried across checkpoints. */
-  sum: number;
-  /** Steps listed in the checkpoint file read on resume (checkpointFile only). */
-  stepsInCheckpointFile?: number;
-  /** This job's state as seen through the worker's own database connection (readOwnJob only). */
-  ownJobState?: string;
-}
+type TestSleepParams = JobParams<'test-sleep'>;
 
 interface TestSleepCheckpoint {
   nextStep: number;
   sum: number;
 }
 
-export async function run(ctx: JobContext, params: TestSleepParams): Promise<TestSleepResult> {
+export async function run(ctx: JobContext<'test-sleep'>, params: TestSleepParams): Promise<JobResult<'test-sleep'>> {
   const steps = params.steps ?? 10;
   const stepMs = params.stepMs ?? 50;
   const resumed = ctx.resume?.state as TestSleepCheckpoint | undefined;
   const firstStep = resumed?.nextStep ?? 0;
   let sum = resumed?.sum ?? 0;
-  const result: TestSleepResult = { stepsRun: steps - firstStep, firstStep, sum: 0 };
+  const result: JobResult<'test-sleep'> = { stepsRun: steps - firstStep, firstStep, sum: 0 };
   if (params.checkpointFile && ctx.resume) {
     result.stepsInCheckpointFile = readFileSync(path.join(ctx.resume.dir, CHECKPOINT_FILE)).byteLength;
   }
@@ -95,7 +70,7 @@ async function misbehave(mode: NonNullable<TestSleepParams['fail']>): Promise<vo
 }
 
 /** Burns CPU for `ms`, checking for cancellation between chunks like a real batch loop would. */
-function busyWait(ms: number, ctx: JobContext | null): void {
+function busyWait(ms: number, ctx: JobContext<'test-sleep'> | null): void {
   const end = performance.now() + ms;
   let x = 0;
   while (performance.now() < end) {

@@ -6,39 +6,26 @@
  */
 import { dirname } from 'node:path';
 import { SonotypeError } from '../../../../src-shared/errors';
+import type { JobParams, JobResult } from '../../../../src-shared/job-kinds';
 import type { JobContext } from '../task-context';
 import { openProject } from '../../project/open-project';
 import { listRecordings } from '../../store/recordings';
 import { buildRecordingTilePyramid } from '../../tiles';
 
-export interface TilesParams {
-  /** Recordings to build (default: every readable recording present on disk). */
-  recordingIds?: number[];
-}
-
-export interface TilesResult {
-  recordingIds: number[];
-  tiles: number;
-  /** Recordings that could not be read (path → reason); the others are still built. */
-  failed: { recordingId: number; path: string; message: string }[];
-}
-
-export async function run(ctx: JobContext, params: TilesParams): Promise<TilesResult> {
+/** Params and result: JOB_KINDS.tiles (src-shared/job-kinds.ts). */
+export async function run(ctx: JobContext<'tiles'>, params: JobParams<'tiles'>): Promise<JobResult<'tiles'>> {
   const project = await openProject(dirname(ctx.dbPath), { recoverInterruptedJobs: false });
   try {
     const all = listRecordings(project.db).filter((r) => r.status === 'ok' && !r.missing);
     let targets = all;
     if (params.recordingIds !== undefined) {
-      if (!Array.isArray(params.recordingIds) || !params.recordingIds.every((id) => Number.isInteger(id) && id > 0)) {
-        throw new SonotypeError('INVALID_ARGUMENT', 'recordingIds must be a list of recording ids.');
-      }
       const wanted = new Set(params.recordingIds);
       targets = all.filter((r) => wanted.has(r.id));
       const unknown = params.recordingIds.filter((id) => !targets.some((r) => r.id === id));
       if (unknown.length > 0) throw new SonotypeError('NOT_FOUND', `No readable recording with id ${unknown.join(', ')} in this project.`);
     }
     const done = new Set<number>((ctx.resume?.state as { done?: number[] } | null)?.done ?? []);
-    const result: TilesResult = { recordingIds: [], tiles: 0, failed: [] };
+    const result: JobResult<'tiles'> = { recordingIds: [], tiles: 0, failed: [] };
     ctx.report({ phase: 'building tiles', done: done.size, total: targets.length, itemsLabel: 'recordings' });
     for (const recording of targets) {
       if (done.has(recording.id)) continue;

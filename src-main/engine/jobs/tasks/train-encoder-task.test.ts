@@ -36,7 +36,7 @@ describe("'train' job", () => {
   it('trains V3 with progress, survives a cancel via its checkpoint, and stores the encoder', async () => {
     const runner = new JobRunner(project.db);
     try {
-      const params = { model: 'v3', epochs: 3, batchSize: 4, maxWindows: 8, seed: 3 };
+      const params = { model: 'v3', epochs: 3, batchSize: 4, maxWindows: 8, seed: 3 } as const;
       const first = runner.start('train', params);
       // Cancel as soon as the first epoch's checkpoint exists (epoch 2 reported).
       await new Promise<void>((resolve) => {

@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { SonotypeError } from '../../../../src-shared/errors';
+import type { JobParams, JobResult } from '../../../../src-shared/job-kinds';
 import type { JobContext } from '../task-context';
 import { openProject } from '../../project/open-project';
 import { listRecordings } from '../../store/recordings';
@@ -17,28 +18,13 @@ import { collectTrainingWindows } from '../../models/training-windows';
 import { createEncoderTrainer, disposeTrainer, trainEncoder } from '../../models/train-encoder';
 import { loadLayersModel, saveLayersModel, serializeLayersModel } from '../../models/model-io';
 
-export interface TrainEncoderParams {
-  model: 'v1' | 'v3';
-  epochs?: number;
-  batchSize?: number;
-  /** Windows sampled from the project for training (memory: ~32 KiB each). */
-  maxWindows?: number;
-  /** LSTM V3 only: predict the next 1 (v3.1) or 10 (v3.4) frames. */
-  predictFrames?: 1 | 10;
-  learningRate?: number;
-  seed?: number;
-  /** Threads to train with (data-parallel replicas in worker threads); default: one per core. */
-  workers?: number;
-  /** Leave the trained model unsaved (for benchmarks and tests of the loop only). */
-  dryRun?: boolean;
-}
-
 interface TrainCheckpoint {
   nextEpoch: number;
   lossCurve: { epoch: number; loss: number }[];
 }
 
-export async function run(ctx: JobContext, params: TrainEncoderParams) {
+/** Params and result: JOB_KINDS.train (src-shared/job-kinds.ts). */
+export async function run(ctx: JobContext<'train'>, params: JobParams<'train'>): Promise<JobResult<'train'>> {
   const kind: EncoderKind = params.model === 'v1' ? 'encoder-v1' : params.model === 'v3' ? 'encoder-v3' : (() => {
     throw new SonotypeError('INVALID_ARGUMENT', `Unknown model "${String(params.model)}": use v1 or v3.`);
   })();

@@ -3,7 +3,7 @@
  * Shared by the jobs panel, the top bar's indicator and the retrain panel
  * (which waits for its own job to finish).
  */
-import type { StartableJobKind } from '../../../../src-shared/contract';
+import type { StartJobArgs } from '../../../../src-shared/contract';
 import type { JobProgress, JobState } from '../../../../src-shared/job-types';
 import { call, getApi } from '../../lib/api';
 import { errorMessage } from '../../lib/format';
@@ -90,9 +90,9 @@ export function createJobsStore() {
     }
   }
 
-  /** Starts a job and returns its id (throws ApiError with main's message on refusal). */
-  async function start(kind: StartableJobKind, params: Record<string, unknown> = {}): Promise<number> {
-    const jobId = await call('jobs:start', kind, params);
+  /** Starts a job (a kind and its params, as in src-shared/job-kinds.ts) and returns its id (throws ApiError with main's message on refusal). */
+  async function start(...args: StartJobArgs): Promise<number> {
+    const jobId = await call('jobs:start', ...args);
     if (!items.some((j) => j.jobId === jobId)) void load();
     return jobId;
   }

@@ -93,7 +93,7 @@ describe('JobLaunchers', () => {
   it('starts detection and training, and shows a refusal readably', async () => {
     const api = installFakeApi({
       'jobs:list': () => [],
-      'jobs:start': (kind) => {
+      'jobs:start': (...[kind]) => {
         if (kind === 'train') throw new SonotypeError('INVALID_CONFIG', 'Training needs at least 10 s of readable audio.');
         return 31;
       },

@@ -1,0 +1,183 @@
+/**
+ * Every kind of job, once: its parameters (a valibot schema: the TypeScript
+ * type and the runtime check), what it returns, whether the UI may start it,
+ * and the phases it reports. Everything else is derived from `JOB_KINDS`:
+ * `JobKind`, `StartableJobKind`, the `jobs:start` arguments, the JobRunner's
+ * `start()`, each task module's `run()` signature and its typed result.
+ *
+ * Adding a kind: add an entry here, write the task module in
+ * src-main/engine/jobs/tasks and register it in task-registry.ts (the
+ * compiler asks for both).
+ */
+import * as v from 'valibot';
+import type { ScanTotals } from './contract';
+import type {
+  DetectJobResult, RetrainJobResult, TestSleepJobResult, TilesJobResult, TrainJobResult,
+} from './job-results';
+import { count, finite, id, returns, type ResultOf, type Returns } from './schemas';
+
+export type { DetectJobResult, RetrainJobResult, TestSleepJobResult, TilesJobResult, TrainJobResult } from './job-results';
+
+interface JobKindSpec {
+  params: v.GenericSchema<Record<string, unknown>>;
+  result: Returns<unknown>;
+  /** Whether the UI may start it with `jobs:start` (the CLI and the engine may start any kind). */
+  startable: boolean;
+  /** Phases the task reports, in order (the runner adds 'waiting for other jobs' and 'starting'). */
+  phases: readonly string[];
+}
+
+/** Overrides of the region settings; engine/detection/regions.ts fills in defaults and checks the values. */
+const regionParamsOverrides = v.strictObject({
+  version: v.optional(v.literal(1)),
+  threshold: v.optional(finite),
+  smoothingWindows: v.optional(v.number()),
+  mergeGapSeconds: v.optional(finite),
+  minSoundSeconds: v.optional(finite),
+});
+
+/** Which tfjs backend a job uses; 'auto' = tfjs-node when it loads, else WASM, else CPU. */
+const backendPreference = v.optional(v.picklist(['auto', 'tensorflow', 'wasm', 'cpu']));
+
+const DETECT_PHASES = ['labels', 'embedding', 'training', 'predicting', 'regions'] as const;
+
+export const JOB_KINDS = {
+  /** Silence detection over the project: heuristic labels, embeddings, silence head, regions (only what is missing or stale). */
+  detect: {
+    params: v.strictObject({
+      regionParams: v.optional(regionParamsOverrides),
+      /** Train a new silence head even when the labels have not changed. */
+      retrainHead: v.optional(v.boolean()),
+      backend: backendPreference,
+    }),
+    result: returns<DetectJobResult>(),
+    startable: true,
+    phases: DETECT_PHASES,
+  },
+  /** Retrain the silence head from cached embeddings and current labels; re-derive all regions; held-out before/after scores. */
+  'retrain-head': {
+    params: v.strictObject({
+      regionParams: v.optional(regionParamsOverrides),
+      /** Score the new head against the previous one on recordings held out by recording (default true). */
+      evaluate: v.optional(v.boolean()),
+      backend: backendPreference,
+    }),
+    result: returns<RetrainJobResult>(),
+    startable: true,
+    phases: DETECT_PHASES,
+  },
+  /** Unsupervised encoder training (Convnet V1 / LSTM V3) on a sample of the project's windows; checkpoints every epoch. */
+  train: {
+    params: v.strictObject({
+      model: v.picklist(['v1', 'v3']),
+      epochs: v.optional(count),
+      batchSize: v.optional(count),
+      /** Windows sampled from the project for training (memory: ~32 KiB each). */
+      maxWindows: v.optional(count),
+      /** LSTM V3 only: predict the next 1 (v3.1) or 10 (v3.4) frames. */
+      predictFrames: v.optional(v.union([v.literal(1), v.literal(10)])),
+      learningRate: v.optional(v.pipe(finite, v.gtValue(0))),
+      seed: v.optional(v.pipe(v.number(), v.integer())),
+      /** Threads to train with (data-parallel replicas in worker threads); default: one per core. */
+      workers: v.optional(count),
+      /** Leave the trained model unsaved (for benchmarks and tests of the loop only). */
+      dryRun: v.optional(v.boolean()),
+    }),
+    result: returns<TrainJobResult>(),
+    startable: true,
+    phases: ['reading windows', 'training', 'saving'],
+  },
+  /** Exact spectrogram tile pyramids of the project's recordings (light: I/O bound, one recording at a time). */
+  tiles: {
+    params: v.strictObject({
+      /** Recordings to build (default: every readable recording present on disk). */
+      recordingIds: v.optional(v.array(id)),
+    }),
+    result: returns<TilesJobResult>(),
+    startable: true,
+    phases: ['building tiles'],
+  },
+  /**
+   * A folder scan. Its rows are written by engine/project/scan-project.ts,
+   * which runs outside the JobRunner for now (no task module yet).
+   */
+  scan: {
+    params: v.strictObject({ audioRoot: v.optional(v.string()) }),
+    result: returns<ScanTotals>(),
+    startable: false,
+    phases: ['scanning'],
+  },
+  /** Steps of busy or idle work with checkpoints and failure modes: the engine's own tests and benches. */
+  'test-sleep': {
+    params: v.strictObject({
+      steps: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+      stepMs: v.optional(v.pipe(finite, v.minValue(0))),
+      /** Busy-wait instead of sleeping (keeps one core fully loaded). */
+      busy: v.optional(v.boolean()),
+      checkpointEvery: v.optional(count),
+      /** Each completed step index is appended to this file, one per line. */
+      logPath: v.optional(v.string()),
+      /** Save the completed step indices as a checkpoint file too, and read it back on resume. */
+      checkpointFile: v.optional(v.boolean()),
+      /** Read this job's own row through ctx.openDb() and return its state. */
+      readOwnJob: v.optional(v.boolean()),
+      /** How to misbehave when step `failAt` starts. */
+      fail: v.optional(v.picklist(['throw', 'exit', 'uncaught', 'ignore-cancel', 'oom'])),
+      failAt: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+    }),
+    result: returns<TestSleepJobResult>(),
+    startable: false,
+    phases: ['working'],
+  },
+} as const satisfies Record<string, JobKindSpec>;
+
+type Kinds = typeof JOB_KINDS;
+
+/** What a job does. */
+export type JobKind = keyof Kinds;
+/** Jobs the UI may start with `jobs:start`. */
+export type StartableJobKind = { [K in JobKind]: Kinds[K]['startable'] extends true ? K : never }[JobKind];
+/** A job's parameters (checked by the JobRunner before anything is written). */
+export type JobParams<K extends JobKind> = v.InferOutput<Kinds[K]['params']>;
+/** What a job of kind K returns when it succeeds (its `result`). */
+export type JobResult<K extends JobKind> = ResultOf<Kinds[K]['result']>;
+/** Phases a task of kind K reports. */
+export type JobPhase<K extends JobKind> = Kinds[K]['phases'][number];
+
+/** `kind, params` of any job: the JobRunner's `start()` arguments. */
+export type JobStartArgs = { [K in JobKind]: [kind: K, params: JobParams<K>] }[JobKind];
+/** `kind, params` of a job the UI may start: the `jobs:start` arguments. */
+export type StartJobArgs = { [K in StartableJobKind]: [kind: K, params: JobParams<K>] }[StartableJobKind];
+
+export const JOB_KIND_NAMES = Object.keys(JOB_KINDS) as JobKind[];
+export const STARTABLE_JOB_KINDS = JOB_KIND_NAMES.filter((k): k is StartableJobKind => JOB_KINDS[k].startable);
+
+export function isJobKind(kind: unknown): kind is JobKind {
+  return typeof kind === 'string' && Object.prototype.hasOwnProperty.call(JOB_KINDS, kind);
+}
+
+/**
+ * The `jobs:start` argument schema: [kind, params], the kind one the UI may
+ * start and the params checked by that kind's schema (so a refusal names the
+ * parameter at fault, e.g. `1.model: Invalid type: Expected ("v1" | "v3") …`).
+ */
+export const startJobArgsSchema = v.pipe(
+  v.strictTuple([v.picklist(STARTABLE_JOB_KINDS), v.unknown()]),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const [kind, params] = dataset.value;
+    const parsed = v.safeParse(JOB_KINDS[kind].params, params);
+    if (parsed.success) return [kind, parsed.output];
+    const at: v.ArrayPathItem = { type: 'array', origin: 'value', input: dataset.value as unknown[], key: 1, value: params };
+    for (const issue of parsed.issues) addIssue({ message: issue.message, path: [at, ...(issue.path ?? [])] });
+    return NEVER;
+  }),
+) as unknown as v.GenericSchema<unknown, StartJobArgs>;
+
+/**
+ * The result of a succeeded job of `kind`, typed; undefined when the job is of
+ * another kind or has no result (still running, failed, or stored by an older version).
+ */
+export function jobResultOf<K extends JobKind>(job: { kind: string; state: string; result?: unknown }, kind: K): JobResult<K> | undefined {
+  if (job.kind !== kind || job.state !== 'succeeded' || job.result === null || typeof job.result !== 'object') return undefined;
+  return job.result as JobResult<K>;
+}
