@@ -32,6 +32,9 @@ const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 /** Tail shared by every KSDATAFORMAT_SUBTYPE GUID: {xxxxxxxx-0000-0010-8000-00aa00389b71}. */
 const KS_GUID_TAIL = Buffer.from([0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71]);
 
+/** Real files have a handful of chunks (fmt, LIST, bext, iXML, cue…); past this the header is damaged. */
+const MAX_CHUNKS_BEFORE_DATA = 100_000;
+
 /** Names of compressed WAV format tags researchers meet, for readable errors. */
 const KNOWN_TAGS: Record<number, string> = {
   0x0002: 'Microsoft ADPCM',
@@ -128,7 +131,10 @@ export async function parseWavHeader(readAt: ReadAt, fileSize: number): Promise<
   let ds64DataSize: number | undefined;
   let fmt: FmtInfo | undefined;
   let pos = 12;
-  for (;;) {
+  for (let chunks = 0; ; chunks++) {
+    if (chunks > MAX_CHUNKS_BEFORE_DATA) {
+      throw new SonotypeError('NOT_AUDIO', `This WAV header is damaged: more than ${MAX_CHUNKS_BEFORE_DATA.toLocaleString('en')} chunks before the audio data`);
+    }
     const head = await readAt(pos, 8);
     if (head.length < 8) {
       throw new SonotypeError('TRUNCATED', `WAV header is truncated: no audio data chunk before the end of the file (${fileSize} bytes)`);

@@ -37,6 +37,8 @@ export interface ScanOptions {
   signal?: AbortSignal;
   /** Called after each file is stored, with the running count. */
   onFile?: (done: number, relPath: string) => void;
+  /** Called before each file is read (a watchdog can then name the file a scan is stuck on). */
+  onFileStart?: (relPath: string) => void;
 }
 
 export async function scanProject(project: Project, options: ScanOptions = {}): Promise<ScanReport> {
@@ -47,7 +49,7 @@ export async function scanProject(project: Project, options: ScanOptions = {}): 
   const entries: ScanEntry[] = [];
   const counts = { inserted: 0, updated: 0, relinked: 0, unchanged: 0 };
   try {
-    for await (const file of scanFolder(project.audioRoot, { signal: options.signal, hashCache: hashCacheLookup(db) })) {
+    for await (const file of scanFolder(project.audioRoot, { signal: options.signal, hashCache: hashCacheLookup(db), onFile: options.onFileStart })) {
       present.add(file.relPath);
       const { id, action } = db.transaction(() => upsertScannedRecording(db, file, { presentRelPaths: present }));
       counts[action]++;
