@@ -13,6 +13,8 @@ import { modelCommand } from './commands/model';
 import { detectCommand } from './commands/detect';
 import { evalCommand } from './commands/eval';
 import { trainCommand } from './commands/train';
+import { importCommand } from './commands/import';
+import { exportCommand } from './commands/export';
 
 /** One CLI command: its flags, a one-line synopsis and the code that runs it. */
 export interface CliCommand {
@@ -22,7 +24,7 @@ export interface CliCommand {
   run(args: { positionals: string[]; values: Record<string, unknown>; io: CliIo }): Promise<number>;
 }
 
-const COMMANDS: CliCommand[] = [scanCommand, featuresCommand, modelCommand, trainCommand, detectCommand, evalCommand];
+const COMMANDS: CliCommand[] = [scanCommand, featuresCommand, modelCommand, trainCommand, detectCommand, evalCommand, importCommand, exportCommand];
 
 export function usageText(): string {
   return [

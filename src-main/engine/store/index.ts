@@ -21,5 +21,5 @@ export {
   type LabelState, type LabelEditOp, type LabelEditRef, type LabelHistoryEntry,
 } from './label-history';
 export * from './machine-labels';
-export { splitLabel, mergeLabels } from './label-edits';
+export { splitLabel, mergeLabels, createLabels } from './label-edits';
 export * from './jobs';

@@ -1,11 +1,12 @@
 /**
- * Compound label edits — split and merge — each one undo step (an edit group),
- * so Ctrl+Z after a split brings back the single label, not half of it.
+ * Compound label edits — split, merge, a batch of new labels (an import) —
+ * each one undo step (an edit group), so Ctrl+Z after a split brings back the
+ * single label, not half of it, and Ctrl+Z after an import removes all of it.
  */
 import { SonotypeError } from '../../../src-shared/errors';
 import type { ProjectDb } from './database';
-import { withEditGroup } from './label-history';
-import { createLabel, deleteLabel, getLabel, updateLabel, type StoredLabel } from './labels';
+import { recordLabelEdit, withEditGroup } from './label-history';
+import { createLabel, deleteLabel, getLabel, insertLabelRow, newLabelState, requireRecording, updateLabel, validateLabelState, type NewLabel, type StoredLabel } from './labels';
 
 function requireLive(db: ProjectDb, id: number): StoredLabel {
   const label = getLabel(db, id);
@@ -43,5 +44,28 @@ export function mergeLabels(db: ProjectDb, ids: readonly number[], author: strin
       startSample: Math.min(...labels.map((l) => l.startSample)),
       endSample: Math.max(...labels.map((l) => l.endSample)),
     }, author);
+  });
+}
+
+/**
+ * Creates many labels in one transaction as ONE undo step (nothing is
+ * written unless all are valid). Returns their ids in input order.
+ */
+export function createLabels(db: ProjectDb, inputs: readonly NewLabel[]): number[] {
+  const states = inputs.map(newLabelState);
+  for (const state of states) validateLabelState(state);
+  if (states.length === 0) return [];
+  return withEditGroup(db, () => {
+    const checked = new Set<string>();
+    return states.map((state) => {
+      const key = `${state.recordingId}:${state.highHz}`;
+      if (!checked.has(key)) {
+        requireRecording(db, state.recordingId, state.highHz);
+        checked.add(key);
+      }
+      const id = insertLabelRow(db, state);
+      recordLabelEdit(db, { op: 'create', labelId: id, before: null, after: state, author: state.author });
+      return id;
+    });
   });
 }
