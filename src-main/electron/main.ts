@@ -10,7 +10,8 @@ import { app, BrowserWindow, ipcMain, shell, type IpcMainInvokeEvent } from 'ele
 import type { CallResult, MenuCommand } from '../../src-shared/contract';
 import { toErrorInfo } from '../../src-shared/errors';
 import { dispatchCall } from '../app/dispatch-call';
-import { closeProject, createHandlers, type AppState } from '../app/handlers';
+import { closeProject, createHandlers, requireSession, type AppState } from '../app/handlers';
+import { Scope } from '../../src-shared/scope';
 import { listRecentProjects } from '../app/recent-projects';
 import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
 import { installMenu } from './menu';
@@ -25,6 +26,8 @@ process.env.SONOTYPE_SOURCE_ROOT ??= join(here, '..', '..');
 if (app.isPackaged) process.env.SONOTYPE_RESOURCES_DIR ??= join(process.resourcesPath, 'resources');
 
 let mainWindow: BrowserWindow | null = null;
+/** What the shell started (protocol handler, …): released before the project closes on quit. */
+const shellScope = new Scope();
 
 const state: AppState = {
   mode: 'electron',
@@ -129,7 +132,7 @@ app.on('web-contents-created', (_event, contents) => {
 });
 
 app.whenReady().then(() => {
-  handleMediaProtocol(() => state.project);
+  shellScope.add(handleMediaProtocol(() => (state.project ? requireSession(state) : null)));
   createWindow();
   app.on('activate', () => BrowserWindow.getAllWindows().length === 0 && createWindow());
 });
@@ -137,6 +140,8 @@ app.whenReady().then(() => {
 app.on('window-all-closed', () => {
   // Cancels running jobs (their checkpoints let them resume) and closes the project before quitting.
   void closeProject(state).finally(() => {
-    if (process.platform !== 'darwin') app.quit();
+    if (process.platform === 'darwin') return; // the app stays open without windows; 'activate' makes a new one
+    shellScope.dispose();
+    app.quit();
   });
 });

@@ -7,12 +7,14 @@
  * open project inside its audio root.
  *
  * Wiring (in main.ts): call `registerMediaScheme()` before `app.whenReady()`,
- * then `handleMediaProtocol(() => state.project)` once the app is ready.
+ * then `handleMediaProtocol(() => session)` once the app is ready. Tiles come
+ * from the open project's own TileService (the one review:open uses), so
+ * there is one tile cache and one set of open files per project.
  */
 import { Readable } from 'node:stream';
 import { protocol } from 'electron';
-import type { Project } from '../engine/project/open-project';
-import { createTileService, handleMediaRequest, type TileService } from '../engine/tiles';
+import type { ProjectSession } from '../app/app-state';
+import { handleMediaRequest } from '../engine/tiles';
 
 export const MEDIA_SCHEME = 'sonotype';
 
@@ -29,24 +31,10 @@ export function registerMediaScheme(): void {
 
 /**
  * Answers `sonotype://media/…` requests for whatever project is open when the
- * request arrives. Returns a function that closes the tile services and
+ * request arrives, with that project's tile service. Returns the function that
  * unregisters the handler.
  */
-export function handleMediaProtocol(currentProject: () => Project | null): () => Promise<void> {
-  const services = new Map<Project, TileService>();
-  const tilesFor = (project: Project | null): TileService | null => {
-    // A project switch leaves the old project's service behind: close it (releases its open files).
-    for (const [other, service] of services) {
-      if (other !== project) {
-        services.delete(other);
-        void service.close();
-      }
-    }
-    if (!project) return null;
-    let service = services.get(project);
-    if (!service) services.set(project, (service = createTileService(project)));
-    return service;
-  };
+export function handleMediaProtocol(openSession: () => Pick<ProjectSession, 'project' | 'tiles'> | null): () => void {
   protocol.handle(MEDIA_SCHEME, async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return new Response('Only GET and HEAD are supported.', { status: 405, headers: { 'content-type': 'text/plain; charset=utf-8' } });
@@ -54,8 +42,8 @@ export function handleMediaProtocol(currentProject: () => Project | null): () =>
     const url = new URL(request.url);
     // The standard scheme puts `media` in the host: sonotype://media/tiles/… → /media/tiles/…
     const pathAndQuery = `/${url.host}${url.pathname}${url.search}`;
-    const project = currentProject();
-    const response = await handleMediaRequest(project, tilesFor(project), pathAndQuery, {
+    const session = openSession();
+    const response = await handleMediaRequest(session?.project ?? null, session?.tiles ?? null, pathAndQuery, {
       range: request.headers.get('range') ?? undefined,
     }, request.signal);
     if (request.method === 'HEAD' && response.body instanceof Readable) response.body.destroy();
@@ -64,9 +52,5 @@ export function handleMediaProtocol(currentProject: () => Project | null): () =>
       : new Uint8Array(response.body);
     return new Response(request.method === 'HEAD' ? null : body, { status: response.status, headers: response.headers });
   });
-  return async () => {
-    protocol.unhandle(MEDIA_SCHEME);
-    await Promise.all([...services.values()].map((s) => s.close()));
-    services.clear();
-  };
+  return () => protocol.unhandle(MEDIA_SCHEME);
 }

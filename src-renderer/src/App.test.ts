@@ -79,3 +79,34 @@ describe('App shell', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('The fake backend has no handler for app:info.');
   });
 });
+
+describe('App shell lifetime', () => {
+  it('starts no project session when it is torn down while app:info is still on its way', async () => {
+    let answer!: (value: AppInfo) => void;
+    const api = installFakeApi({ ...base, 'app:info': () => new Promise<AppInfo>((resolve) => (answer = resolve)) });
+    const { unmount } = render(App);
+    await waitFor(() => expect(api.calls.map(([name]) => name)).toEqual(['app:info']));
+    unmount();
+    answer(info(project));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(api.calls.map(([name]) => name)).toEqual(['app:info']); // no recordings:table, no jobs:list
+    for (const event of ['jobs:progress', 'recordings:changed', 'recording:changed', 'project:changed', 'menu:command'] as const) {
+      expect(api.listenerCount(event), event).toBe(0);
+    }
+  });
+
+  it("releases the open project's listeners when another project is opened, and all of them on teardown", async () => {
+    const api = installFakeApi({ ...base, 'app:info': () => info(project) });
+    const { unmount } = render(App);
+    await screen.findByRole('grid', { name: 'Recordings' });
+    expect(api.listenerCount('jobs:progress')).toBe(1);
+    api.emit('project:changed', { ...project, dir: '/data/other' });
+    await waitFor(() => expect(screen.getByText('other')).toBeTruthy());
+    expect(api.listenerCount('jobs:progress')).toBe(1);
+    expect(api.listenerCount('recordings:changed')).toBe(1);
+    unmount();
+    for (const event of ['jobs:progress', 'recordings:changed', 'recording:changed', 'project:changed', 'menu:command'] as const) {
+      expect(api.listenerCount(event), event).toBe(0);
+    }
+  });
+});

@@ -84,4 +84,45 @@ describe('ReviewView', () => {
     await fireEvent.click(screen.getByRole('button', { name: '← Recordings' }));
     expect(onBack).toHaveBeenCalledOnce();
   });
+
+  it('starts nothing (tiles, timers, listeners) when it is closed while the recording is still loading', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const answer = api.call.bind(api);
+    api.call = async (name, ...args) => {
+      if (name === 'review:open') await held;
+      return answer(name, ...args);
+    };
+    const timers = new Set<unknown>();
+    const setIntervalSpy = vi.spyOn(window, 'setInterval');
+    vi.spyOn(window, 'clearInterval').mockImplementation((id) => void timers.delete(id));
+    const { unmount } = render(ReviewView, { recordingId: 1 });
+    expect(screen.getByText('Opening recording…')).toBeTruthy();
+    unmount();
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const result of setIntervalSpy.mock.results) timers.add(result.value);
+    expect(timers.size, 'intervals left running').toBe(0);
+    expect(fetched).toEqual([]);
+    expect(api.listenerCount('recording:changed')).toBe(0);
+    expect(api.listenerCount('menu:command')).toBe(0);
+    expect(api.calls.map((c) => c.name)).toEqual(['review:open']); // not even history:state
+  });
+
+  it('releases its listeners and timers when closed after loading', async () => {
+    const setIntervalSpy = vi.spyOn(window, 'setInterval');
+    const cleared = new Set<unknown>();
+    const clearIntervalSpy = vi.spyOn(window, 'clearInterval');
+    clearIntervalSpy.mockImplementation((id) => void cleared.add(id));
+    const { unmount } = render(ReviewView, { recordingId: 1 });
+    await screen.findByRole('button', { name: /Next uncertain/ });
+    expect(api.listenerCount('recording:changed')).toBe(1);
+    unmount();
+    expect(api.listenerCount('recording:changed')).toBe(0);
+    expect(api.listenerCount('menu:command')).toBe(0);
+    const started = setIntervalSpy.mock.results.map((r) => r.value);
+    expect(started.length).toBeGreaterThan(0);
+    expect(started.filter((id) => !cleared.has(id))).toEqual([]);
+  });
 });
+

@@ -6,6 +6,7 @@
  */
 import type { ApiEvents } from '../../../../src-shared/contract';
 import type { HistoryState, LabelView, RecordingReview, RegionView } from '../../../../src-shared/review-types';
+import { Scope } from '../../../../src-shared/scope';
 import { call, getApi } from '../../lib/api';
 import { DEFAULT_DISPLAY, type DisplaySettings } from '../../lib/colormap';
 import { sortSpans } from './spans';
@@ -57,39 +58,51 @@ export class ReviewStore {
   readonly durationSeconds: number = $derived(this.review?.durationSeconds ?? 0);
 
   private nextToastId = 1;
-  private unsubscribe: (() => void) | null = null;
+  /** Lives until close(): event subscription and toast timers. */
+  private readonly scope = new Scope();
+  /** The current open()'s subscription (a retry replaces it). */
+  private openScope: Scope | null = null;
   private editChain: Promise<unknown> = Promise.resolve();
 
   constructor(readonly recordingId: number) {}
 
-  /** Loads the recording (review:open) and the undo state, and follows change events. */
+  /** Loads the recording (review:open) and the undo state, and follows change events (until close()). */
   async open(widthPx = this.viewport.widthPx): Promise<void> {
     this.status = 'loading';
     this.loadError = null;
+    let review: RecordingReview;
     try {
-      const review = await call('review:open', this.recordingId);
-      this.review = review;
-      this.regions = sortSpans(review.regions);
-      this.labels = sortSpans(review.labels);
-      this.viewport = wholeFileViewport(toPyramidInfo(review), widthPx);
-      this.status = 'ready';
+      review = await call('review:open', this.recordingId);
     } catch (e) {
+      if (this.scope.disposed) return;
       this.loadError = (e as Error).message;
       this.status = 'error';
       return;
     }
+    if (this.scope.disposed) return; // closed while loading: start nothing
+    this.review = review;
+    this.regions = sortSpans(review.regions);
+    this.labels = sortSpans(review.labels);
+    this.viewport = wholeFileViewport(toPyramidInfo(review), widthPx);
+    this.status = 'ready';
     void this.refreshHistory();
-    this.unsubscribe?.();
+    this.openScope?.dispose();
+    this.openScope = this.scope.child();
     try {
-      this.unsubscribe = getApi().on('recording:changed', (payload) => void this.onRecordingChanged(payload));
+      this.openScope.add(getApi().on('recording:changed', (payload) => void this.onRecordingChanged(payload)));
     } catch {
-      this.unsubscribe = null; // no backend events (should not happen once open succeeded)
+      // no backend events (should not happen once open succeeded)
     }
   }
 
+  /** Stops following events and timers; an open() still in flight starts nothing. */
   close(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = null;
+    this.scope.dispose();
+  }
+
+  /** Whether close() was called. */
+  get closed(): boolean {
+    return this.scope.disposed;
   }
 
   /** Runs edits one after another, so responses apply in the order the researcher made them. */
@@ -227,7 +240,7 @@ export class ReviewStore {
   private pushToast(kind: Toast['kind'], message: string): void {
     const id = this.nextToastId++;
     this.toasts = [...this.toasts.filter((t) => t.message !== message), { id, kind, message }].slice(-MAX_TOASTS);
-    if (kind === 'info') setTimeout(() => this.dismissToast(id), INFO_TOAST_MS);
+    if (kind === 'info') this.scope.timeout(() => this.dismissToast(id), INFO_TOAST_MS);
   }
 }
 

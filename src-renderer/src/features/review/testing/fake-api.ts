@@ -58,6 +58,11 @@ export class FakeApi implements SonotypeApi {
     for (const l of this.listeners.get(event) ?? []) l(payload as never);
   }
 
+  /** Listeners registered for an event (to check the view unsubscribes). */
+  listenerCount(event: EventName): number {
+    return this.listeners.get(event)?.size ?? 0;
+  }
+
   on<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void {
     const set = this.listeners.get(event) ?? new Set();
     set.add(listener as (p: never) => void);
