@@ -25,4 +25,35 @@ describe('layering rules', () => {
     expect(checkFile('src-renderer/src/x.ts', "import { y } from '../../src-main/engine/store';")).toHaveLength(1);
     expect(checkFile('src-renderer/src/x.ts', "import { y } from '../../src-shared/contract';")).toHaveLength(0);
   });
+
+  it('flags each import against the engine layers, and allows the ones along them', () => {
+    const rule = (file: string, spec: string) => checkFile(file, `import { x } from '${spec}';`).map((v) => v.rule);
+    // Upwards inside the engine: store/audio/features → project → models → detection/tiles/clusters/exchange → jobs.
+    expect(rule('src-main/engine/store/labels.ts', '../models/encoder-registry')).toEqual(['engine/store (layer 1) must not import engine/models (layer 3)']);
+    expect(rule('src-main/engine/models/default-model/train.ts', '../../detection')).toEqual(['engine/models (layer 3) must not import engine/detection (layer 4)']);
+    expect(rule('src-main/engine/audio/decode.ts', '../project/open-project')).toHaveLength(1);
+    expect(rule('src-main/engine/detection/x.ts', '../jobs/job-runner')).toHaveLength(1);
+    expect(rule('src-main/engine/util/random.ts', '../store/database')).toHaveLength(1);
+    // Out of the engine into app, CLI, servers, shells, bench or tools.
+    expect(rule('src-main/engine/jobs/x.ts', '../../app/handlers')).toHaveLength(1);
+    expect(rule('src-main/engine/tiles/x.ts', '../../cli/main')).toHaveLength(1);
+    expect(rule('src-main/engine/tiles/x.ts', '../../server/browser-server')).toHaveLength(1);
+    expect(rule('src-main/engine/models/x.ts', '../../../tools/default-model/corpus')).toEqual(['src-main must not import tools/']);
+    expect(rule('src-main/app/handlers.ts', '../server/browser-server')).toHaveLength(1);
+    expect(rule('src-main/app/handlers.ts', '../electron/main')).toHaveLength(1);
+    // Production code importing test code.
+    expect(rule('src-main/engine/features/bench-features.ts', '../testing/synth')).toEqual(['production code must not import test code (engine/testing, test helpers, tests)']);
+    expect(rule('src-main/engine/models/default-model/corpus.ts', '../../testing/wav-writer')).toHaveLength(1);
+    expect(rule('src-main/app/handlers.ts', './test-helpers')).toHaveLength(1);
+    expect(rule('src-main/engine/store/x.ts', './labels.test')).toHaveLength(1);
+    expect(rule('src-renderer/src/App.svelte', './lib/testing/fake-api')).toHaveLength(1);
+    // Allowed: down or sideways in the engine, the engine from app and shells, test code from tests, benches and tools.
+    for (const [file, spec] of [
+      ['src-main/engine/detection/x.ts', '../models/encoder-registry'], ['src-main/engine/features/x.ts', '../audio'],
+      ['src-main/engine/exchange/x.ts', '../tiles'], ['src-main/engine/jobs/tasks/x.ts', '../../detection/detect-project'],
+      ['src-main/app/handlers.ts', '../engine/jobs/job-runner'], ['src-main/server/x.ts', '../app/handlers'],
+      ['src-main/engine/store/labels.test.ts', '../testing/synth'], ['src-main/app/x.test.ts', './test-helpers'],
+      ['src-main/bench/cases/x.ts', '../../engine/testing/synth'], ['tools/default-model/corpus.ts', '../../src-main/engine/testing/synth'],
+    ]) expect(rule(file, spec), `${file} → ${spec}`).toEqual([]);
+  });
 });

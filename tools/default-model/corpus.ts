@@ -6,8 +6,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { encodeWav } from '../../testing/wav-writer';
-import { synthScene, type SceneSegment } from '../../testing/synth';
+import { encodeWav } from '../../src-main/engine/testing/wav-writer';
+import { synthScene, type SceneSegment } from '../../src-main/engine/testing/synth';
 
 /** Redistributable files of the shared corpus used for training. */
 export const REDISTRIBUTABLE_TRAINING_FILES = [
