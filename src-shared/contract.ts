@@ -23,6 +23,7 @@ import {
   type HistoryState, type LabelView, type RecordingReview, type RecordingRow, type RegionView, type RetrainReport, type ReviewItem,
 } from './review-types';
 import { describeIssues, id, returns, sampleIndex, type ResultOf, type Returns } from './schemas';
+import { exportRequestSchema, importOptionsSchema, importTableSchema, type ExportReport, type ImportReport } from './exchange-types';
 
 export type { StartableJobKind, StartJobArgs } from './job-kinds';
 
@@ -73,7 +74,8 @@ export interface RecentProject {
 }
 
 /** Commands the native menu forwards to the page. */
-export type MenuCommand = 'undo' | 'redo' | 'zoom-in' | 'zoom-out' | 'zoom-fit' | 'show-help' | 'open-folder-dialog-failed';
+export type MenuCommand =
+  | 'undo' | 'redo' | 'zoom-in' | 'zoom-out' | 'zoom-fit' | 'show-help' | 'open-folder-dialog-failed' | 'import-annotations' | 'export-labels';
 
 const noArgs = v.strictTuple([]);
 
@@ -161,6 +163,22 @@ export const CALLS = {
     args: v.strictTuple([id, v.pipe(v.number(), v.integer(), v.minValue(0))]),
     result: returns<{ frames: number; bins: number; input: number[]; output: number[] } | null>(),
   },
+
+  // ── Annotation exchange (src-main/app/handlers/exchange-handlers.ts) ──
+  /**
+   * Imports annotation tables (Raven, Audacity, CSV) into labels: one transaction and one undo step for all of
+   * them. Rows that cannot be read come back as issues (file, line, reason); the others are imported; rows
+   * already in the project are skipped. Args: the tables (name + bytes as base64, 1–200), options.
+   */
+  'exchange:import': {
+    args: v.strictTuple([v.pipe(v.array(importTableSchema), v.minLength(1), v.maxLength(200)), importOptionsSchema]),
+    result: returns<ImportReport>(),
+  },
+  /**
+   * Writes the project's labels into a folder as Raven tables, Audacity tracks, labels.csv or per-type WAVs.
+   * Refuses (writing nothing) when a file it would write exists and was not written by an earlier export.
+   */
+  'exchange:export': { args: v.strictTuple([exportRequestSchema]), result: returns<ExportReport>() },
 } as const satisfies Record<string, { args: v.GenericSchema<unknown, readonly unknown[]>; result: Returns<unknown> }>;
 
 /** Declares an event's payload type (events go from main to the page only, so they need no runtime check). */

@@ -7,6 +7,7 @@
  */
 import type { ApiCalls, CallName } from '../../src-shared/contract';
 import type { AppState } from './app-state';
+import { exchangeHandlers } from './handlers/exchange-handlers';
 import { figureHandlers } from './handlers/figure-handlers';
 import { jobHandlers } from './handlers/job-handlers';
 import { labelHandlers } from './handlers/label-handlers';
@@ -25,5 +26,6 @@ export function createHandlers(state: AppState): Handlers {
     ...labelHandlers(state),
     ...jobHandlers(state),
     ...figureHandlers(state),
+    ...exchangeHandlers(state),
   };
 }

@@ -1,5 +1,6 @@
 /**
- * The native menu. File opens projects (dialog, recent list, demo); Edit's
+ * The native menu. File opens projects (dialog, recent list, demo) and
+ * forwards Import Annotations… / Export Labels… to the page; Edit's
  * Undo/Redo and View's zoom are forwarded to the page as `menu:command`
  * events, because the page owns the selection and the viewport.
  */
@@ -36,6 +37,10 @@ export async function installMenu(window: BrowserWindow, actions: MenuActions): 
             : [{ label: 'No recent projects', enabled: false }],
         },
         { label: 'Open Demo Project', click: () => void actions.openDemo() },
+        { type: 'separator' },
+        // The page owns the dialogs (they work the same in browser mode); tables can also be dropped on the window.
+        { label: 'Import Annotations…', accelerator: 'CmdOrCtrl+I', click: () => actions.command('import-annotations') },
+        { label: 'Export Labels…', accelerator: 'CmdOrCtrl+E', click: () => actions.command('export-labels') },
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },
       ],

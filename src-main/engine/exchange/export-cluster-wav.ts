@@ -48,7 +48,13 @@ export interface ClusterWavResult {
 export async function writeClusterWavs(
   recordings: readonly ExportRecording[],
   outDir: string,
-  options: { channel: number; resolvePath: (relPath: string) => string; signal?: AbortSignal },
+  options: {
+    channel: number;
+    resolvePath: (relPath: string) => string;
+    signal?: AbortSignal;
+    /** Called with every file name before the first is written (may throw to stop the export). */
+    beforeWriting?: (files: string[]) => void;
+  },
 ): Promise<ClusterWavResult> {
   const groups = new Map<string, Member[]>();
   let skipped = 0;
@@ -65,16 +71,19 @@ export async function writeClusterWavs(
   }
   const ratesPerGroup = new Map<string, number>();
   for (const key of groups.keys()) ratesPerGroup.set(key.split('\u0000')[0], (ratesPerGroup.get(key.split('\u0000')[0]) ?? 0) + 1);
-  await mkdir(outDir, { recursive: true });
   const names = new FileNames();
+  const planned = [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, members]) => {
+    const [group, rateText] = key.split('\u0000');
+    const rate = Number(rateText);
+    return { group, rate, members, fileName: names.take(group, (ratesPerGroup.get(group) ?? 1) > 1 ? `_${rate}Hz` : '') };
+  });
+  options.beforeWriting?.([...planned.map((p) => p.fileName), CLUSTER_INDEX_FILE]);
+  await mkdir(outDir, { recursive: true });
   const files: string[] = [];
   const index: string[][] = [];
   const readers = new Map<string, AudioRangeReader>();
   try {
-    for (const [key, members] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      const [group, rateText] = key.split('\u0000');
-      const rate = Number(rateText);
-      const fileName = names.take(group, (ratesPerGroup.get(group) ?? 1) > 1 ? `_${rate}Hz` : '');
+    for (const { group, rate, members, fileName } of planned) {
       const rows = await writeGroup(path.join(outDir, fileName), members, rate, options, readers);
       files.push(fileName);
       index.push(...rows.map((r) => [r.offset, group, r.member.recording.path, String(r.member.label.startSample), String(r.member.label.endSample),

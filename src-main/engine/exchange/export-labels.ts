@@ -4,15 +4,13 @@
  * reading them back gives the same sample positions; file names per
  * recording; the cluster and the kept columns of a label.
  */
-import path from 'node:path';
 import type { ProjectDb } from '../store/database';
 import { listLabels, type StoredLabel } from '../store/labels';
 import { listRecordings } from '../store/recordings';
 import { normaliseHeader } from './column-roles';
+import type { ExportSource } from '../../../src-shared/exchange-types';
 
-/** 'human': people's labels (made here or imported); 'all': plus model and heuristic ones; 'reference': the truth tables. */
-export type ExportSource = 'human' | 'all' | 'reference';
-export const EXPORT_SOURCES: readonly ExportSource[] = ['human', 'all', 'reference'];
+export { EXPORT_SOURCES, type ExportSource } from '../../../src-shared/exchange-types';
 
 export interface ExportRecording {
   id: number;
@@ -102,9 +100,10 @@ export function extraCell(label: StoredLabel, header: string): string {
 }
 
 /**
- * One output file per recording, mirroring the recording's folders under the
- * output folder: `<name without extension><suffix>`; when two recordings of a
- * folder share a name without extension, the extension is kept for both.
+ * One output file per recording (relative path, forward slashes), mirroring
+ * the recording's folders under the output folder: `<name without
+ * extension><suffix>`; when two recordings of a folder share a name without
+ * extension, the extension is kept for both.
  */
 export function perRecordingFileNames(recordings: readonly { path: string }[], suffix: string): Map<string, string> {
   const stem = (p: string) => p.replace(/\.[^./]*$/, '');
@@ -113,7 +112,7 @@ export function perRecordingFileNames(recordings: readonly { path: string }[], s
   const names = new Map<string, string>();
   for (const r of recordings) {
     const base = (counts.get(stem(r.path).toLowerCase()) ?? 0) > 1 ? r.path : stem(r.path);
-    names.set(r.path, base.split('/').join(path.sep) + suffix);
+    names.set(r.path, base + suffix);
   }
   return names;
 }

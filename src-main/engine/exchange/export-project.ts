@@ -5,13 +5,14 @@
  * Every file is written through a temporary name.
  */
 import path from 'node:path';
+import type { ExportFormat, ExportReport } from '../../../src-shared/exchange-types';
 import type { ProjectDb } from '../store/database';
 import { writeAtomically, writeClusterWavs } from './export-cluster-wav';
+import { checkOverwrites, recordExport } from './export-manifest';
 import { collectExportLabels, perRecordingFileNames, type ExportSource } from './export-labels';
 import { formatAudacityTrack, formatLabelsCsv, formatRavenTable } from './format-tables';
 
-export type ExportFormat = 'raven' | 'audacity' | 'csv' | 'cluster-wav';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['raven', 'audacity', 'csv', 'cluster-wav'];
+export { EXPORT_FORMATS, type ExportFormat, type ExportReport } from '../../../src-shared/exchange-types';
 
 export interface ExportOptions {
   format: ExportFormat;
@@ -24,17 +25,6 @@ export interface ExportOptions {
   signal?: AbortSignal;
 }
 
-export interface ExportReport {
-  format: ExportFormat;
-  outDir: string;
-  /** Written files, relative to outDir. */
-  files: string[];
-  recordings: number;
-  labels: number;
-  /** cluster-wav: labels without a sound type or cluster, not written. */
-  skipped?: number;
-}
-
 export const RAVEN_SUFFIX = '.Table.1.selections.txt';
 export const AUDACITY_SUFFIX = '.txt';
 export const CSV_FILE = 'labels.csv';
@@ -43,22 +33,28 @@ export async function exportLabels(db: ProjectDb, options: ExportOptions): Promi
   const recordings = collectExportLabels(db, options.source ?? 'human');
   const labels = recordings.reduce((n, r) => n + r.labels.length, 0);
   const base = { format: options.format, outDir: options.outDir, recordings: recordings.length, labels };
+  let report: ExportReport;
   if (options.format === 'csv') {
+    checkOverwrites(options.outDir, [CSV_FILE]);
     await writeAtomically(path.join(options.outDir, CSV_FILE), formatLabelsCsv(recordings));
-    return { ...base, files: [CSV_FILE] };
+    report = { ...base, files: [CSV_FILE] };
+  } else if (options.format === 'cluster-wav') {
+    const result = await writeClusterWavs(recordings, options.outDir, {
+      channel: options.channel ?? 0, resolvePath: options.resolvePath, signal: options.signal,
+      beforeWriting: (files) => checkOverwrites(options.outDir, files),
+    });
+    report = { ...base, files: result.files, labels: result.members, skipped: result.skipped };
+  } else {
+    const suffix = options.format === 'raven' ? RAVEN_SUFFIX : AUDACITY_SUFFIX;
+    const names = perRecordingFileNames(recordings, suffix);
+    const files = recordings.map((r) => names.get(r.path)!);
+    checkOverwrites(options.outDir, files);
+    for (const [i, recording] of recordings.entries()) {
+      const text = options.format === 'raven' ? formatRavenTable(recording, options.resolvePath(recording.path)) : formatAudacityTrack(recording);
+      await writeAtomically(path.join(options.outDir, ...files[i].split('/')), text);
+    }
+    report = { ...base, files };
   }
-  if (options.format === 'cluster-wav') {
-    const result = await writeClusterWavs(recordings, options.outDir, { channel: options.channel ?? 0, resolvePath: options.resolvePath, signal: options.signal });
-    return { ...base, files: result.files, labels: result.members, skipped: result.skipped };
-  }
-  const suffix = options.format === 'raven' ? RAVEN_SUFFIX : AUDACITY_SUFFIX;
-  const names = perRecordingFileNames(recordings, suffix);
-  const files: string[] = [];
-  for (const recording of recordings) {
-    const name = names.get(recording.path)!;
-    const text = options.format === 'raven' ? formatRavenTable(recording, options.resolvePath(recording.path)) : formatAudacityTrack(recording);
-    await writeAtomically(path.join(options.outDir, name), text);
-    files.push(name.split(path.sep).join('/'));
-  }
-  return { ...base, files };
+  await recordExport(options.outDir, report.files);
+  return report;
 }

@@ -17,7 +17,10 @@ import { listRecordings } from '../store/recordings';
 import { RecordingMatcher, type MatchResult } from './match-recording';
 import { parseAnnotationTable } from './parse-table';
 import { rowToLabel, type RecordingFacts } from './row-to-label';
-import type { ParsedTable, RowIssue, TableFormat } from './table-types';
+import type { ImportReport, RowIssue, TableImportSummary } from '../../../src-shared/exchange-types';
+import type { TableFormat } from './table-types';
+
+export type { ImportReport, TableImportSummary } from '../../../src-shared/exchange-types';
 
 export interface TableInput {
   /** File name shown in messages and stored as the labels' source table. */
@@ -34,28 +37,6 @@ export interface ImportOptions {
   recording?: string;
   format?: TableFormat | 'auto';
   author?: string | null;
-}
-
-/** What happened to one table. */
-export interface TableImportSummary {
-  name: string;
-  format: ParsedTable['format'];
-  encoding: string;
-  rows: number;
-  imported: number;
-  duplicates: number;
-  rejected: number;
-}
-
-export interface ImportReport {
-  tables: TableImportSummary[];
-  imported: number;
-  duplicates: number;
-  rejected: number;
-  /** Every problem, in table and line order. */
-  issues: RowIssue[];
-  /** Recordings that received labels (so views can refresh). */
-  recordingIds: number[];
 }
 
 /** Imports `tables` into the project whose database is `db` and whose recordings live under `audioRoot`. */

@@ -5,6 +5,9 @@
  * file name and line number, so good rows are kept and bad ones explained.
  */
 import type { LabelSource } from '../../../src-shared/label-types';
+import type { RowIssue } from '../../../src-shared/exchange-types';
+
+export type { RowIssue } from '../../../src-shared/exchange-types';
 
 /** Formats a table can be read as; 'notmat' is recognised only to explain that it is not supported. */
 export type TableFormat = 'raven' | 'audacity' | 'csv' | 'notmat';
@@ -38,13 +41,6 @@ export interface TableRow {
   sourceTable?: string;
   /** Columns without a Sonotype field, [header, text] in table order. */
   extras: [string, string][];
-}
-
-/** A problem with one row (or with the whole table when line is null). */
-export interface RowIssue {
-  file: string;
-  line: number | null;
-  reason: string;
 }
 
 /** A table as parsed: its rows, its problems, its format and encoding. */
