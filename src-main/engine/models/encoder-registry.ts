@@ -2,30 +2,32 @@
  * Which encoder a project uses, and where its weights live.
  *
  * Every model a project uses is a row in `models` plus a folder under
- * `<project>/sonotype-models/`. The newest trained encoder wins. A project
+ * `<project>/sonotype-models/`, saved atomically by model-store.ts. The newest trained encoder wins. A project
  * that has trained none gets a copy of the default model shipped in
  * resources/default-model (trained by `npm run train:default`), so detections
  * exist on day one; if even that is missing, a freshly initialised LSTM V3
  * (fixed seed) is used and said so, rather than failing.
  */
 import { sourceRoot } from '../util/source-root';
-import { cp, mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { FeatureConfig } from '../../../src-shared/feature-types';
 import { SonotypeError } from '../../../src-shared/errors';
 import type { ProjectDb } from '../store/database';
-import { ensureFeatureConfig } from '../store/feature-configs';
-import { createModel, getModel, listModels, updateModel, type StoredModel } from '../store/models';
-import { loadLayersModel, saveLayersModel } from './model-io';
+import { listModels, type StoredModel } from '../store/models';
+import { loadLayersModel } from './model-io';
+import { installModelFolder, storeModel } from './model-store';
 import { buildConvnetV1 } from './convnet-v1';
 import { buildLstmV3 } from './lstm-v3';
 import { keptBins } from '../features';
 
+export { storeModel } from './model-store';
+export { MODELS_FOLDER, modelFilesPath } from './model-folders';
+
 export type EncoderKind = 'encoder-v1' | 'encoder-v3';
 export const ENCODER_KINDS: readonly EncoderKind[] = ['encoder-v1', 'encoder-v3'];
-export const MODELS_FOLDER = 'sonotype-models';
 
 /** Where the shipped default model lives (overridable for packaged apps and tests). */
 export function defaultModelDir(): string {
@@ -37,28 +39,6 @@ export interface LoadedEncoder {
   stored: StoredModel;
   /** Human-readable name for logs and JSON output, e.g. "encoder-v3 v2 (trained on this project)". */
   description: string;
-}
-
-/** Folder (relative to the project) for a model's files. */
-export function modelFilesPath(kind: string, version: number): string {
-  return `${MODELS_FOLDER}/${kind}-v${version}`;
-}
-
-/** Saves a trained model as a new version of `kind` and returns its row. */
-export async function storeModel(
-  projectDir: string,
-  db: ProjectDb,
-  model: tf.LayersModel,
-  info: { kind: string; featureConfig: FeatureConfig; normalisation: Record<string, unknown>; metrics?: Record<string, unknown>; parentModelId?: number | null },
-): Promise<StoredModel> {
-  const featureConfigId = ensureFeatureConfig(db, info.featureConfig);
-  const stored = createModel(db, {
-    kind: info.kind, featureConfigId, normalisation: info.normalisation, metrics: info.metrics ?? {}, parentModelId: info.parentModelId ?? null,
-  });
-  const filesPath = modelFilesPath(info.kind, stored.version);
-  await saveLayersModel(model, join(projectDir, filesPath), { kind: info.kind, version: stored.version, featureConfig: info.featureConfig });
-  updateModel(db, stored.id, { filesPath });
-  return { ...stored, filesPath };
 }
 
 /** Loads the weights of a stored model. */
@@ -80,20 +60,14 @@ export async function loadProjectEncoder(projectDir: string, db: ProjectDb, feat
 
 async function installDefaultEncoder(projectDir: string, db: ProjectDb, featureConfig: FeatureConfig): Promise<LoadedEncoder> {
   const source = join(defaultModelDir(), 'encoder-v3');
-  const featureConfigId = ensureFeatureConfig(db, featureConfig);
   if (existsSync(join(source, 'model.json'))) {
     // Carry the shipped training figures (loss curve…) so the app's training plot has something to show.
     const shipped = await readFile(join(defaultModelDir(), 'metadata.json'), 'utf8').then((t) => JSON.parse(t) as { encoder?: Record<string, unknown> }, () => ({}) as { encoder?: Record<string, unknown> });
     const lossCurve = Array.isArray(shipped.encoder?.lossCurve) ? shipped.encoder.lossCurve : undefined;
-    const stored = createModel(db, {
-      kind: 'encoder-v3', featureConfigId, normalisation: { mode: featureConfig.normalisation },
+    const installed = await installModelFolder(projectDir, db, source, {
+      kind: 'encoder-v3', featureConfig, normalisation: { mode: featureConfig.normalisation },
       metrics: { origin: 'default model', ...(lossCurve ? { lossCurve } : {}) },
     });
-    const filesPath = modelFilesPath('encoder-v3', stored.version);
-    await mkdir(join(projectDir, MODELS_FOLDER), { recursive: true });
-    await cp(source, join(projectDir, filesPath), { recursive: true });
-    updateModel(db, stored.id, { filesPath });
-    const installed = getModel(db, stored.id)!;
     return { model: await loadStoredModel(projectDir, installed), stored: installed, description: `encoder-v3 v${installed.version} (default model)` };
   }
   // No shipped model (e.g. a checkout before `npm run train:default`): an untrained encoder with a fixed seed.

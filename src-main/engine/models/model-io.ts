@@ -11,8 +11,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SonotypeError } from '../../../src-shared/errors';
 
-export const MODEL_JSON = 'model.json';
-export const WEIGHTS_BIN = 'weights.bin';
+import { MODEL_JSON, WEIGHTS_BIN } from './model-folders';
+
+export { MODEL_JSON, WEIGHTS_BIN };
 
 /** Extra facts saved in model.json's userDefinedMetadata (feature config, normalisation, metrics…). */
 export type ModelMetadata = Record<string, unknown>;

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { FeatureConfig, RateGroup } from '../../../src-shared/feature-types';
 import { SonotypeError } from '../../../src-shared/errors';
+import { repairModelRecords } from '../models/model-folders';
 import { openProjectDb, projectDbPath, PROJECT_DB_FILENAME, type ProjectDb } from '../store/database';
 import { clearSetting, getSetting, setSetting } from '../store/settings';
 import { listNativeRates } from '../store/recordings';
@@ -54,6 +55,19 @@ export interface OpenProjectOptions {
   recoverInterruptedJobs?: boolean;
 }
 
+/**
+ * Drops model records left without files by a crash in an older version (see
+ * model-folders.ts). A repair that cannot run (read-only project…) must not
+ * stop the project from opening: detection then reports the missing model.
+ */
+function repairModelsQuietly(projectDir: string, db: ProjectDb): void {
+  try {
+    repairModelRecords(projectDir, db);
+  } catch {
+    // Opening matters more; the next open tries again.
+  }
+}
+
 /** Opens (creating if needed) the project in `dir`. */
 export async function openProject(dir: string, options: OpenProjectOptions = {}): Promise<Project> {
   const projectDir = resolve(dir);
@@ -71,6 +85,7 @@ export async function openProject(dir: string, options: OpenProjectOptions = {})
     if (options.channel !== undefined) setSetting(db, 'channel', options.channel);
     if (options.analysisSampleRate === 'auto') clearSetting(db, 'analysisSampleRate');
     else if (options.analysisSampleRate !== undefined) setSetting(db, 'analysisSampleRate', options.analysisSampleRate);
+    repairModelsQuietly(projectDir, db);
     const storedRoot = getSetting(db, 'audioRoot') ?? '.';
     const audioRoot = isAbsolute(storedRoot) ? storedRoot : resolve(projectDir, storedRoot);
     return {

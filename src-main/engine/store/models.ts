@@ -78,6 +78,21 @@ export function updateModel(db: ProjectDb, id: number, patch: { metrics?: Record
   });
 }
 
+/**
+ * Deletes models and everything computed from them (embeddings, predictions
+ * and regions cascade; cluster runs keep their clusters without the model).
+ * Models trained on top of a deleted one must be in `ids` too.
+ */
+export function deleteModels(db: ProjectDb, ids: readonly number[]): void {
+  if (ids.length === 0) return;
+  db.transaction(() => {
+    // Parents and children go in one statement set; the check waits for the commit.
+    db.sql.pragma('defer_foreign_keys = ON');
+    const remove = db.statement('DELETE FROM models WHERE id = ?');
+    for (const id of ids) remove.run(id);
+  });
+}
+
 /** One model by id, or undefined. */
 export function getModel(db: ProjectDb, id: number): StoredModel | undefined {
   const row = db.statement('SELECT * FROM models WHERE id = ?').get(id) as ModelRow | undefined;

@@ -5,8 +5,7 @@
  * encoder is saved as a new model version of the project.
  */
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { writeFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { SonotypeError } from '../../../../src-shared/errors';
 import type { JobParams, JobResult } from '../../../../src-shared/job-kinds';
 import type { JobContext } from '../task-context';
@@ -16,7 +15,7 @@ import { initBackend } from '../../models/backend';
 import { assertModelInput, storeModel, type EncoderKind } from '../../models/encoder-registry';
 import { collectTrainingWindows } from '../../models/training-windows';
 import { createEncoderTrainer, disposeTrainer, trainEncoder } from '../../models/train-encoder';
-import { loadLayersModel, saveLayersModel, serializeLayersModel } from '../../models/model-io';
+import { loadLayersModel, serializeLayersModel } from '../../models/model-io';
 
 interface TrainCheckpoint {
   nextEpoch: number;
@@ -72,13 +71,12 @@ export async function run(ctx: JobContext<'train'>, params: JobParams<'train'>):
       ctx.report({ phase: 'saving', message: undefined });
       const stored = await storeModel(project.dir, project.db, trainer.encoder, {
         kind, featureConfig: config, normalisation: { mode: config.normalisation }, metrics,
+        // The loss curve also goes next to the weights, for the app's training plot.
+        extraFiles: { 'training.json': JSON.stringify({ lossCurve, params }) },
+        // Convnet V1: the whole auto-encoder too, so the app can show reconstructions (the encoder alone cannot decode).
+        // The folder name is read by src-main/app/handlers/figure-handlers.ts (AUTOENCODER_SUBFOLDER).
+        extraModels: kind === 'encoder-v1' ? { autoencoder: { model: trainer.trainer, metadata: { kind: 'autoencoder-v1' } } } : undefined,
       });
-      // The loss curve also goes next to the weights, for the app's training plot.
-      await mkdir(join(project.dir, stored.filesPath!), { recursive: true });
-      await writeFile(join(project.dir, stored.filesPath!, 'training.json'), JSON.stringify({ lossCurve, params }));
-      // Convnet V1: the whole auto-encoder too, so the app can show reconstructions (the encoder alone cannot decode).
-      // The folder name is read by src-main/app/handlers/figure-handlers.ts (AUTOENCODER_SUBFOLDER).
-      if (kind === 'encoder-v1') await saveLayersModel(trainer.trainer, join(project.dir, stored.filesPath!, 'autoencoder'), { kind: 'autoencoder-v1', encoderModelId: stored.id });
       return { modelId: stored.id, kind, version: stored.version, finalLoss: metrics.finalLoss, windowsPerSecond: result.windowsPerSecond };
     } finally {
       disposeTrainer(trainer);
