@@ -15,6 +15,7 @@ import type {
   DetectJobResult, RetrainJobResult, TestSleepJobResult, TilesJobResult, TrainJobResult,
 } from './job-results';
 import { count, finite, id, returns, type ResultOf, type Returns } from './schemas';
+import { displaySpectrogramSchema } from './display-types';
 
 export type { DetectJobResult, RetrainJobResult, TestSleepJobResult, TilesJobResult, TrainJobResult } from './job-results';
 
@@ -92,6 +93,8 @@ export const JOB_KINDS = {
     params: v.strictObject({
       /** Recordings to build (default: every readable recording present on disk). */
       recordingIds: v.optional(v.array(id)),
+      /** Display spectrogram settings to build for (default: DEFAULT_DISPLAY_SPECTROGRAM). */
+      display: v.optional(displaySpectrogramSchema),
     }),
     result: returns<TilesJobResult>(),
     startable: true,

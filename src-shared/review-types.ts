@@ -3,6 +3,7 @@
  * recording's native rate, [start, end); seconds are derived for display.
  */
 import * as v from 'valibot';
+import type { DisplaySpectrogramSettings } from './display-types';
 import { LABEL_LIMITS, type LabelExchangeFields, type LabelSource } from './label-types';
 import { finite, id, labelValue, sampleIndex } from './schemas';
 
@@ -52,14 +53,18 @@ export interface SpectrogramInfo {
   binCount: number;
   levels: number;
   tileColumns: number;
-  /** Seconds per level-0 column (hop / analysis rate); level L columns span 2^L times that. */
+  /** Seconds per level-0 column (display hop / native rate); level L columns span 2^L times that. */
   hopSeconds: number;
-  analysisRate: number;
+  /** Tiles are computed at this rate (never resampled): the frequency axis runs to its Nyquist. */
   nativeSampleRate: number;
   /** Channel shown and played. */
   channel: number;
-  /** Centre frequency of each row, row 0 = lowest. */
+  /** Centre frequency of each row, row 0 = 0 Hz; the last row is one bin below Nyquist. */
   frequenciesHz: number[];
+  /** nativeSampleRate / 2: the top of the frequency axis. */
+  nyquistHz: number;
+  /** The display settings the tiles were computed with (FFT size, window, overlap). */
+  display: DisplaySpectrogramSettings;
   durationSeconds: number;
   /** dB of byte 0 and byte 255. */
   dbRange: [number, number];

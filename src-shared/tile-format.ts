@@ -10,10 +10,10 @@
  *   8  u32      level L (one column = 2^L STFT frames, max-pooled)
  *  12  u32      tile index (first column = index · TILE_COLUMNS)
  *  16  u32      columns C actually present (< TILE_COLUMNS only in the last tile)
- *  20  u32      bins B (the feature config's kept bins)
+ *  20  u32      bins B (fftSize/2 of the display settings: 0 Hz … one bin below Nyquist)
  *  24  f32      dB value of byte 0 (DISPLAY_DB_MIN)
  *  28  f32      dB value of byte 255 (DISPLAY_DB_MAX)
- *  32  f32[2C]  waveform peaks: min, max of column c at [2c], [2c+1] (native samples, [-1, 1])
+ *  32  f32[2C]  waveform peaks: min, max of column c at [2c], [2c+1] (native samples, DC offset removed)
  *  32+8C u8[C·B] spectrogram: byte [c·B + b] = column c, bin b (bin 0 = lowest frequency)
  *
  * Quantisation: byte = round(255 · (clamp(dB, min, max) − min) / (max − min)),
@@ -24,7 +24,7 @@
 /** Columns per tile. 512 columns × 256 bins ≈ 132 KiB per tile. */
 export const TILE_COLUMNS = 512;
 /** Bump when the bytes of a tile would change for the same input (invalidates every cache). */
-export const TILE_FORMAT_VERSION = 1;
+export const TILE_FORMAT_VERSION = 2;
 /** Lowest displayable level (byte 0): below the quietest real recordings, above digital silence (−160 dB). */
 export const DISPLAY_DB_MIN = -140;
 /** Highest displayable level (byte 255): digital full scale. */

@@ -100,7 +100,18 @@ function createSession(state: AppState, project: Project): ProjectSession {
     state.emit('jobs:progress', progress);
     if (progress.state === 'succeeded' && REGION_CHANGING_KINDS.has(progress.kind)) announceRegionChanges(state, project, progress);
   });
-  return { project, runner, tiles: createTileService(project) };
+  // Exact spectrogram pyramids of long recordings are built by 'tiles' jobs (off the main thread, listed in
+  // the Jobs panel), asked for once per recording and display settings when a preview tile is first served.
+  const tiles = createTileService(project, {
+    requestExactBuild: (recordingId, display) => {
+      try {
+        runner.start('tiles', { recordingIds: [recordingId], display });
+      } catch {
+        // The runner is shutting down (project switch): the preview stays until the recording is opened again.
+      }
+    },
+  });
+  return { project, runner, tiles };
 }
 
 async function closeSessionServices(session: ProjectSession): Promise<void> {

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, sine } from '../testing/synth';
 import { defaultFeatureConfig, keptBins } from './feature-config';
-import { DB_FLOOR, computeSpectrogram, createStreamingStft, frameCount } from './stft';
+import { DB_FLOOR, computeSpectrogram, createStreamingStft, frameCount, type WindowKind } from './stft';
 import type { FeatureConfig } from '../../../src-shared/feature-types';
 import { splitBlocks } from './test-helpers';
 
 /** Independent reference: direct O(N²) DFT per frame, periodic Hann, zero-padded tail. */
-function referenceSpectrogram(x: Float32Array, c: FeatureConfig): { frames: number; mags: number[][] } {
+function referenceSpectrogram(x: Float32Array, c: FeatureConfig, windowOf = (i: number, N: number) => 0.5 * (1 - Math.cos((2 * Math.PI * i) / N))): { frames: number; mags: number[][] } {
   const N = c.fftSize;
-  const win = Array.from({ length: N }, (_, i) => 0.5 * (1 - Math.cos((2 * Math.PI * i) / N)));
+  const win = Array.from({ length: N }, (_, i) => windowOf(i, N));
   const wsum = win.reduce((a, b) => a + b, 0);
   const bins: number[] = [];
   for (let k = 0; k <= N / 2; k++) {
@@ -75,6 +75,27 @@ describe('computeSpectrogram vs direct DFT', () => {
         }
       }
       expect(checked).toBe(ref.frames * s.binCount);
+    });
+  }
+  // Textbook periodic windows (Harris 1978), written out independently of stft.ts.
+  const textbook: Record<WindowKind, (i: number, N: number) => number> = {
+    hann: (i, N) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / N),
+    hamming: (i, N) => 0.54 - 0.46 * Math.cos((2 * Math.PI * i) / N),
+    blackman: (i, N) => 0.42 - 0.5 * Math.cos((2 * Math.PI * i) / N) + 0.08 * Math.cos((4 * Math.PI * i) / N),
+    rectangular: () => 1,
+  };
+  for (const kind of Object.keys(textbook) as WindowKind[]) {
+    it(`display window ${kind}: matches the direct DFT, and a bin-centred sine reads its amplitude`, () => {
+      const c = defaultFeatureConfig(8000, { fftSize: 64, hopSize: 16, magnitude: 'linear' });
+      const x = randomSignal(64 * 2 + 5, 11);
+      const s = computeSpectrogram(x, c, kind);
+      const ref = referenceSpectrogram(x, c, textbook[kind]);
+      for (let f = 0; f < ref.frames; f++) {
+        for (let b = 0; b < s.binCount; b++) expect(Math.abs(s.data[f * s.binCount + b] - ref.mags[f][b])).toBeLessThan(1e-5);
+      }
+      // Coherent-gain scaling: amplitude 0.5 at bin 8 (1 kHz) reads 0.5 whatever the window.
+      const tone = Float32Array.from({ length: 64 }, (_, n) => 0.5 * Math.cos((2 * Math.PI * 8 * n) / 64));
+      expect(computeSpectrogram(tone, { ...c, hopSize: 64 }, kind).data[8]).toBeCloseTo(0.5, 5);
     });
   }
   it('the default config keeps 256 bins, 0 Hz … rate/2 − one bin (no Nyquist)', () => {

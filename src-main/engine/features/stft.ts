@@ -1,6 +1,6 @@
 /**
- * Short-time Fourier transform: periodic Hann window, magnitude in dB (or
- * linear), only the kept band's bins.
+ * Short-time Fourier transform: periodic Hann window (other windows for
+ * display only), magnitude in dB (or linear), only the kept band's bins.
  *
  * Layout (fixing the original's transposed/mirrored axes, ORIGINAL_PIPELINE.md
  * §1, where row 0 was Nyquist): data[frame * binCount + bin], frame = time,
@@ -12,7 +12,7 @@
  * sample is always inside a frame (hop ≤ fftSize) — unlike the original,
  * which dropped each file's final partial minute.
  *
- * Scale: |X| · 2 / Σw, so a sine of amplitude A centred on a bin reads A
+ * Scale: |X| · 2 / Σw (any window), so a sine of amplitude A centred on a bin reads A
  * (full scale, A = 1 → 0 dB). dB = 20·log10(max(|X|·2/Σw, 10^(DB_FLOOR/20))):
  * digital silence reads DB_FLOOR (−160 dB), never −Infinity or NaN.
  */
@@ -37,6 +37,28 @@ export function paddingValue(config: Pick<FeatureConfig, 'magnitude'>): number {
   return config.magnitude === 'db' ? DB_FLOOR : 0;
 }
 
+/**
+ * Analysis windows. The model's features always use 'hann' (the seeds'); the
+ * others exist for display (Raven/Audacity users choose them): Hamming's lower
+ * first sidelobe, Blackman's far lower leakage (faint calls beside loud tones),
+ * rectangular for transients.
+ */
+export type WindowKind = 'hann' | 'hamming' | 'blackman' | 'rectangular';
+export const WINDOW_KINDS: readonly WindowKind[] = ['hann', 'hamming', 'blackman', 'rectangular'];
+
+/** The periodic window of length n (periodic: tiles with hop n/2 for Hann; what STFTs use). */
+export function windowFunction(kind: WindowKind, n: number): Float64Array {
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = (2 * Math.PI * i) / n;
+    if (kind === 'hann') w[i] = 0.5 - 0.5 * Math.cos(x);
+    else if (kind === 'hamming') w[i] = 0.54 - 0.46 * Math.cos(x);
+    else if (kind === 'blackman') w[i] = 0.42 - 0.5 * Math.cos(x) + 0.08 * Math.cos(2 * x);
+    else w[i] = 1;
+  }
+  return w;
+}
+
 /** Computes single frames into caller-provided rows; all buffers preallocated. */
 class FrameAnalyser {
   readonly binCount: number;
@@ -49,19 +71,16 @@ class FrameAnalyser {
   private readonly powerScale: number;
   private readonly db: boolean;
 
-  constructor(config: FeatureConfig) {
+  constructor(config: FeatureConfig, windowKind: WindowKind = 'hann') {
     const { firstBin, binCount } = keptBins(config);
     this.firstBin = firstBin;
     this.binCount = binCount;
     this.fftSize = config.fftSize;
     this.fft = new FFT(config.fftSize);
-    this.window = new Float64Array(config.fftSize);
+    // Periodic Hann by default: sums to exactly N/2 and tiles with hop N/2.
+    this.window = windowFunction(windowKind, config.fftSize);
     let sum = 0;
-    for (let i = 0; i < config.fftSize; i++) {
-      // Periodic Hann: sums to exactly N/2 and tiles with hop N/2.
-      this.window[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / config.fftSize);
-      sum += this.window[i];
-    }
+    for (let i = 0; i < config.fftSize; i++) sum += this.window[i];
     this.frame = new Float64Array(config.fftSize);
     this.spectrum = new Float64Array(2 * config.fftSize);
     const amplitudeScale = 2 / sum;
@@ -110,9 +129,12 @@ export interface Spectrogram {
   data: Float32Array;
 }
 
-/** Computes the whole spectrogram of in-memory analysis-rate samples. */
-export function computeSpectrogram(samples: Float32Array, config: FeatureConfig): Spectrogram {
-  const analyser = new FrameAnalyser(config);
+/**
+ * Computes the whole spectrogram of in-memory analysis-rate samples. `windowKind`
+ * is for display only: the features (and so every model) use Hann.
+ */
+export function computeSpectrogram(samples: Float32Array, config: FeatureConfig, windowKind: WindowKind = 'hann'): Spectrogram {
+  const analyser = new FrameAnalyser(config, windowKind);
   const frames = frameCount(samples.length, config);
   const binCount = analyser.binCount;
   const data = new Float32Array(frames * binCount);
@@ -136,9 +158,9 @@ export interface StreamingStft {
   finish(): StftChunk;
 }
 
-/** Creates a streaming STFT that keeps only the samples of unfinished frames. */
-export function createStreamingStft(config: FeatureConfig): StreamingStft {
-  const analyser = new FrameAnalyser(config);
+/** Creates a streaming STFT that keeps only the samples of unfinished frames (`windowKind`: see computeSpectrogram). */
+export function createStreamingStft(config: FeatureConfig, windowKind: WindowKind = 'hann'): StreamingStft {
+  const analyser = new FrameAnalyser(config, windowKind);
   const { fftSize, hopSize } = config;
   const binCount = analyser.binCount;
   // buf[0] is the first sample of the next frame to emit.

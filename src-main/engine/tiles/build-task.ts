@@ -4,14 +4,18 @@
  */
 import type { Project } from '../project/open-project';
 import type { ExactPyramidOptions } from './exact-pyramid';
-import { createTileService } from './tile-service';
+import { createTileService, type DisplayOption } from './tile-service';
 
 /**
  * Builds and caches every exact tile of `recordingId` in one streaming pass.
  * Cancellable through `opts.signal` (throws CANCELLED); reports progress in
  * STFT frames through `opts.onProgress`. Returns the number of tiles written.
  */
-export async function buildRecordingTilePyramid(project: Project, recordingId: number, opts: ExactPyramidOptions = {}): Promise<{ tiles: number }> {
+export async function buildRecordingTilePyramid(
+  project: Project,
+  recordingId: number,
+  opts: ExactPyramidOptions & DisplayOption = {},
+): Promise<{ tiles: number }> {
   const service = createTileService(project);
   try {
     return await service.buildExactPyramid(recordingId, opts);

@@ -1,15 +1,15 @@
 /**
- * The background builder: one streaming pass over a recording through the
- * feature pipeline (decode → resample → STFT, the exact frames the model
- * sees), writing every tile of every level. Level L+1 columns are the max of
- * pairs of level-L columns, so each level is exact max-pooling of the frames
- * it covers. Memory stays at one tile per level plus the pipeline's buffers.
+ * The background builder: one streaming pass over a recording (decode →
+ * display STFT at the native rate, frames centred on their columns), writing
+ * every tile of every level. Level L+1 columns are the max of pairs of
+ * level-L columns, so each level is exact max-pooling of the frames it
+ * covers. Memory stays at one tile per level plus the decoder's buffers.
  */
-import type { FeatureConfig } from '../../../src-shared/feature-types';
 import { readAudioBlocks } from '../audio/read-blocks';
-import { streamSpectrogram } from '../features';
+import { createStreamingStft } from '../features';
+import { DcRemover } from './dc-offset';
 import { DISPLAY_DB_MAX, DISPLAY_DB_MIN, TILE_COLUMNS, quantiseValues, type Tile } from './tile-format';
-import { nativeStartOfFrame, type TileGeometry } from './tile-geometry';
+import { displayStftConfig, nativeStartOfFrame, type TileGeometry } from './tile-geometry';
 
 export interface ExactPyramidOptions {
   signal?: AbortSignal;
@@ -23,7 +23,7 @@ export interface ExactPyramidOptions {
   minStoredLevel?: number;
 }
 
-/** Min/max of the native samples each level-0 column owns, in column order. */
+/** Min/max of the native samples each level-0 column owns (DC removed), in column order. */
 class PeakTracker {
   private column = 0;
   private position = 0;
@@ -155,13 +155,13 @@ class LevelWriter {
  * `writeTile` (level-0 tiles in order, coarser ones as they complete, the
  * top level last), from `opts.minStoredLevel` up. Throws CANCELLED when `signal` aborts. Returns the number
  * of tiles written. Usable as a job task: it reports progress in frames.
+ * `onDcBlock` receives each DC block's mean (the tile service caches them for on-demand tiles).
  */
 export async function buildExactTiles(
   absPath: string,
   g: TileGeometry,
-  config: FeatureConfig,
   writeTile: (tile: Tile) => Promise<void>,
-  opts: ExactPyramidOptions = {},
+  opts: ExactPyramidOptions & { onDcBlock?: (block: number, mean: number) => void } = {},
 ): Promise<number> {
   const ready: Tile[] = [];
   const writers: LevelWriter[] = [];
@@ -174,12 +174,10 @@ export async function buildExactTiles(
   let written = 0;
   const bins = g.binCount;
 
-  async function* tappedBlocks(): AsyncGenerator<Float32Array> {
-    for await (const block of readAudioBlocks(absPath, { channel: g.channel, signal: opts.signal })) {
-      peaks.push(block);
-      yield block;
-    }
-  }
+  const dc = new DcRemover((samples, block, mean) => {
+    peaks.push(samples);
+    opts.onDcBlock?.(block, mean);
+  });
   function drain(): void {
     while (pending.length > 0) {
       const p = peaks.take();
@@ -195,9 +193,9 @@ export async function buildExactTiles(
   }
 
   let seen = 0;
-  for await (const chunk of streamSpectrogram(tappedBlocks, g.nativeRate, config, { signal: opts.signal })) {
+  async function take(chunk: { frames: number; data: Float32Array }): Promise<void> {
     const q = new Uint8Array(chunk.data.length);
-    quantiseValues(chunk.data, config.magnitude, q);
+    quantiseValues(chunk.data, 'db', q);
     // A decoder that delivers more than the header promised: frames past the geometry are not shown.
     const usable = Math.max(0, Math.min(chunk.frames, g.frameCount - seen));
     for (let f = 0; f < usable; f++) pending.push(q.subarray(f * bins, (f + 1) * bins));
@@ -206,6 +204,16 @@ export async function buildExactTiles(
     await flushReady();
     opts.onProgress?.(Math.min(seen, g.frameCount), g.frameCount);
   }
+
+  // Centred frames: the STFT sees `lead` zeros before the first sample (tile-geometry.ts).
+  const stft = createStreamingStft(displayStftConfig(g), g.window);
+  await take(stft.push(new Float32Array(g.leadSamples)));
+  for await (const block of readAudioBlocks(absPath, { channel: g.channel, signal: opts.signal })) {
+    dc.push(block);
+    await take(stft.push(block));
+  }
+  dc.finish();
+  if (seen < g.frameCount) await take(stft.finish());
   peaks.finish();
   // Fewer frames than the header promised (a truncated compressed file): show silence.
   while (emitted + pending.length < g.frameCount) pending.push(new Uint8Array(bins));

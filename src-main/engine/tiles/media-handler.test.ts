@@ -127,6 +127,42 @@ describe('media routes', () => {
     expect(tail.values).toHaveLength(RATE);
   });
 
+  it('serves tiles and tile info for the display settings in the query, and refuses invalid ones', async () => {
+    const id = fx.ids.get('a.wav');
+    const info = JSON.parse(await bodyText(await ask(`/media/tile-info/${id}?fft=1024&window=blackman&overlap=75`)));
+    expect(info).toMatchObject({ binCount: 512, nyquistHz: RATE / 2, display: { fftSize: 1024, window: 'blackman', overlapPercent: 75 } });
+    expect(info.hopSeconds).toBeCloseTo(256 / RATE, 12);
+    const tile = decodeTile(new Uint8Array(await bodyBytes(await ask(`/media/tiles/${id}/0/0?fft=1024&window=blackman&overlap=75`))))!;
+    expect(tile.bins).toBe(512);
+    expect(JSON.parse(await bodyText(await ask(`/media/tile-info/${id}`))).binCount).toBe(256);
+    for (const q of ['fft=1000', 'window=kaiser', 'overlap=60']) {
+      const r = await ask(`/media/tiles/${id}/0/0?${q}`);
+      expect(r.status, q).toBe(400);
+      expect(await bodyText(r)).toMatch(/Refused: (FFT size|Window|Overlap)/);
+    }
+  });
+
+  it('removes the DC offset and applies a listening gain on request, identically in any byte range', async () => {
+    const id = fx.ids.get('a.wav');
+    const plain = (await wavSamples(await bodyBytes(await ask(`/media/audio/${id}?start=1&end=2&format=f32`)))).values;
+    const url = `/media/audio/${id}?start=1&end=2&format=f32&dc=remove&gain=6`;
+    const whole = await bodyBytes(await ask(url));
+    const loud = (await wavSamples(whole)).values;
+    // The source's block mean (0.2-rms noise plus clicks) is removed, then × 10^(6/20).
+    const { DcBlocks } = await import('./dc-offset');
+    const src = await tiles.source(id!);
+    const dcFree = await new DcBlocks(src.reader, 0, src.geometry.nativeFrames).readWithoutDc(RATE, 2 * RATE);
+    const g = 10 ** (6 / 20);
+    loud.forEach((v, i) => expect(v).toBeCloseTo(Math.fround(dcFree[i] * g), 6));
+    expect(loud[10]).not.toBeCloseTo(plain[10] * g, 6);
+    const part = await bodyBytes(await ask(url, 'bytes=1000-2003'));
+    expect(part.equals(whole.subarray(1000, 2004))).toBe(true);
+    for (const q of ['gain=81', 'gain=loud', 'dc=maybe']) {
+      const r = await ask(`/media/audio/${id}?start=1&end=2&${q}`);
+      expect(r.status, q).toBe(400);
+    }
+  });
+
   it('supports byte ranges and refuses ranges out of bounds', async () => {
     const id = fx.ids.get('a.wav');
     const whole = await bodyBytes(await ask(`/media/audio/${id}?start=1&end=2`));

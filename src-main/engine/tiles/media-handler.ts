@@ -2,16 +2,20 @@
  * The media routes, independent of transport: the browser-mode HTTP server
  * and Electron's `sonotype:` protocol both forward here.
  *
- *   GET /media/tile-info/<recordingId>
- *       → JSON TileInfo (levels, columns, axes, dB range).
- *   GET /media/tiles/<recordingId>/<level>/<index>
+ *   GET /media/tile-info/<recordingId>[?fft=512&window=hann&overlap=50]
+ *       → JSON TileInfo (levels, columns, axes, dB range) for those display
+ *         settings (display-types.ts; absent parameters take the defaults).
+ *   GET /media/tiles/<recordingId>/<level>/<index>[?fft=…&window=…&overlap=…]
  *       → application/octet-stream: one tile in the layout of tile-format.ts
  *         (32-byte header, float32 min/max peaks, uint8 columns × bins);
  *         header `x-sonotype-approximate: 1` when it is a sampled preview.
- *   GET /media/audio/<recordingId>?start=<s>&end=<s>[&format=s16|f32]
+ *   GET /media/audio/<recordingId>?start=<s>&end=<s>[&format=s16|f32][&dc=remove][&gain=<dB>]
  *       → audio/wav, mono, native rate, the shown channel, at most
  *         MAX_AUDIO_SECONDS (and MAX_AUDIO_FRAMES) per request; supports
  *         `Range: bytes=…` (206/416) so a media element can seek in the page.
+ *         `dc=remove` subtracts the DC offset (dc-offset.ts), `gain` amplifies
+ *         by −40…+80 dB for listening (quiet hydrophone files sit at −80 dBFS);
+ *         s16 output clips at full scale.
  *
  * Only numeric ids and parameters are accepted; the recording's path comes
  * from the database and must lie inside the project's audio root (checked
@@ -20,6 +24,7 @@
  */
 import type { Readable } from 'node:stream';
 import { toErrorInfo, type ErrorCode } from '../../../src-shared/errors';
+import { parseDisplaySettingsQuery } from '../../../src-shared/display-types';
 import type { Project } from '../project/open-project';
 import type { TileService } from './tile-service';
 import { parseByteRange, wavRangeBody, type WavOutputFormat } from './wav-response';
@@ -45,6 +50,10 @@ const utf8 = new TextEncoder();
 const ID = /^[1-9]\d{0,14}$/;
 const INDEX = /^\d{1,9}$/;
 const SECONDS = /^\d{1,9}(\.\d{1,9})?$/;
+const GAIN_DB = /^-?\d{1,2}(\.\d{1,3})?$/;
+/** Listening gain limits (dB). */
+export const MIN_GAIN_DB = -40;
+export const MAX_GAIN_DB = 80;
 
 function text(status: number, message: string): MediaResponse {
   return {
@@ -81,19 +90,25 @@ export async function handleMediaRequest(
   const [route, ...args] = parts.slice(1);
   if (args.length === 0 || !ID.test(args[0])) return text(400, 'Refused: the recording id must be a positive whole number.');
   const recordingId = Number(args[0]);
+  const query = new URLSearchParams(rawQuery);
   try {
     switch (route) {
-      case 'tile-info':
+      case 'tile-info': {
         if (args.length !== 1) break;
+        const settings = parseDisplaySettingsQuery(query);
+        if (typeof settings === 'string') return text(400, `Refused: ${settings}`);
         return {
           status: 200,
           headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' },
-          body: utf8.encode(JSON.stringify(await tiles.tileInfo(recordingId))),
+          body: utf8.encode(JSON.stringify(await tiles.tileInfo(recordingId, { settings }))),
         };
+      }
       case 'tiles': {
         if (args.length !== 3) break;
         if (!INDEX.test(args[1]) || !INDEX.test(args[2])) return text(400, 'Refused: tile level and index must be whole numbers.');
-        const tile = await tiles.getTile(recordingId, Number(args[1]), Number(args[2]), { signal });
+        const settings = parseDisplaySettingsQuery(query);
+        if (typeof settings === 'string') return text(400, `Refused: ${settings}`);
+        const tile = await tiles.getTile(recordingId, Number(args[1]), Number(args[2]), { signal, settings });
         return {
           status: 200,
           headers: {
@@ -108,7 +123,7 @@ export async function handleMediaRequest(
       }
       case 'audio':
         if (args.length !== 1) break;
-        return await audioResponse(tiles, recordingId, new URLSearchParams(rawQuery), headers, signal);
+        return await audioResponse(tiles, recordingId, query, headers, signal);
     }
     return text(404, 'Not found');
   } catch (error) {
@@ -131,7 +146,14 @@ async function audioResponse(
     return text(400, 'Refused: start and end must be times in seconds (numbers ≥ 0).');
   }
   if (format !== 's16' && format !== 'f32') return text(400, 'Refused: format must be s16 or f32.');
-  const { reader, geometry: g } = await tiles.source(recordingId);
+  const gainText = query.get('gain') ?? '0';
+  const gainDb = Number(gainText);
+  if (!GAIN_DB.test(gainText) || gainDb < MIN_GAIN_DB || gainDb > MAX_GAIN_DB) {
+    return text(400, `Refused: gain must be a number of dB from ${MIN_GAIN_DB} to ${MAX_GAIN_DB}.`);
+  }
+  const dcText = query.get('dc') ?? 'keep';
+  if (dcText !== 'keep' && dcText !== 'remove') return text(400, 'Refused: dc must be keep or remove.');
+  const { reader, geometry: g, dc } = await tiles.source(recordingId);
   const rate = g.nativeRate;
   const duration = g.nativeFrames / rate;
   const start = Number(startText);
@@ -146,7 +168,10 @@ async function audioResponse(
   if (endFrame - startFrame > MAX_AUDIO_FRAMES) {
     return text(400, `Refused: at most ${MAX_AUDIO_FRAMES} samples per request at ${rate} Hz; ask for a shorter range.`);
   }
-  const body = wavRangeBody(reader, g.channel, rate, startFrame, endFrame - startFrame, format);
+  const body = wavRangeBody(reader, g.channel, rate, startFrame, endFrame - startFrame, format, {
+    dc: dcText === 'remove' ? dc : undefined,
+    gainDb,
+  });
   const common = {
     'content-type': 'audio/wav',
     'accept-ranges': 'bytes',

@@ -17,10 +17,10 @@ export interface TileFixture {
   cleanup(): void;
 }
 
-/** Writes the given mono files into a new project folder and scans it. */
+/** Writes the given mono files into a new project folder and scans it (rate groups unless a rate is forced). */
 export async function createTileFixture(
   files: { name: string; samples: Float32Array; sampleRate: number; format?: WavSampleFormat }[],
-  analysisSampleRate: number,
+  analysisSampleRate?: number,
 ): Promise<TileFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'sonotype-tiles-'));
   for (const f of files) writeFileSync(join(dir, f.name), encodeWav([f.samples], { sampleRate: f.sampleRate, format: f.format ?? 'pcm16' }));

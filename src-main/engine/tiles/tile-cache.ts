@@ -2,10 +2,12 @@
  * Tile cache: encoded tiles on disk under the project folder plus an
  * in-memory LRU of recently served tiles.
  *
- * Disk layout: <project>/sonotype-cache/tiles/<recordingId>-<key>/L<level>/<index>.bin
- * where <key> hashes the feature config, the file's content hash, size and
- * mtime and the tile format version — any change means a new folder, so a
- * stale tile can never be shown. Files are written to a temporary name and
+ * Disk layout: <project>/sonotype-cache/tiles/<recordingId>-<file>-<display>/L<level>/<index>.bin
+ * where <file> hashes the file's content hash, size, mtime, the channel and
+ * the tile format version, and <display> the display settings — any change
+ * means a new folder, so a stale tile can never be shown. Folders of other
+ * display settings of the same file version are kept (switching back is free);
+ * folders of older file versions are removed. Files are written to a temporary name and
  * renamed, so a reader sees either the old tile or the new one, never half.
  * An approximate tile never replaces an exact one.
  */
@@ -21,28 +23,40 @@ const DEFAULT_MEMORY_BYTES = 64 * 1024 * 1024;
 /** What identifies the input of a recording's tiles. */
 export interface TileSourceIdentity {
   recordingId: number;
-  featureConfigKey: string;
+  /** displaySettingsKey() of the display settings. */
+  displayKey: string;
   contentHash: string | null;
   sizeBytes: number;
   mtimeMs: number;
   channel: number;
 }
 
-/** `<recordingId>-<16 hex digits>`: the folder name for this exact input. */
+function shortHash(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+}
+
+/** `<recordingId>-<16 hex digits>-<display key>`: the folder name for this exact input. */
 export function tileFolderName(id: TileSourceIdentity): string {
-  const key = createHash('sha256')
-    .update(JSON.stringify([TILE_FORMAT_VERSION, id.featureConfigKey, id.contentHash, id.sizeBytes, id.mtimeMs, id.channel]))
-    .digest('hex')
-    .slice(0, 16);
-  return `${id.recordingId}-${key}`;
+  const file = shortHash([TILE_FORMAT_VERSION, id.contentHash, id.sizeBytes, id.mtimeMs, id.channel]);
+  return `${id.recordingId}-${file}-${id.displayKey.replace(/[^a-z0-9.]+/gi, '_')}`;
+}
+
+/** `<recordingId>-<file hash>-`: what folders of one file version share. */
+function fileVersionPrefix(folder: string): string {
+  const [recording, file] = folder.split('-', 2);
+  return `${recording}-${file}-`;
 }
 
 export interface TileCache {
-  /** The tile's bytes (memory, then disk), or null when not cached. */
+  /**
+   * The tile's bytes (memory, then disk), or null when not cached. An approximate
+   * tile in memory is checked against the disk, where another process (a 'tiles'
+   * job) may have written the exact one since.
+   */
   read(folder: string, level: number, index: number): Promise<{ bytes: Uint8Array; tile: Tile } | null>;
   /** Stores a tile (atomically on disk); an approximate tile does not overwrite an exact one. */
   write(folder: string, tile: Tile): Promise<{ bytes: Uint8Array; tile: Tile }>;
-  /** Removes other folders of the same recording (older configs or file versions). */
+  /** Removes the folders of older file versions of the same recording (other display settings stay). */
   removeStale(folder: string): Promise<void>;
   /** Absolute folder of a tile folder name. */
   pathOf(folder: string): string;
@@ -94,7 +108,7 @@ export function createTileCache(projectDir: string, memoryBytes = DEFAULT_MEMORY
     async read(folder, level, index) {
       const key = keyOf(folder, level, index);
       const hit = memory.get(key);
-      if (hit) {
+      if (hit && !(hit.tile.approximate && (await isExactOnDisk(fileOf(folder, level, index))))) {
         remember(key, hit); // refresh its LRU position
         return hit;
       }
@@ -133,6 +147,7 @@ export function createTileCache(projectDir: string, memoryBytes = DEFAULT_MEMORY
     },
     async removeStale(folder) {
       const prefix = `${folder.slice(0, folder.indexOf('-'))}-`;
+      const current = fileVersionPrefix(folder);
       let names: string[];
       try {
         names = await readdir(root);
@@ -140,7 +155,7 @@ export function createTileCache(projectDir: string, memoryBytes = DEFAULT_MEMORY
         return;
       }
       for (const name of names) {
-        if (name.startsWith(prefix) && name !== folder) {
+        if (name.startsWith(prefix) && !name.startsWith(current)) {
           await rm(join(root, name), { recursive: true, force: true });
           for (const k of memory.keys()) if (k.startsWith(`${name}/`)) memory.delete(k);
         }

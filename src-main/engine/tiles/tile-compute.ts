@@ -5,17 +5,17 @@
  * appear in well under a second: its cost depends on the number of columns,
  * not on the file's length.
  */
-import type { FeatureConfig } from '../../../src-shared/feature-types';
 import type { AudioRangeReader } from '../audio/read-range';
-import { computeFrameRange, computeFramesAt } from './analysis-range';
+import { blockMean, DC_BLOCK_SAMPLES, type DcBlocks } from './dc-offset';
+import { computeDisplayFrames, computeDisplayFramesAt } from './display-frames';
 import { DISPLAY_DB_MAX, DISPLAY_DB_MIN, quantiseValues, type Tile } from './tile-format';
 import { nativeStartOfFrame, type TileGeometry, type TileSpan } from './tile-geometry';
 
-/** One tile to compute: the open recording, its tile geometry and feature config, and which tile. */
+/** One tile to compute: the open recording, its display geometry and DC blocks, and which tile. */
 export interface TileRequest {
   reader: AudioRangeReader;
   geometry: TileGeometry;
-  config: FeatureConfig;
+  dc: DcBlocks;
   level: number;
   index: number;
   span: TileSpan;
@@ -53,16 +53,16 @@ export function writePeak(peaks: Float32Array, c: number, samples: Float32Array)
   peaks[2 * c + 1] = samples.length ? hi : 0;
 }
 
-/** Every frame of the tile, max-pooled; peaks over every native sample. */
+/** Every frame of the tile, max-pooled; peaks over every native sample, DC removed (dc-offset.ts). */
 export async function computeExactTile(request: TileRequest, signal?: AbortSignal): Promise<Tile> {
-  const { reader, geometry: g, config, level, index, span } = request;
-  const values = await computeFrameRange(reader, g, config, span.firstFrame, span.endFrame, signal);
+  const { reader, geometry: g, dc, level, index, span } = request;
+  const values = await computeDisplayFrames(reader, g, span.firstFrame, span.endFrame, signal);
   const frames = span.endFrame - span.firstFrame;
   const quantised = new Uint8Array(frames * g.binCount);
-  quantiseValues(values, config.magnitude, quantised);
+  quantiseValues(values, 'db', quantised);
   const data = poolColumns(quantised, frames, g.binCount, span.framesPerColumn);
   const nativeStart = nativeStartOfFrame(g, span.firstFrame);
-  const native = await reader.read(nativeStart, nativeStartOfFrame(g, span.endFrame) - nativeStart, g.channel, signal);
+  const native = await dc.readWithoutDc(nativeStart, nativeStartOfFrame(g, span.endFrame), signal);
   const peaks = new Float32Array(2 * span.columns);
   for (let c = 0; c < span.columns; c++) {
     const f = span.firstFrame + c * span.framesPerColumn;
@@ -75,12 +75,13 @@ export async function computeExactTile(request: TileRequest, signal?: AbortSigna
 
 /**
  * SAMPLED_FRAMES_PER_COLUMN frames per column at evenly spread positions,
- * max-pooled; peaks from the samples those frames saw. Short events between
- * the sampled frames can be missed, hence `approximate: true` until the
- * exact builder has replaced the tile.
+ * max-pooled; peaks from the samples those frames' columns own (DC: the
+ * block's mean when known, else the frame's own). Short events between the
+ * sampled frames can be missed, hence `approximate: true` until the exact
+ * builder has replaced the tile.
  */
 export async function computeSampledTile(request: TileRequest, signal?: AbortSignal): Promise<Tile> {
-  const { reader, geometry: g, config, level, index, span } = request;
+  const { reader, geometry: g, dc, level, index, span } = request;
   const positions: number[] = [];
   const owner: number[] = [];
   for (let c = 0; c < span.columns; c++) {
@@ -92,17 +93,19 @@ export async function computeSampledTile(request: TileRequest, signal?: AbortSig
       owner.push(c);
     }
   }
-  const { values, samples } = await computeFramesAt(reader, g, config, positions, signal);
+  const { values, owned } = await computeDisplayFramesAt(reader, g, positions, signal);
   const quantised = new Uint8Array(values.length);
-  quantiseValues(values, config.magnitude, quantised);
+  quantiseValues(values, 'db', quantised);
   const bins = g.binCount;
   const data = new Uint8Array(span.columns * bins);
   const peaks = new Float32Array(2 * span.columns);
   for (let i = 0; i < positions.length; i++) {
     const dst = owner[i] * bins;
     for (let b = 0; b < bins; b++) if (quantised[i * bins + b] > data[dst + b]) data[dst + b] = quantised[i * bins + b];
-    // Peaks of the hop this frame owns (its first hop samples), merged over the column's frames.
-    const own = samples[i].subarray(0, g.hopSize);
+    // Peaks of the hop this frame's column owns, merged over the column's sampled frames.
+    const own = owned[i];
+    const mean = dc.known(Math.floor((positions[i] * g.hopSize) / DC_BLOCK_SAMPLES)) ?? blockMean(own, 0, own.length);
+    for (let k = 0; k < own.length; k++) own[k] -= mean;
     const c = owner[i];
     const before = i > 0 && owner[i - 1] === c;
     const lo = peaks[2 * c];

@@ -5,6 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import type { AudioRangeReader } from '../audio/read-range';
+import type { DcBlocks } from './dc-offset';
 
 export type WavOutputFormat = 's16' | 'f32';
 const WAV_HEADER_BYTES = 44;
@@ -51,9 +52,17 @@ export interface WavRangeBody {
   stream(from: number, to: number, signal?: AbortSignal): Readable;
 }
 
+/** Optional processing for listening: DC offset removed (dc-offset.ts), then a gain in dB (clipped at full scale). */
+export interface ListeningOptions {
+  dc?: DcBlocks;
+  gainDb?: number;
+}
+
 /**
  * The WAV of native frames [startFrame, startFrame + frames) of `channel`.
- * `frames` must already be clipped to the recording.
+ * `frames` must already be clipped to the recording. With `listening`, every
+ * sample is computed the same way whatever byte range is asked for, so a media
+ * element seeking inside the page hears one continuous signal.
  */
 export function wavRangeBody(
   reader: AudioRangeReader,
@@ -62,7 +71,14 @@ export function wavRangeBody(
   startFrame: number,
   frames: number,
   format: WavOutputFormat,
+  listening: ListeningOptions = {},
 ): WavRangeBody {
+  const gain = 10 ** ((listening.gainDb ?? 0) / 20);
+  const readSamples = async (from: number, n: number, signal?: AbortSignal): Promise<Float32Array> => {
+    const samples = listening.dc ? await listening.dc.readWithoutDc(from, from + n, signal) : await reader.read(from, n, channel, signal);
+    if (gain !== 1) for (let i = 0; i < samples.length; i++) samples[i] *= gain;
+    return samples;
+  };
   const bytesPerSample = format === 's16' ? 2 : 4;
   const header = monoWavHeader(sampleRate, frames, format);
   const totalBytes = WAV_HEADER_BYTES + frames * bytesPerSample;
@@ -79,7 +95,7 @@ export function wavRangeBody(
         const f1 = Math.floor(lastByte / bytesPerSample) + 1;
         for (let f = f0; f < f1; f += BLOCK_FRAMES) {
           const n = Math.min(BLOCK_FRAMES, f1 - f);
-          const samples = await reader.read(startFrame + f, n, channel, signal);
+          const samples = await readSamples(startFrame + f, n, signal);
           const bytes = encode(samples, format);
           const skip = f === f0 ? firstByte - f0 * bytesPerSample : 0;
           const end = Math.min(bytes.length, lastByte - f * bytesPerSample + 1);

@@ -7,7 +7,7 @@ function encodeByHand(o: { level: number; index: number; columns: number; bins: 
   const view = new DataView(bytes.buffer);
   const magic = o.magic ?? 'STIL';
   for (let i = 0; i < 4; i++) bytes[i] = magic.charCodeAt(i);
-  view.setUint16(4, o.version ?? 1, true);
+  view.setUint16(4, o.version ?? 2, true);
   view.setUint16(6, o.approximate ? 1 : 0, true);
   view.setUint32(8, o.level, true);
   view.setUint32(12, o.index, true);
@@ -51,7 +51,7 @@ describe('decodeTileBytes', () => {
   it('refuses short, foreign, newer-version and truncated tiles', () => {
     expect(decodeTileBytes(new Uint8Array(TILE_HEADER_BYTES - 1))).toBeNull();
     expect(decodeTileBytes(encodeByHand({ level: 0, index: 0, columns: 2, bins: 2, approximate: false, magic: 'RIFF' }))).toBeNull();
-    expect(decodeTileBytes(encodeByHand({ level: 0, index: 0, columns: 2, bins: 2, approximate: false, version: 2 }))).toBeNull();
+    expect(decodeTileBytes(encodeByHand({ level: 0, index: 0, columns: 2, bins: 2, approximate: false, version: 3 }))).toBeNull();
     const ok = encodeByHand({ level: 0, index: 0, columns: 2, bins: 2, approximate: false });
     expect(decodeTileBytes(ok.subarray(0, ok.length - 1))).toBeNull();
   });

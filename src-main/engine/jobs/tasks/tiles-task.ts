@@ -32,7 +32,7 @@ export async function run(ctx: JobContext<'tiles'>, params: JobParams<'tiles'>):
       ctx.throwIfCancelled();
       ctx.report({ message: recording.path });
       try {
-        const built = await buildRecordingTilePyramid(project, recording.id, { signal: ctx.signal });
+        const built = await buildRecordingTilePyramid(project, recording.id, { signal: ctx.signal, settings: params.display });
         result.tiles += built.tiles;
         result.recordingIds.push(recording.id);
       } catch (error) {

@@ -25,7 +25,7 @@ export function makeReview(regions: RegionView[], labels: LabelView[] = [], dura
   return {
     recordingId: 1, path: 'site/a.wav', durationSeconds, sampleRate: RATE, channels: 1,
     spectrogram: {
-      recordingId: 1, frameCount, binCount: 4, levels: levelColumns.length, tileColumns: 512, hopSeconds: hop, analysisRate: 1000,
+      recordingId: 1, frameCount, binCount: 4, levels: levelColumns.length, tileColumns: 512, hopSeconds: hop, nyquistHz: 500, display: { fftSize: 512, window: 'hann', overlapPercent: 50 },
       nativeSampleRate: RATE, channel: 0, frequenciesHz: [0, 125, 250, 375], durationSeconds, dbRange: [-140, 0],
       levelColumns, levelTiles: levelColumns.map((c) => Math.ceil(c / 512)), exactComplete: true,
     },
