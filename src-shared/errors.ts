@@ -21,6 +21,8 @@ export const ERROR_CODES = {
   INVALID_CONFIG: 'settings or project state that do not allow the request',
   DATABASE: 'sonotype.db cannot be opened or written',
   CANCELLED: 'the work was cancelled',
+  CORRUPT_DATA: 'bytes that fail their checksum or structure check (e.g. a shard result from a worker)',
+  SERVICE_UNAVAILABLE: 'a service Sonotype talks to (Redis for distributed analysis) cannot be reached',
   INTERNAL: 'a bug or an unexpected failure',
 } as const satisfies Record<string, string>;
 

@@ -106,7 +106,7 @@ export async function* streamSpectrogram(
  * Copies window `startFrame … startFrame + W` out of `frames` (whose row 0 is
  * frame `firstFrame`), padding rows at or past `realFrames`, and normalises it.
  */
-function buildWindow(
+export function buildWindow(
   frames: Float32Array,
   firstFrame: number,
   realFrames: number,

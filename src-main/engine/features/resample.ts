@@ -60,16 +60,17 @@ function checkRate(rate: number, name: string): void {
   }
 }
 
-/**
- * Creates a streaming resampler from `fromRate` to `toRate` (whole Hz).
- * Equal rates give a pass-through copy.
- */
-export function createResampler(fromRate: number, toRate: number, options: ResamplerOptions = {}): Resampler {
-  checkRate(fromRate, 'Input');
-  checkRate(toRate, 'Output');
-  if (fromRate === toRate) {
-    return { process: (block) => block.slice(), flush: () => new Float32Array(0) };
-  }
+/** The polyphase filter of a from → to resampler: rates reduced to up/down, taps per phase. */
+interface FilterGeometry {
+  up: number;
+  down: number;
+  half: number;
+  taps: number;
+  cutoff: number;
+  beta: number;
+}
+
+function filterGeometry(fromRate: number, toRate: number, options: ResamplerOptions): FilterGeometry {
   const g = gcd(fromRate, toRate);
   const up = toRate / g; // L: output step is from/to = M/L input samples
   const down = fromRate / g; // M
@@ -87,6 +88,49 @@ export function createResampler(fromRate: number, toRate: number, options: Resam
   // unrolled kernels need (the filter just gets a few taps longer).
   const half = 4 * Math.max(1, Math.ceil((order + 1) / 8));
   const taps = 2 * half;
+
+  return { up, down, half, taps, cutoff, beta };
+}
+
+/**
+ * How to produce exactly the outputs [outStart, outEnd) of the whole-stream
+ * resampler without starting at sample 0 (a shard of a long recording):
+ * feed the input from `inputStart` — a multiple of the rate ratio's
+ * denominator, so the filter phases line up, and at least half a filter
+ * before the first output, so no output sees the resampler's zero history —
+ * through `inputEnd` (clip it to the stream length and flush() when it
+ * reaches the end), then drop the first `skipOutputs` outputs. The outputs
+ * kept are bit-identical to those of one pass over the whole input.
+ */
+export function resamplerRangePlan(
+  fromRate: number,
+  toRate: number,
+  outStart: number,
+  outEnd: number,
+  options: ResamplerOptions = {},
+): { inputStart: number; inputEnd: number; skipOutputs: number } {
+  checkRate(fromRate, 'Input');
+  checkRate(toRate, 'Output');
+  if (fromRate === toRate) return { inputStart: outStart, inputEnd: outEnd, skipOutputs: 0 };
+  const { up, down, half } = filterGeometry(fromRate, toRate, options);
+  // Output j is centred on input floor(j·down/up) and reads half − 1 samples before it and half after.
+  const firstTap = Math.floor((outStart * down) / up) - half + 1;
+  const inputStart = Math.max(0, Math.floor(firstTap / down) * down);
+  const lastCentre = Math.floor((Math.max(outEnd, outStart + 1) - 1) * down / up);
+  return { inputStart, inputEnd: lastCentre + half + 1, skipOutputs: outStart - (inputStart / down) * up };
+}
+
+/**
+ * Creates a streaming resampler from `fromRate` to `toRate` (whole Hz).
+ * Equal rates give a pass-through copy.
+ */
+export function createResampler(fromRate: number, toRate: number, options: ResamplerOptions = {}): Resampler {
+  checkRate(fromRate, 'Input');
+  checkRate(toRate, 'Output');
+  if (fromRate === toRate) {
+    return { process: (block) => block.slice(), flush: () => new Float32Array(0) };
+  }
+  const { up, down, half, taps, cutoff, beta } = filterGeometry(fromRate, toRate, options);
 
   const exact = up <= MAX_EXACT_PHASES;
   const tablePhases = exact ? up : INTERP_PHASES;
