@@ -10,3 +10,4 @@ export { listAudioFiles, scanFolder, type ScannedFile, type ScanOptions } from '
 export { findFfmpeg } from './ffmpeg-locate';
 export { SUPPORTED_EXTENSIONS } from './formats';
 export { readAudioRange, openAudioRangeReader, type AudioRangeReader, type ReadRangeOptions } from './read-range';
+export { streamAudioRange, hasExactRandomAccess } from './range-blocks';

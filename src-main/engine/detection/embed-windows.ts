@@ -2,35 +2,27 @@
  * Runs the encoder over the windows of a recording that have no embedding
  * yet and caches the 128-d vectors in the project. Everything downstream
  * (silence head, regions, clustering) works from the cache, so the encoder
- * runs once per window and model.
+ * runs once per window and model. The work itself is a whole-file window
+ * shard (analysis-units.ts), the same code a distributed worker runs.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { FeatureConfig } from '../../../src-shared/feature-types';
 import { SonotypeError } from '../../../src-shared/errors';
-import { streamFeatureWindows } from '../features';
-import { putEmbeddings, type EmbeddingRow } from '../store/embeddings';
+import { streamAudioRange } from '../audio';
+import { putEmbeddings } from '../store/embeddings';
 import type { RecordingRecord } from '../store/recordings';
 import type { StoredWindow } from '../store/windows';
+import { analyseWindowShard } from './analysis-units';
 import type { DetectionProject } from './detect-types';
 import { recordingSource } from './recording-windows';
 
-export const DEFAULT_EMBED_BATCH = 64;
+export { DEFAULT_EMBED_BATCH } from './analysis-units';
 
 export interface EmbedOptions {
   batchSize?: number;
   signal?: AbortSignal;
   /** Called after each batch with the number of windows it embedded. */
   onBatch?: (windows: number) => void;
-}
-
-/** Encoder output for a batch of windows laid out [n, frames, bins]. */
-async function encodeBatch(encoder: tf.LayersModel, data: Float32Array, n: number, config: FeatureConfig, bins: number): Promise<Float32Array> {
-  const out = tf.tidy(() => encoder.predict(tf.tensor4d(data.subarray(0, n * config.windowFrames * bins), [n, config.windowFrames, bins, 1])) as tf.Tensor);
-  try {
-    return (await out.data()) as Float32Array;
-  } finally {
-    out.dispose();
-  }
 }
 
 /**
@@ -50,39 +42,34 @@ export async function embedRecordingWindows(
   options: EmbedOptions = {},
 ): Promise<number> {
   if (missing.size === 0) return 0;
-  const batchSize = options.batchSize ?? DEFAULT_EMBED_BATCH;
   const source = recordingSource(project, recording, config, options.signal);
-  let bins = 0;
-  let batch = new Float32Array(0);
-  let batchIds: number[] = [];
-  let embedded = 0;
-  const flush = async (): Promise<void> => {
-    if (batchIds.length === 0) return;
-    const vectors = await encodeBatch(encoder.model, batch, batchIds.length, config, bins);
-    const dims = vectors.length / batchIds.length;
-    const rows: EmbeddingRow[] = batchIds.map((windowId, i) => ({ windowId, vector: vectors.slice(i * dims, (i + 1) * dims) }));
-    putEmbeddings(project.db, encoder.id, rows);
-    embedded += rows.length;
-    options.onBatch?.(rows.length);
-    batchIds = [];
+  const absPath = project.resolveRecordingPath(recording.path);
+  const channel = Math.min(config.channel, (recording.channels ?? 1) - 1);
+  const changed = (index: number): never => {
+    throw new SonotypeError('INVALID_ARGUMENT', `${recording.path} changed while it was being analysed (window ${index} moved). Scan the project again.`);
   };
-  for await (const w of streamFeatureWindows(source.openBlocks, source.sampleRate, source.frames, config, { signal: options.signal })) {
-    const row = windows[w.span.index];
-    if (!row || row.startNativeSample !== w.span.startNativeSample || row.endNativeSample !== w.span.endNativeSample) {
-      throw new SonotypeError('INVALID_ARGUMENT', `${recording.path} changed while it was being analysed (window ${w.span.index} moved). Scan the project again.`);
-    }
-    if (!missing.has(row.id)) continue;
-    if (bins === 0) {
-      bins = w.data.length / config.windowFrames;
-      batch = new Float32Array(batchSize * w.data.length);
-    }
-    batch.set(w.data, batchIds.length * w.data.length);
-    batchIds.push(row.id);
-    if (batchIds.length === batchSize) await flush();
-    // Nothing left to embed in this file: stop decoding.
-    if (embedded + batchIds.length === missing.size) break;
-  }
-  await flush();
+  const embedded = await analyseWindowShard(
+    (start, end) => streamAudioRange(absPath, channel, start, end, options.signal),
+    source.sampleRate,
+    source.frames,
+    config,
+    { first: 0, end: Infinity },
+    { encoder: encoder.model },
+    {
+      batchSize: options.batchSize,
+      signal: options.signal,
+      limit: missing.size,
+      wanted: (span) => {
+        const row = windows[span.index];
+        if (!row || row.startNativeSample !== span.startNativeSample || row.endNativeSample !== span.endNativeSample) changed(span.index);
+        return missing.has(row.id);
+      },
+      onBatch: ({ spans, dims, embeddings }) => {
+        putEmbeddings(project.db, encoder.id, spans.map((s, i) => ({ windowId: windows[s.index].id, vector: embeddings.slice(i * dims, (i + 1) * dims) })));
+        options.onBatch?.(spans.length);
+      },
+    },
+  );
   if (embedded < missing.size) {
     throw new SonotypeError('INVALID_ARGUMENT', `${recording.path} is shorter than when it was scanned (${embedded} of ${missing.size} windows found). Scan the project again.`);
   }

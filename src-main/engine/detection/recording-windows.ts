@@ -17,7 +17,7 @@ import { listLabels } from '../store/labels';
 import { upsertMachineLabels } from '../store/machine-labels';
 import type { RecordingRecord } from '../store/recordings';
 import { listWindows, replaceWindows, type StoredWindow } from '../store/windows';
-import { detectHeuristicSilence } from './heuristic-silence';
+import { analyseRecordingUnit, type RecordingUnit } from './analysis-units';
 import type { DetectionProject } from './detect-types';
 import { windowDecisionsToLabelRanges } from './window-labels';
 
@@ -95,10 +95,11 @@ export function heuristicLabelState(db: ProjectDb, recording: RecordingRecord, f
 }
 
 /**
- * Runs the adaptive energy/noise-floor detector over a recording and stores
- * its decisions as `heuristic` labels (human labels keep precedence: the
- * store clips machine labels around them). Returns the window spans the
- * detector streamed, which are the recording's window spans.
+ * Runs the adaptive energy/noise-floor detector over a recording (the
+ * recording unit, analysis-units.ts) and stores its decisions as `heuristic`
+ * labels (human labels keep precedence: the store clips machine labels
+ * around them). Returns the window spans the detector streamed, which are
+ * the recording's window spans.
  */
 export async function computeHeuristicLabels(
   project: DetectionProject,
@@ -106,12 +107,15 @@ export async function computeHeuristicLabels(
   config: FeatureConfig,
   signal?: AbortSignal,
 ): Promise<{ spans: WindowSpan[]; silentWindows: number; noiseFloorDb: number | null }> {
-  const featureConfigId = ensureFeatureConfig(project.db, config);
   const source = recordingSource(project, recording, config, signal);
-  const result = await detectHeuristicSilence(source.openBlocks, source.sampleRate, source.frames, config, { signal });
-  const spans = result.windows.map((w) => w.span);
-  const nativeFrames = spans.length ? spans[spans.length - 1].endNativeSample : 0;
-  const ranges = windowDecisionsToLabelRanges(spans, result.windows.map((w) => w.silent), nativeFrames);
+  const unit = await analyseRecordingUnit(source.openBlocks, source.sampleRate, source.frames, config, signal);
+  storeHeuristicLabels(project, recording, config, unit);
+  return { spans: unit.spans, silentWindows: unit.silent.reduce((n, s) => n + s, 0), noiseFloorDb: unit.noiseFloorDb };
+}
+
+/** Stores a recording unit's window decisions as the recording's `heuristic` labels. */
+export function storeHeuristicLabels(project: DetectionProject, recording: RecordingRecord, config: FeatureConfig, unit: Pick<RecordingUnit, 'spans' | 'silent' | 'nativeFrames'>): void {
+  const featureConfigId = ensureFeatureConfig(project.db, config);
+  const ranges = windowDecisionsToLabelRanges(unit.spans, Array.from(unit.silent, (s) => s === 1), unit.nativeFrames);
   upsertMachineLabels(project.db, recording.id, 'heuristic', ranges, heuristicLabelAuthor(featureConfigId, recording));
-  return { spans, silentWindows: result.windows.filter((w) => w.silent).length, noiseFloorDb: result.noiseFloorDb };
 }

@@ -13,7 +13,7 @@ export {
   type KeptBins,
 } from './feature-config';
 export { assignRateGroups, analysisRateFor, rateRatio, RATE_GROUP_MAX_RATIO, type RateGroup } from './rate-groups';
-export { createResampler, resampleBlocks, resampledLength, type Resampler, type ResamplerOptions } from './resample';
+export { createResampler, resampleBlocks, resampledLength, resamplerRangePlan, type Resampler, type ResamplerOptions } from './resample';
 export {
   computeSpectrogram,
   createStreamingStft,
@@ -46,4 +46,5 @@ export {
   type FeatureWindow,
   type SignalAnalysis,
 } from './pipeline';
+export { streamFeatureWindowRange, recordingWindowCount, type OpenRange, type WindowRange } from './window-range';
 export type { FeatureConfig, WindowSpan } from '../../../src-shared/feature-types';

@@ -24,7 +24,7 @@ import { createResampler, resampledLength, resamplerRangePlan } from './resample
 import { createStreamingStft, frameCount } from './stft';
 import { windowCount, windowSpan } from './windows';
 
-/** Native-rate mono blocks of samples [start, end) of the recording (end clipped to its length). */
+/** Native-rate mono blocks of samples [start, end) of the recording (end clipped to its length; [0, ∞) = the whole file). */
 export type OpenRange = (startNative: number, endNative: number) => AsyncIterable<Float32Array>;
 
 /** Window indices [first, end). */
@@ -116,12 +116,13 @@ export async function* streamFeatureWindowRange(
   const total = windowCount(totalFrames, cfg);
   const first = Math.max(0, range.first);
   const end = Math.min(range.end, total);
-  if (first >= end) return;
-  if (first === 0 && end === total) {
-    // The whole recording: the one-pass pipeline itself (it also counts what the decoder really delivers).
-    yield* streamFeatureWindows(() => openRange(0, nativeFrames), nativeRate, nativeFrames, cfg, opts);
+  if (first === 0 && (range.end === Infinity || end === total)) {
+    // The whole recording: the one-pass pipeline itself, which follows what the decoder really
+    // delivers (a compressed file's header length is only an estimate, or 0 when unknown).
+    yield* streamFeatureWindows(() => openRange(0, Infinity), nativeRate, nativeFrames, cfg, opts);
     return;
   }
+  if (first >= end) return;
   if (cfg.normalisation === 'recording') {
     throw new SonotypeError('INVALID_ARGUMENT', 'Per-recording normalisation needs the whole file: analyse it as one range.');
   }
