@@ -20,7 +20,7 @@ export interface DetectProgress {
   phase: DetectPhase;
   done: number;
   total: number;
-  itemsLabel: 'recordings' | 'windows' | 'epochs';
+  itemsLabel: 'recordings' | 'windows' | 'epochs' | 'shards';
   /** Processing rate of the phase so far (embedding: encoder windows per second). */
   itemsPerSecond?: number;
   /** Recording being worked on, relative path. */

@@ -1,0 +1,297 @@
+/**
+ * The coordinator's side of BullMQ: puts a set of jobs on the queue, follows
+ * them through the queue's event stream, hands each finished result to
+ * `apply` (the only place anything is written), and says when it is all done.
+ *
+ * - Idempotent: job ids are content hashes; adding an id that exists is a
+ *   no-op, and jobs already completed (a previous run was stopped or killed
+ *   after the workers finished) are applied straight away.
+ * - Retries: a worker-side failure is retried by BullMQ with exponential
+ *   backoff (`attempts`); a result the coordinator rejects (CORRUPT_DATA: bad
+ *   checksum, truncated file, malformed answer) sends the job back to the
+ *   queue, up to `maxRejections` times. After that the job's failure is
+ *   final and reported through `onFailure` (a per-file error).
+ * - Stop and resume: aborting leaves queued jobs and finished results where
+ *   they are; the next run adds nothing new and picks up from there.
+ * - Redis lost: when Redis cannot be reached for `redisTimeoutMs`, the run
+ *   ends with SERVICE_UNAVAILABLE; what was applied stays applied.
+ */
+import { Queue, QueueEvents, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { SonotypeError, toErrorInfo, type ErrorInfo } from '../../../src-shared/errors';
+import type { RedisSettings } from './redis-url';
+import { parseShardReturn, QUEUE_PREFIX, type ShardKind, type ShardReturn } from './shard-jobs';
+
+export interface PlannedJob {
+  id: string;
+  name: ShardKind;
+  data: object;
+}
+
+/** Where the run stands (for progress lines and the UI). */
+export interface QueueProgress {
+  total: number;
+  done: number;
+  failed: number;
+  /** Jobs a worker is working on now. */
+  running: number;
+  /** Worker connections on the queue (BullMQ's live-worker count). */
+  workers: number;
+  /** Seconds left at the rate of the last minute, null before the first result. */
+  etaSeconds: number | null;
+  /** Results applied per second over the last minute. */
+  perSecond: number;
+}
+
+export interface RunJobsOptions {
+  redis: RedisSettings;
+  queueName: string;
+  jobs: readonly PlannedJob[];
+  /** Writes one job's result; throw CORRUPT_DATA to reject it (it is retried), anything else fails the job. */
+  apply: (job: PlannedJob, answer: ShardReturn) => Promise<void> | void;
+  /** A job whose failure is final (retries exhausted or its result keeps being rejected). */
+  onFailure: (job: PlannedJob, error: ErrorInfo) => void;
+  /** Called after `apply` succeeded and the job was removed (e.g. to delete its result file). */
+  onApplied?: (job: PlannedJob, answer: ShardReturn) => void | Promise<void>;
+  onProgress?: (progress: QueueProgress) => void;
+  /** A line for the log (rejections, retries, Redis trouble). */
+  log?: (line: string) => void;
+  signal?: AbortSignal;
+  /** Worker-side attempts per job (default 4), first retry after backoffMs (default 5 s), then doubling. */
+  attempts?: number;
+  backoffMs?: number;
+  /** Rejected results before the job fails for good (default 3). */
+  maxRejections?: number;
+  /** How long Redis may be unreachable before the run stops (default 20 s). */
+  redisTimeoutMs?: number;
+  /** How often progress is reported (default 1 s). */
+  tickMs?: number;
+}
+
+type Inbox = { kind: 'completed'; id: string; returnvalue: unknown } | { kind: 'failed'; id: string; reason: string };
+
+const ADD_CHUNK = 500;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([promise, new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)))]).finally(() => clearTimeout(timer));
+}
+
+function unavailable(redis: RedisSettings, seconds: number, cause?: unknown): SonotypeError {
+  const why = cause ? ` (${(cause as Error).message ?? String(cause)})` : '';
+  return new SonotypeError(
+    'SERVICE_UNAVAILABLE',
+    `Lost the connection to Redis at ${redis.display} for ${seconds} s${why}. Every result received so far is saved in the project; ` +
+      'run the same command again once Redis is back to resume where it stopped.',
+  );
+}
+
+/** Runs `jobs` to completion (see the file header). Resolves when every job is applied or has failed for good. */
+export async function runShardJobs(options: RunJobsOptions): Promise<{ applied: number; failed: number }> {
+  const { redis, jobs, signal } = options;
+  const attempts = options.attempts ?? 4;
+  const backoffMs = options.backoffMs ?? 5000;
+  const maxRejections = options.maxRejections ?? 3;
+  const redisTimeoutMs = options.redisTimeoutMs ?? 20_000;
+  const log = options.log ?? (() => {});
+  const byId = new Map(jobs.map((j) => [j.id, j]));
+  const outstanding = new Set(byId.keys());
+  const running = new Set<string>();
+  const rejections = new Map<string, number>();
+  const inbox: Inbox[] = [];
+  let wake: (() => void) | null = null;
+  const notify = (): void => {
+    wake?.();
+    wake = null;
+  };
+  let lastRedisError: unknown = null;
+  const onError = (error: unknown): void => {
+    lastRedisError = error;
+  };
+  const connection = { ...redis.options };
+  const queue = new Queue(options.queueName, { connection, prefix: QUEUE_PREFIX });
+  const events = new QueueEvents(options.queueName, { connection, prefix: QUEUE_PREFIX });
+  // A connection of our own for the watchdog: commands fail fast instead of queueing while Redis is away.
+  const probe = new Redis({ ...redis.options, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, retryStrategy: () => 1000 });
+  queue.on('error', onError);
+  events.on('error', onError);
+  probe.on('error', onError);
+  events.on('completed', ({ jobId, returnvalue }) => {
+    if (!outstanding.has(jobId)) return;
+    inbox.push({ kind: 'completed', id: jobId, returnvalue });
+    notify();
+  });
+  events.on('failed', ({ jobId, failedReason }) => {
+    if (!outstanding.has(jobId)) return;
+    inbox.push({ kind: 'failed', id: jobId, reason: failedReason });
+    notify();
+  });
+  events.on('active', ({ jobId }) => {
+    if (outstanding.has(jobId)) running.add(jobId);
+  });
+  events.on('waiting', ({ jobId }) => running.delete(jobId));
+  events.on('stalled', ({ jobId }) => {
+    if (!outstanding.has(jobId)) return;
+    running.delete(jobId);
+    log(`job ${jobId.slice(0, 16)}… lost its worker (stalled); it is back in the queue`);
+  });
+
+  let applied = 0;
+  let failed = 0;
+  const doneTimes: number[] = [];
+  let workers = 0;
+  let lastRedisOk = Date.now();
+  const stopAll = async (): Promise<void> => {
+    // Closing waits for Redis only briefly: when it is gone there is nothing to say to it.
+    probe.disconnect();
+    await Promise.race([Promise.allSettled([events.close(), queue.close()]), new Promise((r) => setTimeout(r, 2000))]);
+    await Promise.allSettled([events.disconnect(), queue.disconnect()]);
+  };
+
+  const finish = (id: string): void => {
+    outstanding.delete(id);
+    running.delete(id);
+  };
+  const failFor = (job: PlannedJob, error: ErrorInfo): void => {
+    finish(job.id);
+    failed++;
+    options.onFailure(job, error);
+  };
+
+  async function handleCompleted(job: PlannedJob, returnvalue: unknown): Promise<void> {
+    let answer: ShardReturn;
+    try {
+      answer = parseShardReturn(returnvalue);
+      await options.apply(job, answer);
+    } catch (error) {
+      const info = toErrorInfo(error);
+      if (info.code === 'DATABASE' || info.code === 'CANCELLED') throw error;
+      if (info.code !== 'CORRUPT_DATA') return failFor(job, info);
+      const n = (rejections.get(job.id) ?? 0) + 1;
+      rejections.set(job.id, n);
+      if (n > maxRejections) return failFor(job, { code: 'CORRUPT_DATA', message: `${info.message} (rejected ${n} times)` });
+      log(`rejected the result of ${job.id.slice(0, 16)}…: ${info.message}; sending it back to the queue (${n} of ${maxRejections})`);
+      const stored = await queue.getJob(job.id);
+      if (stored) await stored.retry('completed', { resetAttemptsMade: true });
+      else await addJobs([job]);
+      return;
+    }
+    finish(job.id);
+    applied++;
+    doneTimes.push(Date.now());
+    await queue.remove(job.id).catch(() => 0);
+    await options.onApplied?.(job, answer);
+  }
+
+  async function handleFailed(job: PlannedJob, reason: string): Promise<void> {
+    // BullMQ reports every failed attempt; only a job that ended in 'failed' is final.
+    const state = await queue.getJobState(job.id);
+    if (state !== 'failed') return;
+    failFor(job, { code: 'DECODE_FAILED', message: `${reason} (after ${attempts} attempts)` });
+  }
+
+  async function addJobs(list: readonly PlannedJob[]): Promise<void> {
+    for (let i = 0; i < list.length; i += ADD_CHUNK) {
+      await queue.addBulk(
+        list.slice(i, i + ADD_CHUNK).map((j) => ({
+          name: j.name,
+          data: j.data,
+          opts: { jobId: j.id, attempts, backoff: { type: 'exponential', delay: backoffMs }, removeOnComplete: false, removeOnFail: false },
+        })),
+      );
+    }
+  }
+
+  /** Finds jobs that finished while nobody listened (a previous run, a lost event stream) and queues failed ones again. */
+  async function reconcile(retryFailed: boolean): Promise<void> {
+    const [completed, failedIds] = await Promise.all([queue.getRanges(['completed'], 0, -1), queue.getRanges(['failed'], 0, -1)]);
+    for (const id of completed) {
+      if (!outstanding.has(id) || inbox.some((m) => m.id === id)) continue;
+      const job: Job | undefined = await queue.getJob(id);
+      if (job) inbox.push({ kind: 'completed', id, returnvalue: job.returnvalue });
+    }
+    for (const id of failedIds) {
+      if (!outstanding.has(id)) continue;
+      const job = await queue.getJob(id);
+      if (!job) continue;
+      if (retryFailed) await job.retry('failed', { resetAttemptsMade: true });
+      else inbox.push({ kind: 'failed', id, reason: job.failedReason });
+    }
+    notify();
+  }
+
+  const ready = await withTimeout(Promise.all([queue.waitUntilReady(), events.waitUntilReady(), probe.connect()]), redisTimeoutMs).catch((e) => (onError(e), 'timeout' as const));
+  if (ready === 'timeout') {
+    await stopAll();
+    throw unavailable(redis, Math.round(redisTimeoutMs / 1000), lastRedisError);
+  }
+  const ticker = setInterval(() => notify(), options.tickMs ?? 1000);
+  let lastWorkerCount = 0;
+  let lastReconcile = Date.now();
+  let wasDown = false;
+  try {
+    if (jobs.length > 0) {
+      await addJobs(jobs);
+      // A run that resumes: jobs failed in an earlier run get another chance; finished ones are applied.
+      await reconcile(true);
+    }
+    while (outstanding.size > 0) {
+      if (signal?.aborted) throw new SonotypeError('CANCELLED', `Stopped with ${outstanding.size} of ${jobs.length} jobs outstanding; they stay queued: run again to resume.`);
+      const message = inbox.shift();
+      if (message) {
+        const job = byId.get(message.id);
+        if (job && outstanding.has(job.id)) {
+          if (message.kind === 'completed') await handleCompleted(job, message.returnvalue);
+          else await handleFailed(job, message.reason);
+        }
+        continue;
+      }
+      // Idle: check Redis, refresh the worker count, report progress, then wait for the next event or tick.
+      const now = Date.now();
+      const ping = await withTimeout(probe.ping(), 2000).catch((e) => (onError(e), 'timeout'));
+      if (ping === 'PONG') {
+        lastRedisOk = now;
+        if (wasDown) {
+          wasDown = false;
+          log(`Redis at ${redis.display} is back`);
+          await reconcile(false);
+        }
+      } else {
+        if (!wasDown) log(`cannot reach Redis at ${redis.display}; waiting up to ${Math.round(redisTimeoutMs / 1000)} s`);
+        wasDown = true;
+        if (now - lastRedisOk > redisTimeoutMs) throw unavailable(redis, Math.round((now - lastRedisOk) / 1000), lastRedisError);
+      }
+      if (!wasDown && now - lastWorkerCount > 5000) {
+        lastWorkerCount = now;
+        workers = await queue.getWorkersCount().catch(() => workers);
+      }
+      if (!wasDown && now - lastReconcile > 30_000) {
+        lastReconcile = now;
+        await reconcile(false);
+      }
+      options.onProgress?.(progressNow());
+      if (inbox.length === 0 && outstanding.size > 0) await new Promise<void>((resolve) => (wake = resolve));
+    }
+    options.onProgress?.(progressNow());
+    return { applied, failed };
+  } finally {
+    clearInterval(ticker);
+    await stopAll();
+  }
+
+  function progressNow(): QueueProgress {
+    const now = Date.now();
+    while (doneTimes.length > 0 && doneTimes[0] < now - 60_000) doneTimes.shift();
+    const span = doneTimes.length > 1 ? (now - doneTimes[0]) / 1000 : 0;
+    const perSecond = span > 0 ? doneTimes.length / span : 0;
+    return {
+      total: jobs.length,
+      done: applied,
+      failed,
+      running: running.size,
+      workers,
+      etaSeconds: perSecond > 0 ? outstanding.size / perSecond : null,
+      perSecond,
+    };
+  }
+}
