@@ -15,6 +15,7 @@ import { evalCommand } from './commands/eval';
 import { trainCommand } from './commands/train';
 import { importCommand } from './commands/import';
 import { exportCommand } from './commands/export';
+import { workerCommand } from './commands/worker';
 
 /** One CLI command: its flags, a one-line synopsis and the code that runs it. */
 export interface CliCommand {
@@ -24,7 +25,7 @@ export interface CliCommand {
   run(args: { positionals: string[]; values: Record<string, unknown>; io: CliIo }): Promise<number>;
 }
 
-const COMMANDS: CliCommand[] = [scanCommand, featuresCommand, modelCommand, trainCommand, detectCommand, evalCommand, importCommand, exportCommand];
+const COMMANDS: CliCommand[] = [scanCommand, featuresCommand, modelCommand, trainCommand, detectCommand, evalCommand, importCommand, exportCommand, workerCommand];
 
 export function usageText(): string {
   return [

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CliCommand } from '../main';
 import { UsageError, EXIT_OK } from '../exit-codes';
-import { formatDuration, formatTable } from '../output';
+import { formatDuration, formatTable, type CliIo } from '../output';
+import { DISTRIBUTED_DETECT_FLAGS, positiveNumberFlag, queueProgressPrinter, redisFromFlags } from './distributed-flags';
 import { SonotypeError } from '../../../src-shared/errors';
 import { openProject, type Project } from '../../engine/project/open-project';
 import { projectDbPath } from '../../engine/store/database';
@@ -17,11 +18,17 @@ import type { RegionParams } from '../../engine/detection/regions';
  * and only computes what is missing or stale (heuristic labels, windows,
  * embeddings, the silence head, predictions, regions); the region settings
  * are stored with the result.
+ *
+ * With `--distributed redis://HOST:PORT [--storage DIR] [--shard-minutes 10]
+ * [--precision f32|f16] [--queue NAME] [--redis-ca FILE]` the labels and
+ * embeddings are computed by `sonotype worker` processes instead; this
+ * process coordinates and is the only one writing to the project. Ctrl-C
+ * stops it; running the same command again resumes.
  */
 export const detectCommand: CliCommand = {
   name: 'detect',
   synopsis:
-    'detect [--project <dir>] [--json] [--threshold p] [--smoothing n] [--merge-gap s] [--min-length s] [--retrain-head]   silence/sound regions of every recording',
+    'detect [--project <dir>] [--json] [--threshold p] [--smoothing n] [--merge-gap s] [--min-length s] [--retrain-head] [--distributed redis://HOST:PORT [--storage DIR] [--shard-minutes 10]]   silence/sound regions of every recording',
   options: {
     project: { type: 'string' },
     json: { type: 'boolean', default: false },
@@ -31,31 +38,74 @@ export const detectCommand: CliCommand = {
     'min-length': { type: 'string' },
     'retrain-head': { type: 'boolean', default: false },
     backend: { type: 'string' },
+    ...DISTRIBUTED_DETECT_FLAGS,
   },
   async run({ positionals, values, io }) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (detect works on the whole project; use --project <dir>)`);
     const regionParams = regionParamsFromFlags(values);
     const backend = values.backend === undefined ? 'auto' : String(values.backend);
     if (!['auto', 'wasm', 'cpu', 'tensorflow'].includes(backend)) throw new UsageError(`--backend must be auto, wasm, cpu or tensorflow, got '${backend}'`);
+    const distributed = values.distributed === undefined ? null : distributedSettings(values);
     const project = await openExistingProject(values.project as string | undefined);
+    const stop = new AbortController();
+    const onSignal = (): void => stop.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     try {
       // tfjs is loaded only here, so the rest of the CLI starts fast.
       const { detectProject } = await import('../../engine/detection/detect-project');
       const showProgress = Boolean(process.stderr.isTTY);
+      const analysis = distributed ? await distributedStage(distributed, project, io, showProgress) : undefined;
       const result = await detectProject(project, {
         regionParams,
         retrainHead: Boolean(values['retrain-head']),
         backend: backend as 'auto' | 'wasm' | 'cpu' | 'tensorflow',
-        onProgress: showProgress ? (p) => process.stderr.write(`\r${progressLine(p)}`.padEnd(100)) : undefined,
+        signal: stop.signal,
+        analysis,
+        onProgress: showProgress && !distributed ? (p) => process.stderr.write(`\r${progressLine(p)}`.padEnd(100)) : undefined,
       });
       if (showProgress) process.stderr.write('\r'.padEnd(100) + '\r');
       io.out(values.json ? JSON.stringify(detectJson(result)) : formatDetection(result));
       return EXIT_OK;
     } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       project.close();
     }
   },
 };
+
+type DistributedSettings = ReturnType<typeof distributedSettings>;
+
+/** The distributed flags, checked before anything is opened. */
+function distributedSettings(values: Record<string, unknown>) {
+  const precision = values.precision === undefined ? 'f32' : String(values.precision);
+  if (precision !== 'f32' && precision !== 'f16') throw new UsageError(`--precision must be f32 or f16, got '${precision}'`);
+  const retryDelay = positiveNumberFlag(values, 'retry-delay');
+  const redisTimeout = positiveNumberFlag(values, 'redis-timeout');
+  return {
+    redis: redisFromFlags(values.distributed, values, 'distributed'),
+    storage: values.storage as string | undefined,
+    queue: values.queue as string | undefined,
+    shardSeconds: (positiveNumberFlag(values, 'shard-minutes') ?? 10) * 60,
+    precision: precision as 'f32' | 'f16',
+    backoffMs: retryDelay === undefined ? undefined : retryDelay * 1000,
+    redisTimeoutMs: redisTimeout === undefined ? undefined : redisTimeout * 1000,
+  };
+}
+
+/** The analysis stage that hands the work to `sonotype worker` processes. */
+async function distributedStage(settings: DistributedSettings, project: Project, io: CliIo, tty: boolean) {
+  const { distributedAnalysis } = await import('../../engine/distributed/distributed-analysis');
+  const { openStorageRoot } = await import('../../engine/distributed/storage-root');
+  const storage = openStorageRoot(settings.storage ?? project.audioRoot);
+  return distributedAnalysis({
+    ...settings,
+    storage,
+    log: (line) => io.err(`${tty ? '\r' : ''}${line}`),
+    onQueueProgress: queueProgressPrinter(io, tty),
+  });
+}
 
 /** Opens the project in `dir` (default: the current folder), refusing to create one. */
 export async function openExistingProject(dir: string | undefined): Promise<Project> {

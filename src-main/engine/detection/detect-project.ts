@@ -26,7 +26,8 @@ import { deliveredFrames, deriveAndStoreRegions, storedRegions } from './project
 import { computeHeuristicLabels, ensureWindows, heuristicLabelState } from './recording-windows';
 import { analysableRecordings, regionParamsFor, retrainHead, writePredictions } from './retrain-head';
 import type { Region, RegionParams } from './regions';
-import { isolateRecording, nothingAnalysable, withoutFailed, type RecordingFailure } from './recording-failures';
+import { isolateRecording, nothingAnalysable, recordFailure, withoutFailed, type RecordingFailure } from './recording-failures';
+import type { AnalysisStage } from './analysis-stage';
 
 export interface DetectOptions {
   signal?: AbortSignal;
@@ -39,6 +40,8 @@ export interface DetectOptions {
   backend?: BackendPreference;
   /** Windows per encoder call (default 64). */
   batchSize?: number;
+  /** Runs steps 1–2 elsewhere (distributedAnalysis: on workers through BullMQ); default: in this process. */
+  analysis?: AnalysisStage;
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
@@ -62,16 +65,23 @@ export async function detectProject(project: DetectionProject, options: DetectOp
     // A recording that fails (damaged file…) gets an error row and is left out; the others go on.
     const failures: RecordingFailure[] = [];
     let recordings = analysableRecordings(project);
-    const windowsOf = await labelAndWindowRecordings(project, recordings, config, featureConfigId, work, options, failures);
-    recordings = withoutFailed(recordings, failures);
-    await embedMissing(project, recordings, windowsOf, config, featureConfigId, encoder, work, options, failures);
-    recordings = withoutFailed(recordings, failures);
-    throwIfAborted(signal);
-    if (recordings.length === 0 && failures.length > 0) throw nothingAnalysable(failures);
-
+    // Whether the head is up to date does not depend on steps 1–2 (they add machine labels only), and an
+    // up-to-date head lets a distributed run bring back probabilities with the embeddings.
     let head = listSilenceHeads(project.db, encoder.stored.id)[0];
     const humanChange = lastHumanLabelChange(project.db);
     const stale = !head || options.retrainHead || (humanChange !== null && humanChange > head.createdAt);
+    const localAnalysis: AnalysisStage = async (input) => {
+      const windowsOf = await labelAndWindowRecordings(project, [...input.recordings], config, featureConfigId, work, options, failures);
+      await embedMissing(project, withoutFailed(input.recordings, failures), windowsOf, config, featureConfigId, encoder, work, options, failures);
+      return windowsOf;
+    };
+    const windowsOf = await (options.analysis ?? localAnalysis)({
+      project, recordings, config, featureConfigId, encoder, head: stale ? null : head, work, signal, onProgress,
+      fail: (recording, error) => recordFailure(project.db, recording, failures, error),
+    });
+    recordings = withoutFailed(recordings, failures);
+    throwIfAborted(signal);
+    if (recordings.length === 0 && failures.length > 0) throw nothingAnalysable(failures);
     const params = regionParamsFor(project, head?.id ?? null, options.regionParams);
     const regionsOf = new Map<number, Region[]>();
     let repredicted = new Set<number>();

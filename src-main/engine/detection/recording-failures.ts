@@ -41,16 +41,21 @@ export async function isolateRecording<T>(
     return await work();
   } catch (error) {
     if (concernsWholeRun(error, signal)) throw error;
-    const info = toErrorInfo(error);
-    const failure: RecordingFailure = {
-      recordingId: recording.id,
-      path: recording.path,
-      error: { code: info.code === 'INTERNAL' ? 'DECODE_FAILED' : info.code, message: `Detection could not analyse this file: ${info.message}` },
-    };
-    markRecordingFailed(db, recording.id, failure.error);
-    failures.push(failure);
+    recordFailure(db, recording, failures, error);
     return undefined;
   }
+}
+
+/** Records a per-file failure: on the recording's row and in `failures`. */
+export function recordFailure(db: ProjectDb, recording: RecordingRecord, failures: RecordingFailure[], error: unknown): void {
+  const info = toErrorInfo(error);
+  const failure: RecordingFailure = {
+    recordingId: recording.id,
+    path: recording.path,
+    error: { code: info.code === 'INTERNAL' ? 'DECODE_FAILED' : info.code, message: `Detection could not analyse this file: ${info.message}` },
+  };
+  markRecordingFailed(db, recording.id, failure.error);
+  failures.push(failure);
 }
 
 /** `recordings` without those that failed. */

@@ -31,6 +31,7 @@ describe('Redis URLs', () => {
     writeFileSync(join(dir, 'ca.pem'), 'PEM');
     const s = parseRedisUrl('rediss://h:1', { env: { SONOTYPE_REDIS_CA: join(dir, 'ca.pem') } });
     expect(s.options.tls?.ca?.toString()).toBe('PEM');
+    expect(parseRedisUrl('rediss://127.0.0.1:1', { env: {} }).options.tls).toEqual({});
     expect(() => parseRedisUrl('rediss://h:1', { caFile: join(dir, 'missing.pem'), env: {} })).toThrow(/CA certificate/);
   });
 

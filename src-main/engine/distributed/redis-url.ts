@@ -9,6 +9,7 @@
  * of the process list and shell history. Printed URLs never show it.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { SonotypeError } from '../../../src-shared/errors';
 
 /** The ioredis options BullMQ is given (it opens its own connections from them). */
@@ -18,7 +19,7 @@ export interface RedisOptions {
   username?: string;
   password?: string;
   db?: number;
-  tls?: { ca?: Buffer; servername: string };
+  tls?: { ca?: Buffer; servername?: string };
   /** BullMQ workers need blocking commands to wait as long as it takes. */
   maxRetriesPerRequest: null;
   /** Connection attempts back off up to this many ms. */
@@ -93,7 +94,8 @@ export function parseRedisUrl(url: string, opts: RedisUrlOptions = {}): RedisSet
         throw new SonotypeError('NOT_FOUND', `Cannot read the Redis CA certificate ${caFile}.`, { cause });
       }
     }
-    options.tls = { servername: host, ...(ca ? { ca } : {}) };
+    // SNI takes names only; an IP address is checked against the certificate's IP entries.
+    options.tls = { ...(isIP(host) ? {} : { servername: host }), ...(ca ? { ca } : {}) };
   }
   return { url, display: redactRedisUrl(url), options };
 }
