@@ -26,6 +26,8 @@ export const ENGINE_LAYERS: readonly (readonly string[])[] = [
   ['project'],
   ['models'],
   ['detection', 'tiles', 'clusters', 'exchange'],
+  // Detection on workers through BullMQ (uses detection's analysis units; jobs may start it).
+  ['distributed'],
   ['jobs'],
 ];
 
