@@ -1,0 +1,104 @@
+/**
+ * Condensed distance matrices: the upper triangle of a symmetric n × n matrix
+ * (without the diagonal) as one float32 array of n(n−1)/2 values, in the
+ * order of scipy's `pdist` — row i holds d(i, i+1), …, d(i, n−1). 10,000
+ * items take 200 MB instead of 800 MB for a full float64 matrix.
+ */
+import { SonotypeError } from '../../../src-shared/errors';
+
+/** Number of pairs among n items. */
+export function pairCount(n: number): number {
+  return (n * (n - 1)) / 2;
+}
+
+/** Largest item count whose condensed matrix fits one typed array (2^31 − 1 elements). */
+export const MAX_CONDENSED_ITEMS = 65_535;
+
+/** Position of pair (i, j), i ≠ j, in the condensed array of n items. */
+export function condensedIndex(n: number, i: number, j: number): number {
+  if (i > j) [i, j] = [j, i];
+  // Row i starts after rows 0 … i−1, which hold (n−1) + (n−2) + … + (n−i) values.
+  return i * n - (i * (i + 1)) / 2 + (j - i - 1);
+}
+
+/** Offset of row i's first pair (i, i+1). */
+export function rowStart(n: number, i: number): number {
+  return i * n - (i * (i + 1)) / 2;
+}
+
+/** A zero-filled condensed matrix for n items, with a readable error when n is too large. */
+export function allocateCondensed(n: number): Float32Array {
+  if (!Number.isInteger(n) || n < 0) throw new SonotypeError('INVALID_ARGUMENT', `Item count ${n} is not a whole number ≥ 0.`);
+  if (n > MAX_CONDENSED_ITEMS) {
+    throw new SonotypeError(
+      'INVALID_ARGUMENT',
+      `Cannot cluster ${n} regions in one pass: the distance matrix would need ${Math.round((pairCount(n) * 4) / 2 ** 30)} GiB. ` +
+        `Cluster at most ${MAX_CONDENSED_ITEMS} regions (filter by recording or length).`,
+    );
+  }
+  return new Float32Array(pairCount(n));
+}
+
+/** n from a condensed array's length, or an error when the length is not a triangle number. */
+export function itemCountOf(condensed: ArrayLike<number>): number {
+  const n = Math.round((1 + Math.sqrt(1 + 8 * condensed.length)) / 2);
+  if (pairCount(n) !== condensed.length) {
+    throw new SonotypeError('INVALID_ARGUMENT', `A condensed matrix of ${condensed.length} values does not describe a whole number of items.`);
+  }
+  return n;
+}
+
+/**
+ * The q-quantile (0 ≤ q ≤ 1, linear interpolation as numpy's default) of the
+ * finite values of a condensed matrix. Infinite entries (pairs skipped by a
+ * lower bound, known to lie above the ceiling) count as the largest values,
+ * so a quantile below the share of finite pairs is exact.
+ */
+export function quantileOfCondensed(condensed: Float32Array, q: number): number {
+  if (!(q >= 0 && q <= 1)) throw new SonotypeError('INVALID_ARGUMENT', `Quantile ${q} must lie in 0…1.`);
+  const total = condensed.length;
+  if (total === 0) return Number.NaN;
+  const finite = new Float32Array(total);
+  let k = 0;
+  for (let i = 0; i < total; i++) if (Number.isFinite(condensed[i])) finite[k++] = condensed[i];
+  const pos = q * (total - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  if (hi >= k) return Number.POSITIVE_INFINITY;
+  const values = finite.subarray(0, k);
+  const a = selectKth(values, lo);
+  const b = hi === lo ? a : selectKth(values, hi);
+  return a + (b - a) * (pos - lo);
+}
+
+/** The k-th smallest value (0-based) by quickselect; reorders `values`. */
+export function selectKth(values: Float32Array, k: number): number {
+  let left = 0;
+  let right = values.length - 1;
+  while (right > left) {
+    // Median of three keeps sorted and constant inputs linear.
+    const mid = (left + right) >>> 1;
+    const pivot = median3(values[left], values[mid], values[right]);
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (values[i] < pivot) i++;
+      while (values[j] > pivot) j--;
+      if (i <= j) {
+        const t = values[i];
+        values[i] = values[j];
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else return values[k];
+  }
+  return values[k];
+}
+
+function median3(a: number, b: number, c: number): number {
+  return a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+}
