@@ -111,7 +111,7 @@ export function regionAcousticFrames(
     energy[f] = 10 * Math.log10(total + 1e-12);
   }
   const [from, to] = options.trimFraction > 0 ? trimRange(energy, options.trimFraction) : [0, frames];
-  let out = logMel.subarray(from * options.melBands, to * options.melBands);
+  let out: Float32Array = logMel.subarray(from * options.melBands, to * options.melBands);
   if (options.kind === 'mfcc') out = dct(out, options.melBands, options.mfccCount, options.includeC0 ? 0 : 1);
   else out = Float32Array.from(out);
   if (options.normalise) zScoreColumns(out, acousticDim(options));

@@ -40,7 +40,7 @@ export interface ParallelDtwOptions extends DtwMatrixOptions {
 
 function shared(source: ArrayLike<number>, Kind: Float32ArrayConstructor | Int32ArrayConstructor): SharedArrayBuffer {
   const buffer = new SharedArrayBuffer(source.length * Kind.BYTES_PER_ELEMENT);
-  new Kind(buffer).set(source);
+  new Kind(buffer as unknown as ArrayBuffer).set(source);
   return buffer;
 }
 
