@@ -196,6 +196,8 @@ export const EVENTS = {
   'project:changed': payload<ProjectInfo>(),
   /** A menu command the page carries out (it owns the current selection and view). */
   'menu:command': payload<{ command: MenuCommand }>(),
+  /** Sound-type clusters changed (a clustering run, a cluster edit, its undo/redo, a new cut, type predictions). */
+  'clusters:changed': payload<{ reason: 'run' | 'edit' | 'history' | 'cut' | 'types' }>(),
 } as const satisfies Record<string, Returns<unknown>>;
 
 type Calls = typeof CALLS;

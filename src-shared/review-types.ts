@@ -142,6 +142,8 @@ export interface HistoryState {
   canRedo: boolean;
   /** Recording touched by the last undo/redo, so its view can refresh. */
   recordingId?: number;
+  /** The last undo/redo changed sound-type clusters (names, membership), so cluster views refresh. */
+  clusters?: boolean;
 }
 
 /** The next place the researcher should look: the region the model is least sure about. */

@@ -29,7 +29,11 @@ export function currentAuthor(): string | null {
 }
 
 function historyState(db: ProjectDb, touched?: LabelEditRef | null): HistoryState {
-  return { canUndo: canUndo(db), canRedo: canRedo(db), ...(touched ? { recordingId: touched.recordingId } : {}) };
+  return {
+    canUndo: canUndo(db), canRedo: canRedo(db),
+    ...(touched?.recordingId != null ? { recordingId: touched.recordingId } : {}),
+    ...(touched?.clusters ? { clusters: true } : {}),
+  };
 }
 
 /** Labels must lie inside the recording (when its length is known). */
@@ -46,6 +50,10 @@ function checkInsideRecording(db: ProjectDb, recordingId: number, endSample: num
 export function labelHandlers(state: AppState): HandlersFor<LabelCalls> {
   const view = (db: ProjectDb, label: StoredLabel): LabelView => toLabelView(label, getRecording(db, label.recordingId)?.sampleRate ?? null);
   const changed = (recordingId: number) => state.emit('recording:changed', { recordingId, what: 'labels' });
+  const announceStep = (touched: LabelEditRef | null) => {
+    if (touched?.recordingId != null) changed(touched.recordingId);
+    if (touched?.clusters) state.emit('clusters:changed', { reason: 'history' });
+  };
 
   return {
     'labels:list': async (recordingId) => {
@@ -104,13 +112,13 @@ export function labelHandlers(state: AppState): HandlersFor<LabelCalls> {
     'history:undo': async () => {
       const { db } = requireProject(state);
       const touched = undoLastEdit(db);
-      if (touched) changed(touched.recordingId);
+      announceStep(touched);
       return historyState(db, touched);
     },
     'history:redo': async () => {
       const { db } = requireProject(state);
       const touched = redoEdit(db);
-      if (touched) changed(touched.recordingId);
+      announceStep(touched);
       return historyState(db, touched);
     },
     'history:state': async () => historyState(requireProject(state).db),

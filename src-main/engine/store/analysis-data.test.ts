@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FeatureConfig, WindowSpan } from '../../../src-shared/feature-types';
-import { createClusterRun, listClusterMembers, listClusterRuns, listClusters, setClusterLabel } from './clusters';
 import { getEmbeddingMatrix, getEmbeddings, putEmbeddings } from './embeddings';
 import { ensureFeatureConfig, getFeatureConfig, listFeatureConfigs } from './feature-configs';
 import { createModel, listModels, updateModel } from './models';
@@ -153,30 +152,5 @@ describe('models, predictions, regions, clusters', () => {
     replaceRegions(db, { recordingId: rec, modelId: model.id, sourceParams: params }, []);
     expect(listRegions(db, rec).map((r) => r.modelId)).toEqual([null]);
     expect(() => replaceRegions(db, { recordingId: rec, modelId: null, sourceParams: {} }, [{ kind: 'sound', startSample: 5, endSample: 5 }])).toThrow(/not a valid/);
-  });
-
-  it('stores a clustering run with its members atomically', () => {
-    const { db } = project;
-    replaceWindows(db, rec, fc, spans(4));
-    const w = listWindows(db, rec, fc);
-    const [region] = replaceRegions(db, { recordingId: rec, modelId: null, sourceParams: {} }, [{ kind: 'sound', startSample: 0, endSample: 100 }]);
-    const runId = createClusterRun(db, {
-      algorithm: 'kmeans', modelId: null, params: { k: 2 },
-      clusters: [
-        { index: 0, members: [{ windowId: w[0].id, distance: 0.5 }, { windowId: w[1].id, distance: 0.1 }] },
-        { index: 1, members: [{ regionId: region, distance: null }] },
-      ],
-    });
-    expect(listClusterRuns(db)).toMatchObject([{ id: runId, algorithm: 'kmeans', params: { k: 2 } }]);
-    const clusters = listClusters(db, runId);
-    expect(clusters.map((c) => [c.index, c.size])).toEqual([[0, 2], [1, 1]]);
-    expect(listClusterMembers(db, clusters[0].id)).toEqual([{ windowId: w[1].id, distance: 0.1 }, { windowId: w[0].id, distance: 0.5 }]);
-    setClusterLabel(db, clusters[1].id, 'whistle');
-    expect(listClusters(db, runId)[1].label).toBe('whistle');
-    expect(() => setClusterLabel(db, 9999, 'x')).toThrow(/does not exist/);
-    expect(() =>
-      createClusterRun(db, { algorithm: 'x', modelId: null, params: {}, clusters: [{ index: 0, members: [{ windowId: w[2].id }, {} as { windowId: number }] }] }),
-    ).toThrow(/exactly one/);
-    expect(listClusterRuns(db)).toHaveLength(1);
   });
 });

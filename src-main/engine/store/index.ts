@@ -12,12 +12,13 @@ export * from './models';
 export * from './embeddings';
 export * from './predictions';
 export * from './regions';
-export * from './clusters';
+export * from './sound-clusters';
+export { readClusterPatch, type ClusterPatch } from './cluster-patch';
 export {
   createLabel, updateLabel, deleteLabel, getLabel, listLabels, newLabelState, type LabelSource, type StoredLabel, type NewLabel, type LabelPatch,
 } from './labels';
 export {
-  undoLastEdit, redoEdit, canUndo, canRedo, listLabelHistory, withEditGroup,
+  undoLastEdit, redoEdit, canUndo, canRedo, listLabelHistory, withEditGroup, recordClusterEdit,
   type LabelState, type LabelEditOp, type LabelEditRef, type LabelHistoryEntry,
 } from './label-history';
 export * from './machine-labels';

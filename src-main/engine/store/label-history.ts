@@ -3,7 +3,10 @@
  * the same transaction, so edits can be undone and redone, also after a restart.
  * Rows with undone = 0 form the undo stack (newest on top); rows with
  * undone = 1 are the redo branch, discarded by the next new edit.
+ * Cluster edits (target 'clusters') share the stack: their rows hold a
+ * before/after ClusterPatch instead of a label state.
  */
+import { applyClusterPatch, parseClusterPatch, type ClusterPatch } from './cluster-patch';
 import type { ProjectDb } from './database';
 import { parseJsonColumn } from './json';
 import { exchangeColumns, rowToLabelState, type LabelRow } from './label-rows';
@@ -13,16 +16,21 @@ export type { LabelState } from './label-state';
 
 export type LabelEditOp = 'create' | 'update' | 'delete';
 
-/** What an undo or redo touched, so the UI can refresh that recording. */
+/** What an undo or redo touched, so the UI can refresh that recording (and its cluster views). */
 export interface LabelEditRef {
   historyId: number;
   op: LabelEditOp;
-  labelId: number;
-  recordingId: number;
+  /** The (first) label the step changed; null for a step of cluster edits only. */
+  labelId: number | null;
+  recordingId: number | null;
+  /** The step changed clusters or cluster membership. */
+  clusters: boolean;
 }
 
-/** One entry of the edit history, for display. */
-export interface LabelHistoryEntry extends LabelEditRef {
+/** One entry of the label edit history, for display. */
+export interface LabelHistoryEntry extends Omit<LabelEditRef, 'labelId' | 'recordingId' | 'clusters'> {
+  labelId: number;
+  recordingId: number;
   before: LabelState | null;
   after: LabelState;
   author: string | null;
@@ -31,7 +39,7 @@ export interface LabelHistoryEntry extends LabelEditRef {
 }
 
 interface HistoryRow {
-  id: number; op: LabelEditOp; label_id: number; before_json: string | null; after_json: string;
+  id: number; op: LabelEditOp; target: 'label' | 'clusters'; label_id: number | null; before_json: string | null; after_json: string;
   author: string | null; created_at: number; undone: number; edit_group: number | null;
 }
 
@@ -74,11 +82,29 @@ export function recordLabelEdit(
   db: ProjectDb,
   edit: { op: LabelEditOp; labelId: number; before: LabelState | null; after: LabelState; author: string | null },
 ): void {
+  appendHistoryRow(db, {
+    target: 'label', op: edit.op, labelId: edit.labelId,
+    beforeJson: edit.before === null ? null : JSON.stringify(edit.before), afterJson: JSON.stringify(edit.after), author: edit.author,
+  });
+}
+
+/**
+ * Applies a cluster edit's `after` patch and records it (call inside the
+ * edit's transaction or edit group); `before` holds the same clusters and members.
+ */
+export function recordClusterEdit(db: ProjectDb, before: ClusterPatch, after: ClusterPatch, author: string | null): void {
+  applyClusterPatch(db, after);
+  appendHistoryRow(db, { target: 'clusters', op: 'update', labelId: null, beforeJson: JSON.stringify(before), afterJson: JSON.stringify(after), author });
+}
+
+function appendHistoryRow(
+  db: ProjectDb,
+  row: { target: 'label' | 'clusters'; op: LabelEditOp; labelId: number | null; beforeJson: string | null; afterJson: string; author: string | null },
+): void {
   db.statement('DELETE FROM label_history WHERE undone = 1').run();
-  const inserted = db.statement('INSERT INTO label_history (op, label_id, before_json, after_json, author, created_at, edit_group) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-    edit.op, edit.labelId, edit.before === null ? null : JSON.stringify(edit.before), JSON.stringify(edit.after), edit.author, Date.now(),
-    openGroups.get(db) ?? null,
-  );
+  const inserted = db
+    .statement('INSERT INTO label_history (op, target, label_id, before_json, after_json, author, created_at, edit_group) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(row.op, row.target, row.labelId, row.beforeJson, row.afterJson, row.author, Date.now(), openGroups.get(db) ?? null);
   if (openGroups.has(db) && openGroups.get(db) === null) {
     const id = Number(inserted.lastInsertRowid);
     openGroups.set(db, id);
@@ -99,15 +125,19 @@ export function undoLastEdit(db: ProjectDb): LabelEditRef | null {
   return db.transaction(() => {
     const top = db.statement('SELECT * FROM label_history WHERE undone = 0 ORDER BY id DESC LIMIT 1').get() as HistoryRow | undefined;
     if (!top) return null;
-    for (const row of stepRows(db, top, 0, 'DESC')) {
-      const before = historyState(row.before_json, 'label_history.before');
-      const after = historyState(row.after_json, 'label_history.after')!;
-      // A create has no "before": undoing it hides the label (soft delete).
-      writeLabelState(db, row.label_id, before ?? { ...after, deleted: true });
+    const rows = stepRows(db, top, 0, 'DESC');
+    for (const row of rows) {
+      if (row.target === 'clusters') {
+        applyClusterPatch(db, parseClusterPatch(row.before_json, 'label_history.before')!);
+      } else {
+        const before = historyState(row.before_json, 'label_history.before');
+        const after = historyState(row.after_json, 'label_history.after')!;
+        // A create has no "before": undoing it hides the label (soft delete).
+        writeLabelState(db, row.label_id!, before ?? { ...after, deleted: true });
+      }
       db.statement('UPDATE label_history SET undone = 1 WHERE id = ?').run(row.id);
     }
-    const after = historyState(top.after_json, 'label_history.after')!;
-    return { historyId: top.id, op: top.op, labelId: top.label_id, recordingId: after.recordingId };
+    return stepRef(top, rows);
   });
 }
 
@@ -116,13 +146,24 @@ export function redoEdit(db: ProjectDb): LabelEditRef | null {
   return db.transaction(() => {
     const next = db.statement('SELECT * FROM label_history WHERE undone = 1 ORDER BY id ASC LIMIT 1').get() as HistoryRow | undefined;
     if (!next) return null;
-    for (const row of stepRows(db, next, 1, 'ASC')) {
-      writeLabelState(db, row.label_id, historyState(row.after_json, 'label_history.after')!);
+    const rows = stepRows(db, next, 1, 'ASC');
+    for (const row of rows) {
+      if (row.target === 'clusters') applyClusterPatch(db, parseClusterPatch(row.after_json, 'label_history.after')!);
+      else writeLabelState(db, row.label_id!, historyState(row.after_json, 'label_history.after')!);
       db.statement('UPDATE label_history SET undone = 0 WHERE id = ?').run(row.id);
     }
-    const after = historyState(next.after_json, 'label_history.after')!;
-    return { historyId: next.id, op: next.op, labelId: next.label_id, recordingId: after.recordingId };
+    return stepRef(next, rows);
   });
+}
+
+/** What a step touched: its first label row names the recording; any cluster row flags the clusters. */
+function stepRef(first: HistoryRow, rows: readonly HistoryRow[]): LabelEditRef {
+  const labelRow = rows.find((r) => r.target === 'label');
+  const after = labelRow ? historyState(labelRow.after_json, 'label_history.after')! : null;
+  return {
+    historyId: first.id, op: first.op, labelId: labelRow?.label_id ?? null, recordingId: after?.recordingId ?? null,
+    clusters: rows.some((r) => r.target === 'clusters'),
+  };
 }
 
 /** Whether undoLastEdit would do something. */
@@ -135,13 +176,13 @@ export function canRedo(db: ProjectDb): boolean {
   return (db.statement('SELECT EXISTS (SELECT 1 FROM label_history WHERE undone = 1) AS yes').get() as { yes: number }).yes === 1;
 }
 
-/** The newest history entries first (undone ones included, flagged). */
+/** The newest label history entries first (undone ones included, flagged; cluster edits left out). */
 export function listLabelHistory(db: ProjectDb, limit = 100): LabelHistoryEntry[] {
-  const rows = db.statement('SELECT * FROM label_history ORDER BY id DESC LIMIT ?').all(limit) as HistoryRow[];
+  const rows = db.statement("SELECT * FROM label_history WHERE target = 'label' ORDER BY id DESC LIMIT ?").all(limit) as HistoryRow[];
   return rows.map((row) => {
     const after = historyState(row.after_json, 'label_history.after')!;
     return {
-      historyId: row.id, op: row.op, labelId: row.label_id, recordingId: after.recordingId,
+      historyId: row.id, op: row.op, labelId: row.label_id!, recordingId: after.recordingId,
       before: historyState(row.before_json, 'label_history.before'), after,
       author: row.author, createdAt: row.created_at, undone: row.undone === 1,
     };

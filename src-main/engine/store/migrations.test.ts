@@ -44,7 +44,7 @@ describe('migrations', () => {
     openProjectDb(fresh).close();
     const expected = schemaOf(fresh);
     expect(expected.map((o) => o.name)).toEqual(
-      expect.arrayContaining(['recordings', 'jobs', 'project_settings', 'labels', 'label_history', 'embeddings', 'regions', 'cluster_assignments']),
+      expect.arrayContaining(['recordings', 'jobs', 'project_settings', 'labels', 'label_history', 'embeddings', 'regions', 'cluster_members', 'sound_clusters']),
     );
     for (let version = 0; version < SCHEMA_VERSION; version++) {
       const file = path.join(dir, `from-v${version}.db`);

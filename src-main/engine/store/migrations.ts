@@ -289,8 +289,83 @@ const v4LabelExchangeFields: Migration = {
   },
 };
 
+const v5SoundTypes: Migration = {
+  version: 5,
+  description: 'sound types: stable cluster identities, clustering runs with their dendrogram and members, cluster edits in the undo history',
+  up(sql) {
+    // The v2 cluster tables were never written by any feature (they tied
+    // members to region ids, which every detection replaces). Sound-type
+    // clusters keep an identity across runs instead, and members are time
+    // spans, so names and edits survive re-detection and re-clustering.
+    sql.exec(`
+      DROP TABLE cluster_assignments;
+      DROP TABLE clusters;
+      ALTER TABLE cluster_runs ADD COLUMN item_count INTEGER NOT NULL DEFAULT 0;
+      -- Dendrogram (scipy linkage matrix as float64 rows left, right, height, size) and distance quantiles.
+      ALTER TABLE cluster_runs ADD COLUMN tree BLOB;
+      ALTER TABLE cluster_runs ADD COLUMN quantiles BLOB;
+      ALTER TABLE cluster_runs ADD COLUMN cut_json TEXT;
+      ALTER TABLE cluster_runs ADD COLUMN current INTEGER NOT NULL DEFAULT 0 CHECK (current IN (0, 1));
+
+      CREATE TABLE sound_clusters (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL CHECK (length(name) > 0),
+        -- 1 once a person named it; unnamed clusters are called C<id>.
+        named INTEGER NOT NULL DEFAULT 0 CHECK (named IN (0, 1)),
+        noise INTEGER NOT NULL DEFAULT 0 CHECK (noise IN (0, 1)),
+        -- Merged away, or matched by nothing in the current run.
+        retired INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1)),
+        created_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE cluster_members (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES cluster_runs (id) ON DELETE CASCADE,
+        item_index INTEGER NOT NULL CHECK (item_index >= 0),
+        recording_id INTEGER NOT NULL REFERENCES recordings (id),
+        start_sample INTEGER NOT NULL CHECK (start_sample >= 0),
+        end_sample INTEGER NOT NULL,
+        cluster_id INTEGER REFERENCES sound_clusters (id),
+        -- Map position (UMAP) of the run.
+        x REAL,
+        y REAL,
+        -- The type head's prediction for this region, when one was trained.
+        predicted_type TEXT,
+        confidence REAL,
+        CHECK (end_sample > start_sample),
+        UNIQUE (run_id, item_index)
+      ) STRICT;
+      CREATE INDEX cluster_members_by_cluster ON cluster_members (cluster_id);
+      CREATE INDEX cluster_members_by_recording ON cluster_members (recording_id, start_sample);
+
+      -- The undo history gains cluster edits: target 'clusters' rows hold a
+      -- patch of cluster and member states instead of a label state.
+      CREATE TABLE label_history_v5 (
+        id INTEGER PRIMARY KEY,
+        op TEXT NOT NULL CHECK (op IN ('create', 'update', 'delete')),
+        target TEXT NOT NULL DEFAULT 'label' CHECK (target IN ('label', 'clusters')),
+        label_id INTEGER REFERENCES labels (id),
+        before_json TEXT,
+        after_json TEXT NOT NULL,
+        author TEXT,
+        created_at INTEGER NOT NULL,
+        undone INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0, 1)),
+        edit_group INTEGER,
+        CHECK ((target = 'label') = (label_id IS NOT NULL))
+      ) STRICT;
+      INSERT INTO label_history_v5 (id, op, label_id, before_json, after_json, author, created_at, undone, edit_group)
+        SELECT id, op, label_id, before_json, after_json, author, created_at, undone, edit_group FROM label_history;
+      DROP TABLE label_history;
+      ALTER TABLE label_history_v5 RENAME TO label_history;
+      CREATE INDEX label_history_by_label ON label_history (label_id);
+      CREATE INDEX label_history_by_undone ON label_history (undone, id);
+      CREATE INDEX label_history_by_group ON label_history (edit_group);
+    `);
+  },
+};
+
 /** All migrations in order; `migrations[i].version === i + 1`. */
-export const migrations: readonly Migration[] = [v1ProjectRecordingsJobs, v2AnalysisAndLabels, v3EditGroups, v4LabelExchangeFields];
+export const migrations: readonly Migration[] = [v1ProjectRecordingsJobs, v2AnalysisAndLabels, v3EditGroups, v4LabelExchangeFields, v5SoundTypes];
 
 /** The schema version this code writes and understands. */
 export const SCHEMA_VERSION = migrations.length;
