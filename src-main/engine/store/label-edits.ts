@@ -14,7 +14,7 @@ function requireLive(db: ProjectDb, id: number): StoredLabel {
   return label;
 }
 
-/** Splits a label at `atSample` into two labels with the same value. */
+/** Splits a label at `atSample` into two labels with the same value and fields. */
 export function splitLabel(db: ProjectDb, id: number, atSample: number, author: string | null = null): [StoredLabel, StoredLabel] {
   return withEditGroup(db, () => {
     const label = requireLive(db, id);
@@ -22,7 +22,12 @@ export function splitLabel(db: ProjectDb, id: number, atSample: number, author: 
       throw new SonotypeError('INVALID_ARGUMENT', 'The split point must lie strictly inside the label.');
     }
     const left = updateLabel(db, id, { endSample: atSample }, author);
-    const right = createLabel(db, { recordingId: label.recordingId, startSample: atSample, endSample: label.endSample, value: label.value, author });
+    // The right half is the same label from atSample on: box, type, annotation, provenance and kept columns too.
+    const right = createLabel(db, {
+      recordingId: label.recordingId, startSample: atSample, endSample: label.endSample, value: label.value, author,
+      lowHz: label.lowHz, highHz: label.highHz, annotation: label.annotation, soundType: label.soundType, confidence: label.confidence,
+      sourceTable: label.sourceTable, reference: label.reference, extras: label.extras,
+    });
     return [left, right];
   });
 }

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SonotypeError } from '../../../src-shared/errors';
 import { openProjectDb } from './database';
 import { withEditGroup, listLabelHistory, redoEdit, undoLastEdit } from './label-history';
+import { splitLabel } from './label-edits';
 import { createLabel, getLabel, listLabels, updateLabel, type StoredLabel } from './labels';
 import { effectiveLabels, upsertMachineLabels } from './machine-labels';
 import { applyMigrations, migrations } from './migrate';
@@ -85,6 +86,15 @@ describe('label exchange fields', () => {
     expect(effective.some(([s]) => s === reference.startSample)).toBe(false);
     // The reference is still listed (shown in the app), flagged.
     expect(listLabels(project.db, rec).find((l) => l.id === reference.id)).toMatchObject({ reference: true });
+  });
+
+  it('a split keeps the box, type, annotation and provenance on both halves', () => {
+    const box = createLabel(project.db, { recordingId: rec, startSample: 0, endSample: 1000, value: 'sound', lowHz: 100, highHz: 900, soundType: 'w', annotation: 'a', source: 'imported', sourceTable: 't.txt', extras: [['k', 'v']] });
+    const [left, right] = splitLabel(project.db, box.id, 400);
+    for (const half of [left, right]) {
+      expect(half).toMatchObject({ lowHz: 100, highHz: 900, soundType: 'w', annotation: 'a', sourceTable: 't.txt', extras: [['k', 'v']] });
+    }
+    expect([left.startSample, left.endSample, right.startSample, right.endSample]).toEqual([0, 400, 400, 1000]);
   });
 
   it('a group of many creates is one undo step', () => {

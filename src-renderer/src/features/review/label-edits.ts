@@ -11,7 +11,8 @@ import type { ReviewStore } from './review-store.svelte';
 /** The two decisions of the review queue. 'sound' is the contract's "not silence". */
 export type Decision = 'silence' | 'sound';
 
-async function attempt<T>(store: ReviewStore, task: () => Promise<T>): Promise<T | null> {
+/** Runs an edit in turn with the others; a failure shows main's message and resolves null. */
+export async function attempt<T>(store: ReviewStore, task: () => Promise<T>): Promise<T | null> {
   return store.serialize(async () => {
     try {
       return await task();
@@ -22,13 +23,14 @@ async function attempt<T>(store: ReviewStore, task: () => Promise<T>): Promise<T
   });
 }
 
-function replaceLabels(store: ReviewStore, removeIds: readonly number[], add: readonly LabelView[]): void {
+/** Applies saved labels to the store: `removeIds` and the updated ones go, `add` comes in. */
+export function replaceLabels(store: ReviewStore, removeIds: readonly number[], add: readonly LabelView[]): void {
   const remove = new Set([...removeIds, ...add.map((l) => l.id)]);
   store.setLabels([...store.labels.filter((l) => !remove.has(l.id)), ...add]);
 }
 
 /** After an edit: undo becomes possible and redo is gone; main's word is fetched to be sure. */
-function afterEdit(store: ReviewStore): void {
+export function afterEdit(store: ReviewStore): void {
   store.history = { canUndo: true, canRedo: false };
   void store.refreshHistory();
 }
