@@ -5,6 +5,7 @@ import { readAudioRange } from '../audio/read-range';
 import { probeAudio } from '../audio/probe';
 import { createLabel, listLabels } from '../store/labels';
 import { listRecordings } from '../store/recordings';
+import { createClusterRun, createSoundCluster, writeMemberCluster } from '../store/sound-clusters';
 import { whiteNoise } from '../testing/synth';
 import { encodeWav } from '../testing/wav-writer';
 import type { Project } from '../project/open-project';
@@ -83,5 +84,34 @@ describe('cluster-wav export', () => {
     } finally {
       fresh.close();
     }
+  });
+
+  it('with a clustering run: one WAV per cluster, a person\'s sound type wins, the Cluster column names the cluster', async () => {
+    const id = Object.fromEntries(listRecordings(project.db).map((r) => [r.path, r.id]));
+    const members = [
+      { recordingId: id['a.wav'], startSample: 1_000, endSample: 2_600 }, // the 'whistle' label: the type wins
+      { recordingId: id['a.wav'], startSample: 8_000, endSample: 9_000 }, // no label: goes by its cluster
+      { recordingId: id['sub/b.wav'], startSample: 5_000, endSample: 5_500 },
+    ];
+    const { memberIds } = createClusterRun(project.db, {
+      algorithm: 'test', modelId: null, params: {}, members, tree: new Float64Array(8), quantiles: new Float64Array(1001), cut: {},
+    });
+    const upsweeps = createSoundCluster(project.db, { name: 'upsweep' });
+    const other = createSoundCluster(project.db);
+    writeMemberCluster(project.db, memberIds[0], upsweeps.id);
+    writeMemberCluster(project.db, memberIds[1], upsweeps.id);
+    writeMemberCluster(project.db, memberIds[2], other.id);
+    const out = path.join(scratch.dir, 'out-clusters');
+    const report = await exportLabels(project.db, { format: 'cluster-wav', outDir: out, resolvePath: (p) => project.resolveRecordingPath(p) });
+    // Typed labels no member matches (click, the two b.wav whistles) are written too.
+    expect(report.files).toEqual([`${other.name}.wav`, 'click.wav', 'upsweep.wav', 'whistle_16000Hz.wav', 'whistle_8000Hz.wav', CLUSTER_INDEX_FILE]);
+    const index = readFileSync(path.join(out, CLUSTER_INDEX_FILE), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').slice(1, 5));
+    expect(index).toContainEqual(['whistle', 'a.wav', '1000', '2600']);
+    expect(index).toContainEqual(['upsweep', 'a.wav', '8000', '9000']);
+    expect(index).toContainEqual([other.name, 'sub/b.wav', '5000', '5500']);
+    const raven = await exportLabels(project.db, { format: 'raven', outDir: path.join(scratch.dir, 'out-raven'), resolvePath: (p) => project.resolveRecordingPath(p) });
+    const rows = readFileSync(path.join(scratch.dir, 'out-raven', raven.files[0]), 'utf8').trim().split('\n').map((l) => l.split('\t'));
+    const col = (name: string) => rows[0].indexOf(name);
+    expect(rows.find((r) => r[col('Begin Time (s)')] === (1_000 / 16_000).toFixed(9))?.[col('Cluster')]).toBe('upsweep');
   });
 });

@@ -1,5 +1,5 @@
 /**
- * cluster-wav: one WAV per sound type (or cluster) with its members joined by
+ * cluster-wav: one WAV per sound type or cluster (cluster-items.ts says which sounds) with its members joined by
  * 0.1 s of silence at the recordings' rate, so a researcher can listen to a
  * whole class at once, plus `cluster_index.csv` saying where every member
  * came from. The index uses the original Java labeller's columns first
@@ -14,39 +14,37 @@ import { mkdir, open, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { csvFormatRows } from 'd3-dsv';
 import { openAudioRangeReader, type AudioRangeReader } from '../audio/read-range';
-import type { StoredLabel } from '../store/labels';
 import { monoWavHeader } from '../tiles/wav-response';
 import { throwIfAborted } from '../audio/fs-errors';
-import { clusterOf, formatHz, formatSeconds, type ExportRecording } from './export-labels';
+import { formatHz, formatSeconds } from './export-labels';
 
 export const CLUSTER_GAP_SECONDS = 0.1;
 export const CLUSTER_INDEX_FILE = 'cluster_index.csv';
 const READ_BLOCK_FRAMES = 1 << 18;
 
-/** The group a label is listened to in: its sound type, else its cluster, else a type name stored as its value. */
-export function labelGroup(label: StoredLabel): string | null {
-  if (label.soundType) return label.soundType;
-  const cluster = clusterOf(label);
-  if (cluster) return cluster;
-  return label.value !== 'silence' && label.value !== 'sound' ? label.value : null;
-}
-
-interface Member {
-  recording: ExportRecording;
-  label: StoredLabel;
+/** One sound to write into its group's WAV. */
+export interface ClusterItem {
+  recordingPath: string;
+  sampleRate: number;
+  startSample: number;
+  endSample: number;
+  /** Sound type or cluster name: the WAV it goes into. */
+  group: string;
+  lowHz: number | null;
+  highHz: number | null;
+  /** The label it came from (null for a cluster member no label matches). */
+  labelId: number | null;
 }
 
 export interface ClusterWavResult {
   files: string[];
   groups: number;
   members: number;
-  /** Labels with no sound type or cluster (not written). */
-  skipped: number;
 }
 
 /** Writes the group WAVs and the index into `outDir`; `resolvePath` gives a recording's absolute path. */
 export async function writeClusterWavs(
-  recordings: readonly ExportRecording[],
+  items: readonly ClusterItem[],
   outDir: string,
   options: {
     channel: number;
@@ -56,18 +54,12 @@ export async function writeClusterWavs(
     beforeWriting?: (files: string[]) => void;
   },
 ): Promise<ClusterWavResult> {
-  const groups = new Map<string, Member[]>();
-  let skipped = 0;
-  for (const recording of recordings) {
-    for (const label of recording.labels) {
-      const group = labelGroup(label);
-      if (group === null) {
-        skipped++;
-        continue;
-      }
-      const key = `${group}\u0000${recording.sampleRate}`;
-      groups.set(key, [...(groups.get(key) ?? []), { recording, label }]);
-    }
+  const groups = new Map<string, ClusterItem[]>();
+  for (const item of items) {
+    const key = `${item.group}\u0000${item.sampleRate}`;
+    const list = groups.get(key);
+    if (list) list.push(item);
+    else groups.set(key, [item]);
   }
   const ratesPerGroup = new Map<string, number>();
   for (const key of groups.keys()) ratesPerGroup.set(key.split('\u0000')[0], (ratesPerGroup.get(key.split('\u0000')[0]) ?? 0) + 1);
@@ -86,32 +78,31 @@ export async function writeClusterWavs(
     for (const { group, rate, members, fileName } of planned) {
       const rows = await writeGroup(path.join(outDir, fileName), members, rate, options, readers);
       files.push(fileName);
-      index.push(...rows.map((r) => [r.offset, group, r.member.recording.path, String(r.member.label.startSample), String(r.member.label.endSample),
-        fileName, formatSeconds(Number(r.offset), rate), formatSeconds(r.member.label.startSample, rate), formatSeconds(r.member.label.endSample, rate),
-        r.member.label.lowHz === null ? '' : formatHz(r.member.label.lowHz), r.member.label.highHz === null ? '' : formatHz(r.member.label.highHz),
-        String(r.member.label.id)]));
+      index.push(...rows.map(({ offset, member: m }) => [offset, group, m.recordingPath, String(m.startSample), String(m.endSample),
+        fileName, formatSeconds(Number(offset), rate), formatSeconds(m.startSample, rate), formatSeconds(m.endSample, rate),
+        m.lowHz === null ? '' : formatHz(m.lowHz), m.highHz === null ? '' : formatHz(m.highHz), m.labelId === null ? '' : String(m.labelId)]));
     }
   } finally {
     for (const reader of readers.values()) await reader.close();
   }
   const header = ['offset', 'annotation', 'source_file', 'source_start', 'source_stop', 'output_file', 'offset_s', 'source_start_s', 'source_stop_s', 'low_hz', 'high_hz', 'label_id'];
   await writeAtomically(path.join(outDir, CLUSTER_INDEX_FILE), csvFormatRows([header, ...index]) + '\n');
-  return { files: [...files, CLUSTER_INDEX_FILE], groups: groups.size, members: index.length, skipped };
+  return { files: [...files, CLUSTER_INDEX_FILE], groups: groups.size, members: index.length };
 }
 
 /** Streams one group's members (and the gaps) into a mono float WAV; returns each member's offset in samples. */
 async function writeGroup(
   file: string,
-  members: readonly Member[],
+  members: readonly ClusterItem[],
   rate: number,
   options: { channel: number; resolvePath: (relPath: string) => string; signal?: AbortSignal },
   readers: Map<string, AudioRangeReader>,
-): Promise<{ offset: string; member: Member }[]> {
+): Promise<{ offset: string; member: ClusterItem }[]> {
   const gap = Math.round(CLUSTER_GAP_SECONDS * rate);
-  const total = members.reduce((n, m) => n + (m.label.endSample - m.label.startSample), 0) + gap * Math.max(0, members.length - 1);
+  const total = members.reduce((n, m) => n + (m.endSample - m.startSample), 0) + gap * Math.max(0, members.length - 1);
   const partial = `${file}.partial`;
   const handle = await open(partial, 'w');
-  const rows: { offset: string; member: Member }[] = [];
+  const rows: { offset: string; member: ClusterItem }[] = [];
   try {
     await handle.write(monoWavHeader(rate, total, 'f32'));
     let offset = 0;
@@ -121,17 +112,17 @@ async function writeGroup(
         await handle.write(Buffer.alloc(gap * 4));
         offset += gap;
       }
-      let reader = readers.get(member.recording.path);
+      let reader = readers.get(member.recordingPath);
       if (!reader) {
-        reader = await openAudioRangeReader(options.resolvePath(member.recording.path));
-        readers.set(member.recording.path, reader);
+        reader = await openAudioRangeReader(options.resolvePath(member.recordingPath));
+        readers.set(member.recordingPath, reader);
       }
-      const frames = member.label.endSample - member.label.startSample;
+      const frames = member.endSample - member.startSample;
       const channel = Math.min(options.channel, reader.info.channels - 1);
       // In blocks: a member may be a long stretch of a long file.
       for (let done = 0; done < frames; done += READ_BLOCK_FRAMES) {
         const want = Math.min(READ_BLOCK_FRAMES, frames - done);
-        const samples = await reader.read(member.label.startSample + done, want, channel, options.signal);
+        const samples = await reader.read(member.startSample + done, want, channel, options.signal);
         // A file shorter than when it was scanned: pad, so offsets in the index stay right.
         const block = samples.length === want ? samples : Float32Array.from({ length: want }, (_, k) => samples[k] ?? 0);
         await handle.write(Buffer.from(block.buffer, block.byteOffset, block.byteLength));

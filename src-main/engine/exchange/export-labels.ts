@@ -7,6 +7,7 @@
 import type { ProjectDb } from '../store/database';
 import { listLabels, type StoredLabel } from '../store/labels';
 import { listRecordings } from '../store/recordings';
+import { currentMembersOfRecording, listSoundClusters, type StoredClusterMember } from '../store/sound-clusters';
 import { normaliseHeader } from './column-roles';
 import type { ExportSource } from '../../../src-shared/exchange-types';
 
@@ -19,6 +20,43 @@ export interface ExportRecording {
   sampleRate: number;
   frames: number | null;
   labels: StoredLabel[];
+  /** Cluster name of each label that matches a member of the current clustering run (label id → name). */
+  clusters: Map<number, string>;
+}
+
+/** A member of the current clustering run, with its cluster's name. */
+export interface NamedClusterMember extends StoredClusterMember {
+  clusterName: string;
+}
+
+/** Members of the current clustering run in a recording that belong to a cluster, with the cluster names. */
+export function clusteredMembers(db: ProjectDb, recordingId: number, names = clusterNameMap(db)): NamedClusterMember[] {
+  return currentMembersOfRecording(db, recordingId)
+    .filter((m) => m.clusterId !== null && names.has(m.clusterId))
+    .map((m) => ({ ...m, clusterName: names.get(m.clusterId!)! }));
+}
+
+export function clusterNameMap(db: ProjectDb): Map<number, string> {
+  return new Map(listSoundClusters(db, { includeRetired: true }).map((c) => [c.id, c.name]));
+}
+
+/** Share of overlap (IoU) a label and a cluster member need to be the same sound (as the sound-type features use). */
+const MIN_IOU = 0.5;
+
+/** The member that is the same sound as the span (best IoU ≥ 0.5), if any. */
+export function matchingMember<M extends { startSample: number; endSample: number }>(members: readonly M[], span: { startSample: number; endSample: number }): M | null {
+  let best: M | null = null;
+  let bestIoU = MIN_IOU;
+  for (const m of members) {
+    const inter = Math.min(m.endSample, span.endSample) - Math.max(m.startSample, span.startSample);
+    if (inter <= 0) continue;
+    const iou = inter / (Math.max(m.endSample, span.endSample) - Math.min(m.startSample, span.startSample));
+    if (iou >= bestIoU) {
+      bestIoU = iou;
+      best = m;
+    }
+  }
+  return best;
 }
 
 /** Whether a label belongs to an export of `source`. */
@@ -31,10 +69,18 @@ export function isExported(label: StoredLabel, source: ExportSource): boolean {
 /** Recordings with at least one exported label, in path order; labels in time order. */
 export function collectExportLabels(db: ProjectDb, source: ExportSource): ExportRecording[] {
   const out: ExportRecording[] = [];
+  const names = clusterNameMap(db);
   for (const r of listRecordings(db)) {
     if (!r.sampleRate) continue;
     const labels = listLabels(db, r.id).filter((l) => isExported(l, source));
-    if (labels.length > 0) out.push({ id: r.id, path: r.path, sampleRate: r.sampleRate, frames: r.frames, labels });
+    if (labels.length === 0) continue;
+    const members = clusteredMembers(db, r.id, names);
+    const clusters = new Map<number, string>();
+    for (const l of labels) {
+      const member = matchingMember(members, l);
+      if (member) clusters.set(l.id, member.clusterName);
+    }
+    out.push({ id: r.id, path: r.path, sampleRate: r.sampleRate, frames: r.frames, labels, clusters });
   }
   return out;
 }
@@ -62,11 +108,13 @@ export function keptValue(label: StoredLabel, name: string): string | null {
 }
 
 /**
- * The cluster a label belongs to. Until cluster membership of labels exists in
- * the store, this is the cluster a table carried in (kept column "Cluster"),
- * so a round trip keeps it.
+ * The cluster a label belongs to: the cluster of the current clustering run's
+ * member that is the same sound; else the cluster a table carried in (kept
+ * column "Cluster"), so a round trip keeps it.
  */
-export function clusterOf(label: StoredLabel): string | null {
+export function clusterOf(label: StoredLabel, recording?: Pick<ExportRecording, 'clusters'>): string | null {
+  const current = recording?.clusters.get(label.id);
+  if (current) return current;
   const kept = keptValue(label, 'Cluster');
   return kept === null || kept.trim() === '' ? null : kept;
 }

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { ExportFormat, ExportReport } from '../../../src-shared/exchange-types';
 import type { ProjectDb } from '../store/database';
+import { clusterItems } from './cluster-items';
 import { writeAtomically, writeClusterWavs } from './export-cluster-wav';
 import { checkOverwrites, recordExport } from './export-manifest';
 import { collectExportLabels, perRecordingFileNames, type ExportSource } from './export-labels';
@@ -39,11 +40,12 @@ export async function exportLabels(db: ProjectDb, options: ExportOptions): Promi
     await writeAtomically(path.join(options.outDir, CSV_FILE), formatLabelsCsv(recordings));
     report = { ...base, files: [CSV_FILE] };
   } else if (options.format === 'cluster-wav') {
-    const result = await writeClusterWavs(recordings, options.outDir, {
+    const { items, skipped } = clusterItems(db, recordings);
+    const result = await writeClusterWavs(items, options.outDir, {
       channel: options.channel ?? 0, resolvePath: options.resolvePath, signal: options.signal,
       beforeWriting: (files) => checkOverwrites(options.outDir, files),
     });
-    report = { ...base, files: result.files, labels: result.members, skipped: result.skipped };
+    report = { ...base, files: result.files, labels: result.members, skipped };
   } else {
     const suffix = options.format === 'raven' ? RAVEN_SUFFIX : AUDACITY_SUFFIX;
     const names = perRecordingFileNames(recordings, suffix);

@@ -36,7 +36,7 @@ export function formatRavenTable(recording: ExportRecording, absolutePath: strin
     return [
       String(i + 1), 'Spectrogram 1', keptValue(l, 'Channel') ?? '1', begin, formatSeconds(l.endSample, rate, RAVEN_TIME_DECIMALS),
       formatHz(l.lowHz ?? 0), formatHz(l.highHz ?? rate / 2), absolutePath, fileName, begin,
-      typeOrValue(l), text(clusterOf(l)), text(l.confidence), l.source, text(l.sourceTable), text(l.annotation),
+      typeOrValue(l), text(clusterOf(l, recording)), text(l.confidence), l.source, text(l.sourceTable), text(l.annotation),
       ...extras.map((h) => extraCell(l, h)),
     ];
   });
@@ -71,7 +71,7 @@ export function formatLabelsCsv(recordings: readonly ExportRecording[]): string 
   const rows = recordings.flatMap((r) => r.labels.map((l) => [
     r.path, formatSeconds(l.startSample, r.sampleRate), formatSeconds(l.endSample, r.sampleRate),
     l.lowHz === null ? '' : formatHz(l.lowHz), l.highHz === null ? '' : formatHz(l.highHz),
-    l.value, text(l.soundType), text(clusterOf(l)), text(l.confidence), l.source, text(l.sourceTable), text(l.annotation),
+    l.value, text(l.soundType), text(clusterOf(l, r)), text(l.confidence), l.source, text(l.sourceTable), text(l.annotation),
     ...extras.map((h) => extraCell(l, h)),
   ]));
   return csvFormatRows([[...CSV_COLUMNS, ...extras], ...rows]) + '\n';
