@@ -58,6 +58,14 @@ export interface ScanTotals {
   missing: number;
 }
 
+/** A feature window of a recording and what the Convnet V1 auto-encoder makes of it (frames × bins, row-major). */
+export interface ReconstructionFigure {
+  frames: number;
+  bins: number;
+  input: number[];
+  output: number[];
+}
+
 /** The feature pipeline as applied to one recording. */
 export interface RecordingFeatures {
   recordingId: number;
@@ -96,12 +104,13 @@ export const CALLS = {
   'project:open': { args: v.strictTuple([v.pipe(v.string(), v.minLength(1), v.maxLength(4095))]), result: returns<ProjectInfo>() },
   /**
    * Scans the project's audio root again (new, changed, moved files). Errors
-   * in single files are reported per recording, not as a failure.
+   * in single files are reported per recording, not as a failure. Runs as a
+   * 'scan' job (progress in 'jobs:progress', cancellable); resolves when it ends.
    */
   'project:scan': { args: noArgs, result: returns<ScanTotals>() },
   /** Every recording of the open project, errors included. */
   'recordings:list': { args: noArgs, result: returns<RecordingSummary[]>() },
-  /** Runs the feature pipeline over one recording and reports frame/window counts. */
+  /** Runs the feature pipeline over one recording and reports frame/window counts (as a 'features' job; resolves when it ends). */
   'features:describe': { args: v.strictTuple([id]), result: returns<RecordingFeatures>() },
   /** Recently opened projects, newest first (folders that no longer exist are dropped). */
   'project:recent': { args: noArgs, result: returns<RecentProject[]>() },
@@ -158,10 +167,13 @@ export const CALLS = {
     args: noArgs,
     result: returns<{ modelLabel: string; kernelHeight: number; kernelWidth: number; filters: number[][] } | null>(),
   },
-  /** A window of a recording and its Convnet V1 reconstruction (null when no V1 encoder is trained). Args: recording id, window index. */
+  /**
+   * A window of a recording and its Convnet V1 reconstruction (null when no V1 encoder is trained), computed as a
+   * 'reconstruction' job; resolves when it ends. Args: recording id, window index.
+   */
   'figures:reconstruction': {
     args: v.strictTuple([id, v.pipe(v.number(), v.integer(), v.minValue(0))]),
-    result: returns<{ frames: number; bins: number; input: number[]; output: number[] } | null>(),
+    result: returns<ReconstructionFigure | null>(),
   },
 
   // ── Annotation exchange (src-main/app/handlers/exchange-handlers.ts) ──

@@ -10,7 +10,7 @@
  * compiler asks for both).
  */
 import * as v from 'valibot';
-import type { ScanTotals } from './contract';
+import type { RecordingFeatures, ReconstructionFigure, ScanTotals } from './contract';
 import type {
   DetectJobResult, RetrainJobResult, TestSleepJobResult, TilesJobResult, TrainJobResult,
 } from './job-results';
@@ -100,15 +100,27 @@ export const JOB_KINDS = {
     startable: true,
     phases: ['building tiles'],
   },
-  /**
-   * A folder scan. Its rows are written by engine/project/scan-project.ts,
-   * which runs outside the JobRunner for now (no task module yet).
-   */
+  /** A scan of the project's audio root (new, changed, moved files); the app's project:scan runs it and waits. */
   scan: {
+    /** audioRoot is recorded for information (the CLI's rows carry it); the task scans the project's own root. */
     params: v.strictObject({ audioRoot: v.optional(v.string()) }),
     result: returns<ScanTotals>(),
     startable: false,
     phases: ['scanning'],
+  },
+  /** The feature pipeline over one recording (frame and window counts); the app's features:describe. */
+  features: {
+    params: v.strictObject({ recordingId: id }),
+    result: returns<RecordingFeatures>(),
+    startable: false,
+    phases: ['analysing'],
+  },
+  /** One feature window and its Convnet V1 reconstruction (null without a trained V1); the app's figures:reconstruction. */
+  reconstruction: {
+    params: v.strictObject({ recordingId: id, windowIndex: v.pipe(v.number(), v.integer(), v.minValue(0)) }),
+    result: returns<ReconstructionFigure | null>(),
+    startable: false,
+    phases: ['reading window', 'reconstructing'],
   },
   /** Steps of busy or idle work with checkpoints and failure modes: the engine's own tests and benches. */
   'test-sleep': {

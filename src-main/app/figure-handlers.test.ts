@@ -10,7 +10,7 @@ import { storeModel } from '../engine/models/encoder-registry';
 import { saveLayersModel } from '../engine/models/model-io';
 import { readAudioBlocks } from '../engine/audio';
 import { streamFeatureWindows } from '../engine/features';
-import { AUTOENCODER_SUBFOLDER } from './handlers/figure-handlers';
+import { AUTOENCODER_SUBFOLDER } from '../engine/models/autoencoder-files';
 import { createTestApp, valueOf, type TestApp } from './test-helpers';
 
 let app: TestApp;

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NewRegion } from '../engine/store/regions';
 import { existsSync } from 'node:fs';
 import type { LabelView } from '../../src-shared/review-types';
+import type { JobProgress } from '../../src-shared/job-types';
 import { createModel } from '../engine/store/models';
 import { ensureFeatureConfig } from '../engine/store/feature-configs';
 import { createTestApp, framesOf, openAndScan as openAndScanIn, setRegions as setRegionsIn, TEST_RATE, TEST_RECORDINGS, valueOf, type TestApp, type TestRecordingName } from './test-helpers';
@@ -25,6 +26,11 @@ describe('project calls', () => {
     expect(totals).toMatchObject({ files: 3, ok: 3, errors: 0, inserted: 3 });
     expect(totals.durationSeconds).toBeCloseTo(3 + 2 + 1.5, 6);
     expect(app.events).toContainEqual({ event: 'recordings:changed', payload: { count: 3 } });
+    // The scan ran as a job off the main process: listed, with its progress pushed to the page.
+    const scanJob = valueOf(await app.call('jobs:list')).find((j) => j.kind === 'scan');
+    expect(scanJob).toMatchObject({ state: 'succeeded', result: totals });
+    const scanEvents = app.events.filter((e) => e.event === 'jobs:progress' && (e.payload as JobProgress).jobId === scanJob!.jobId);
+    expect(scanEvents.map((e) => (e.payload as JobProgress).state)).toEqual(expect.arrayContaining(['queued', 'running', 'succeeded']));
 
     const rows = valueOf(await app.call('recordings:table'));
     expect(rows.map((r) => r.path)).toEqual(['a.wav', 'b.wav', 'sub/c.wav']);
@@ -164,6 +170,17 @@ describe('label edits and history', () => {
     const label = valueOf(await app.call('labels:create', { recordingId: ids['b.wav'], startSample: 0, endSample: 10, value: 'sound' }));
     const { userInfo } = await import('node:os');
     expect(label.author).toBe(userInfo().username);
+  });
+});
+
+describe('features:describe', () => {
+  it("runs the feature pipeline over one recording in a 'features' job and reports its counts", async () => {
+    const ids = await openAndScan();
+    const features = valueOf(await app.call('features:describe', ids['a.wav']));
+    const config = app.state.project!.featureConfigFor(TEST_RATE);
+    // 3 s at 16 kHz, hop 256: 188 frames; 32-frame windows every 16 frames, the last one padded to cover the end.
+    expect(features).toEqual({ recordingId: ids['a.wav'], config, frameCount: 188, windowCount: 11, resampled: false });
+    expect(valueOf(await app.call('jobs:list'))).toContainEqual(expect.objectContaining({ kind: 'features', state: 'succeeded', result: features }));
   });
 });
 

@@ -11,6 +11,7 @@ import { concat, digitalSilence, mixAt, sine, whiteNoise } from '../engine/testi
 import { dispatchCall } from './dispatch-call';
 import { closeProject, createHandlers, type AppState, type Handlers } from './handlers';
 import { getRecording } from '../engine/store/recordings';
+import { scanProjectFiles } from '../engine/project/scan-project';
 import { replaceRegions, type NewRegion } from '../engine/store/regions';
 
 export const TEST_RATE = 16_000;
@@ -89,10 +90,13 @@ export function valueOf<T>(result: CallResult<T>): T {
   return result.value;
 }
 
-/** Opens the test project, scans it and returns the recording ids by path. */
+/**
+ * Opens the test project, scans it and returns the recording ids by path. Set-up only: it scans in-process
+ * (no job worker to start); project:scan itself, which runs a 'scan' job, is tested in handlers.test.ts.
+ */
 export async function openAndScan(app: TestApp): Promise<Record<TestRecordingName, number>> {
   valueOf(await app.call('project:open', app.projectDir));
-  valueOf(await app.call('project:scan'));
+  await scanProjectFiles(app.state.project!);
   const db = app.state.project!.db;
   const ids = {} as Record<TestRecordingName, number>;
   for (const name of Object.keys(TEST_RECORDINGS) as TestRecordingName[]) ids[name] = getRecording(db, name)!.id;

@@ -5,10 +5,9 @@
 import type { ProjectInfo } from '../../../src-shared/contract';
 import type { RecordingRow } from '../../../src-shared/review-types';
 import { openProject, type Project } from '../../engine/project/open-project';
-import { scanProject } from '../../engine/project/scan-project';
-import { describeRecordingFeatures } from '../../engine/project/recording-features';
-import { listRecordings, type RecordingRecord } from '../../engine/store/recordings';
-import { requireProject, switchProject, type AppState } from '../app-state';
+import { listRecordings, requireRecording, type RecordingRecord } from '../../engine/store/recordings';
+import { requireProject, requireSession, switchProject, type AppState } from '../app-state';
+import { runJobToEnd } from '../run-job';
 import { openDemoProject } from '../demo-project';
 import { listRecentProjects, rememberProject } from '../recent-projects';
 import { regionTotalsByRecording, type RecordingRegionTotals } from '../review-queries';
@@ -68,10 +67,9 @@ export function projectHandlers(state: AppState): HandlersFor<ProjectCalls> {
     'project:openDemo': async () => adopt(openDemoProject),
     'project:recent': async () => listRecentProjects(),
     'project:scan': async () => {
-      const project = requireProject(state);
-      const report = await scanProject(project);
-      state.emit('recordings:changed', { count: report.totals.files });
-      return report.totals;
+      const totals = await runJobToEnd(requireSession(state).runner, 'scan', {});
+      state.emit('recordings:changed', { count: totals.files });
+      return totals;
     },
     'recordings:list': async () => listRecordings(requireProject(state).db),
     'recordings:table': async () => {
@@ -79,6 +77,10 @@ export function projectHandlers(state: AppState): HandlersFor<ProjectCalls> {
       const totals = regionTotalsByRecording(db);
       return listRecordings(db).map((r) => recordingRow(r, totals.get(r.id)));
     },
-    'features:describe': async (recordingId) => describeRecordingFeatures(requireProject(state), recordingId),
+    'features:describe': async (recordingId) => {
+      const session = requireSession(state);
+      requireRecording(session.project.db, recordingId); // NOT_FOUND at once, without a job
+      return runJobToEnd(session.runner, 'features', { recordingId });
+    },
   };
 }

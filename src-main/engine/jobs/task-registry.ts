@@ -8,13 +8,16 @@
 import type { JobKind } from '../../../src-shared/job-kinds';
 import type { TaskModule } from './task-context';
 import type * as DetectTask from './tasks/detect-task';
+import type * as FeaturesTask from './tasks/features-task';
+import type * as ReconstructionTask from './tasks/reconstruction-task';
 import type * as RetrainHeadTask from './tasks/retrain-head-task';
+import type * as ScanTask from './tasks/scan-task';
 import type * as TestSleepTask from './tasks/test-sleep-task';
 import type * as TilesTask from './tasks/tiles-task';
 import type * as TrainEncoderTask from './tasks/train-encoder-task';
 
-/** Kinds the JobRunner runs ('scan' jobs are still written by engine/project/scan-project.ts itself). */
-export type RunnableJobKind = Exclude<JobKind, 'scan'>;
+/** Kinds the JobRunner runs: all of them. */
+export type RunnableJobKind = JobKind;
 
 export interface TaskRegistration {
   /** Task module path relative to src-main/engine/jobs, e.g. './tasks/train-task.ts'. */
@@ -32,6 +35,10 @@ export const TASK_REGISTRY: Readonly<Record<RunnableJobKind, TaskRegistration>> 
   tiles: { module: './tasks/tiles-task.ts', heavy: false },
   detect: { module: './tasks/detect-task.ts', heavy: true },
   'retrain-head': { module: './tasks/retrain-head-task.ts', heavy: true },
+  // The app's calls that wait for their job: never queued behind a training.
+  scan: { module: './tasks/scan-task.ts', heavy: false },
+  features: { module: './tasks/features-task.ts', heavy: false },
+  reconstruction: { module: './tasks/reconstruction-task.ts', heavy: false },
 };
 
 /** The modules above, by kind: a compile error here means a task's run() does not fit its kind in JOB_KINDS. */
@@ -41,6 +48,9 @@ type RegisteredTaskModules = CheckTasks<{
   tiles: typeof TilesTask;
   detect: typeof DetectTask;
   'retrain-head': typeof RetrainHeadTask;
+  scan: typeof ScanTask;
+  features: typeof FeaturesTask;
+  reconstruction: typeof ReconstructionTask;
 }>;
 type CheckTasks<T extends { [K in RunnableJobKind]: TaskModule<K> }> = T;
 export type { RegisteredTaskModules };

@@ -67,7 +67,9 @@ export async function analyseRecordingFeatures(
 }
 
 /** The contract's `features:describe`: the pipeline over one recording of the open project. */
-export async function describeRecordingFeatures(project: Project, recordingId: number): Promise<RecordingFeatures> {
+export async function describeRecordingFeatures(
+  project: Pick<Project, 'db' | 'featureConfigFor' | 'resolveRecordingPath'>, recordingId: number, signal?: AbortSignal,
+): Promise<RecordingFeatures> {
   const recording = getRecording(project.db, recordingId);
   if (!recording) throw new SonotypeError('NOT_FOUND', `No recording with id ${recordingId} in this project.`);
   if (recording.status !== 'ok') {
@@ -75,6 +77,6 @@ export async function describeRecordingFeatures(project: Project, recordingId: n
   }
   if (!recording.sampleRate) throw new SonotypeError('INVALID_ARGUMENT', `${recording.path} has no known sample rate: scan it again.`);
   const config = project.featureConfigFor(recording.sampleRate);
-  const a = await analyseRecordingFeatures(project.resolveRecordingPath(recording.path), config);
+  const a = await analyseRecordingFeatures(project.resolveRecordingPath(recording.path), config, { signal });
   return { recordingId, config, frameCount: a.frameCount, windowCount: a.windowCount, resampled: a.resampled };
 }

@@ -41,47 +41,25 @@ export interface ScanOptions {
   onFileStart?: (relPath: string) => void;
 }
 
+/**
+ * Scans the project's audio root into its database and records the scan as a
+ * 'scan' job row of its own (the CLI and the demo project call this; the app
+ * runs `scanProjectFiles` inside a 'scan' job of the JobRunner instead).
+ */
 export async function scanProject(project: Project, options: ScanOptions = {}): Promise<ScanReport> {
   const { db } = project;
   const job = createJob(db, { kind: 'scan', params: { audioRoot: project.audioRoot } });
   startJob(db, job.id);
-  const present = new Set<string>();
-  const entries: ScanEntry[] = [];
-  const counts = { inserted: 0, updated: 0, relinked: 0, unchanged: 0 };
   try {
-    for await (const file of scanFolder(project.audioRoot, { signal: options.signal, hashCache: hashCacheLookup(db), onFile: options.onFileStart })) {
-      present.add(file.relPath);
-      const { id, action } = db.transaction(() => upsertScannedRecording(db, file, { presentRelPaths: present }));
-      counts[action]++;
-      entries.push({
-        id,
-        path: file.relPath,
-        status: file.status,
-        ...(file.error ? { error: file.error } : {}),
-        durationSeconds: file.info?.durationSeconds ?? null,
-        sampleRate: file.info?.sampleRate ?? null,
-        channels: file.info?.channels ?? null,
-        codec: file.info?.codec ?? null,
-        hash: file.hash,
-        action,
-      });
-      options.onFile?.(entries.length, file.relPath);
-      if (entries.length % 25 === 0) updateJobProgress(db, job.id, { phase: 'scanning', done: entries.length });
-    }
-    const missing = db.transaction(() => markMissing(db, present));
-    updateRateGroups(project);
-    const ok = entries.filter((e) => e.status === 'ok');
-    const totals: ScanTotals = {
-      files: entries.length,
-      ok: ok.length,
-      errors: entries.length - ok.length,
-      durationSeconds: ok.reduce((s, e) => s + (e.durationSeconds ?? 0), 0),
-      ...counts,
-      missing,
-    };
+    const report = await scanProjectFiles(project, {
+      ...options,
+      onFile: (done, relPath) => {
+        options.onFile?.(done, relPath);
+        if (done % 25 === 0) updateJobProgress(db, job.id, { phase: 'scanning', done });
+      },
+    });
     finishJob(db, job.id, { state: 'succeeded' });
-    entries.sort((a, b) => a.path.localeCompare(b.path));
-    return { recordings: entries, totals };
+    return report;
   } catch (error) {
     const cancelled = options.signal?.aborted;
     finishJob(db, job.id, cancelled ? { state: 'cancelled' } : { state: 'failed', error: { code: 'INTERNAL', message: (error as Error).message } });
@@ -89,12 +67,51 @@ export async function scanProject(project: Project, options: ScanOptions = {}): 
   }
 }
 
+/** The scan itself: every file of the audio root upserted in its own transaction, vanished ones flagged missing. */
+export async function scanProjectFiles(project: Pick<Project, 'db' | 'audioRoot'>, options: ScanOptions = {}): Promise<ScanReport> {
+  const { db } = project;
+  const present = new Set<string>();
+  const entries: ScanEntry[] = [];
+  const counts = { inserted: 0, updated: 0, relinked: 0, unchanged: 0 };
+  for await (const file of scanFolder(project.audioRoot, { signal: options.signal, hashCache: hashCacheLookup(db), onFile: options.onFileStart })) {
+    present.add(file.relPath);
+    const { id, action } = db.transaction(() => upsertScannedRecording(db, file, { presentRelPaths: present }));
+    counts[action]++;
+    entries.push({
+      id,
+      path: file.relPath,
+      status: file.status,
+      ...(file.error ? { error: file.error } : {}),
+      durationSeconds: file.info?.durationSeconds ?? null,
+      sampleRate: file.info?.sampleRate ?? null,
+      channels: file.info?.channels ?? null,
+      codec: file.info?.codec ?? null,
+      hash: file.hash,
+      action,
+    });
+    options.onFile?.(entries.length, file.relPath);
+  }
+  const missing = db.transaction(() => markMissing(db, present));
+  updateRateGroups(project);
+  const ok = entries.filter((e) => e.status === 'ok');
+  const totals: ScanTotals = {
+    files: entries.length,
+    ok: ok.length,
+    errors: entries.length - ok.length,
+    durationSeconds: ok.reduce((s, e) => s + (e.durationSeconds ?? 0), 0),
+    ...counts,
+    missing,
+  };
+  entries.sort((a, b) => a.path.localeCompare(b.path));
+  return { recordings: entries, totals };
+}
+
 /**
  * Gives every native rate of the folder an analysis rate (features/rate-groups.ts): rates seen before keep
  * theirs — models trained at one rate must keep seeing that frequency axis — and new rates join a close
  * group or start their own. A project with a forced rate (`--analysis-rate`) keeps it for everything.
  */
-function updateRateGroups(project: Project): void {
+function updateRateGroups(project: Pick<Project, 'db'>): void {
   if (getSetting(project.db, 'analysisSampleRate')) return;
   const rates = listNativeRates(project.db);
   if (rates.length === 0) return;

@@ -188,6 +188,13 @@ export function listRecordings(db: ProjectDb, options: { includeMissing?: boolea
   return (db.statement(source).all() as RecordingRow[]).map(toRecord);
 }
 
+/** The recording with this id, or NOT_FOUND with a readable message. */
+export function requireRecording(db: ProjectDb, recordingId: number): RecordingRecord {
+  const recording = getRecording(db, recordingId);
+  if (!recording) throw new SonotypeError('NOT_FOUND', `No recording with id ${recordingId} in this project.`);
+  return recording;
+}
+
 /** One recording by id or by relative path; undefined when unknown. */
 export function getRecording(db: ProjectDb, idOrRelPath: number | string): RecordingRecord | undefined {
   const row = typeof idOrRelPath === 'number'

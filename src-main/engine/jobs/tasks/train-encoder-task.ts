@@ -16,6 +16,7 @@ import { assertModelInput, storeModel, type EncoderKind } from '../../models/enc
 import { collectTrainingWindows } from '../../models/training-windows';
 import { createEncoderTrainer, disposeTrainer, trainEncoder } from '../../models/train-encoder';
 import { loadLayersModel, serializeLayersModel } from '../../models/model-io';
+import { AUTOENCODER_SUBFOLDER } from '../../models/autoencoder-files';
 
 interface TrainCheckpoint {
   nextEpoch: number;
@@ -74,8 +75,8 @@ export async function run(ctx: JobContext<'train'>, params: JobParams<'train'>):
         // The loss curve also goes next to the weights, for the app's training plot.
         extraFiles: { 'training.json': JSON.stringify({ lossCurve, params }) },
         // Convnet V1: the whole auto-encoder too, so the app can show reconstructions (the encoder alone cannot decode).
-        // The folder name is read by src-main/app/handlers/figure-handlers.ts (AUTOENCODER_SUBFOLDER).
-        extraModels: kind === 'encoder-v1' ? { autoencoder: { model: trainer.trainer, metadata: { kind: 'autoencoder-v1' } } } : undefined,
+        // The folder name is read back by engine/models/autoencoder-files.ts.
+        extraModels: kind === 'encoder-v1' ? { [AUTOENCODER_SUBFOLDER]: { model: trainer.trainer, metadata: { kind: 'autoencoder-v1' } } } : undefined,
       });
       return { modelId: stored.id, kind, version: stored.version, finalLoss: metrics.finalLoss, windowsPerSecond: result.windowsPerSecond };
     } finally {

@@ -1,0 +1,22 @@
+/**
+ * 'scan' jobs: the project's audio root scanned into its database in a worker
+ * thread (engine/project/scan-project.ts), with progress per file and cancel.
+ * The app's project:scan runs one and waits for it. Params and result:
+ * JOB_KINDS.scan (src-shared/job-kinds.ts).
+ */
+import { dirname } from 'node:path';
+import type { JobParams, JobResult } from '../../../../src-shared/job-kinds';
+import { openProject } from '../../project/open-project';
+import { scanProjectFiles } from '../../project/scan-project';
+import type { JobContext } from '../task-context';
+
+export async function run(ctx: JobContext<'scan'>, _params: JobParams<'scan'>): Promise<JobResult<'scan'>> {
+  const project = await openProject(dirname(ctx.dbPath), { recoverInterruptedJobs: false });
+  try {
+    ctx.report({ phase: 'scanning', done: 0, total: null, itemsLabel: 'files', message: project.audioRoot });
+    const report = await scanProjectFiles(project, { signal: ctx.signal, onFile: (done, relPath) => ctx.report({ done, message: relPath }) });
+    return report.totals;
+  } finally {
+    project.close();
+  }
+}
