@@ -24,7 +24,7 @@ import { buildLstmV3 } from './lstm-v3';
 import { keptBins } from '../features';
 
 export { storeModel } from './model-store';
-export { MODELS_FOLDER, modelFilesPath } from './model-folders';
+export { MODELS_FOLDER, modelFilesPath } from '../store/model-folders';
 
 export type EncoderKind = 'encoder-v1' | 'encoder-v3';
 export const ENCODER_KINDS: readonly EncoderKind[] = ['encoder-v1', 'encoder-v3'];

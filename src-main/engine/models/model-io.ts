@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SonotypeError } from '../../../src-shared/errors';
 
-import { MODEL_JSON, WEIGHTS_BIN } from './model-folders';
+import { MODEL_JSON, WEIGHTS_BIN } from '../store/model-folders';
 
 export { MODEL_JSON, WEIGHTS_BIN };
 

@@ -14,7 +14,7 @@ import { createModel, listModels } from '../store/models';
 import { initBackend } from './backend';
 import { loadStoredModel } from './encoder-registry';
 import { buildSilenceHead } from './silence-head';
-import { hasModelFiles, MODELS_FOLDER, repairModelRecords } from './model-folders';
+import { hasModelFiles, MODELS_FOLDER, repairModelRecords } from '../store/model-folders';
 import { storeModel } from './model-store';
 
 const config = defaultFeatureConfig(16_000);

@@ -6,7 +6,7 @@
  * folder, which the next save of that version replaces; it never leaves a
  * record pointing at missing weights (which used to break `detect` for good).
  * Projects damaged by older versions are repaired when they are opened
- * (model-folders.ts repairModelRecords).
+ * (store/model-folders.ts repairModelRecords).
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
@@ -17,7 +17,7 @@ import type { ProjectDb } from '../store/database';
 import { ensureFeatureConfig } from '../store/feature-configs';
 import { createModel, nextModelVersion, type StoredModel } from '../store/models';
 import { MODEL_JSON, serializeLayersModel, WEIGHTS_BIN, type ModelMetadata } from './model-io';
-import { modelFilesPath, newStagingFolder } from './model-folders';
+import { modelFilesPath, newStagingFolder } from '../store/model-folders';
 
 export interface StoreModelInfo {
   kind: string;

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { FeatureConfig, RateGroup } from '../../../src-shared/feature-types';
 import { SonotypeError } from '../../../src-shared/errors';
-import { repairModelRecords } from '../models/model-folders';
+import { repairModelRecords } from '../store/model-folders';
 import { openProjectDb, projectDbPath, PROJECT_DB_FILENAME, type ProjectDb } from '../store/database';
 import { clearSetting, getSetting, setSetting } from '../store/settings';
 import { listNativeRates } from '../store/recordings';
@@ -57,7 +57,7 @@ export interface OpenProjectOptions {
 
 /**
  * Drops model records left without files by a crash in an older version (see
- * model-folders.ts). A repair that cannot run (read-only project…) must not
+ * store/model-folders.ts). A repair that cannot run (read-only project…) must not
  * stop the project from opening: detection then reports the missing model.
  */
 function repairModelsQuietly(projectDir: string, db: ProjectDb): void {

@@ -10,8 +10,8 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { ProjectDb } from '../store/database';
-import { deleteModels, listModels, type StoredModel } from '../store/models';
+import type { ProjectDb } from './database';
+import { deleteModels, listModels, type StoredModel } from './models';
 import { processAlive } from '../util/process-alive';
 
 export const MODELS_FOLDER = 'sonotype-models';
