@@ -16,8 +16,9 @@ import { firstSpectrogramViewSuite } from './cases/first-spectrogram-view';
 import { headRetrainSuite } from './cases/head-retrain';
 import { rendererMemorySuite } from './cases/renderer-memory';
 import { exactFullViewSuite } from './cases/exact-full-view';
+import { exchangeSuite } from './cases/exchange';
 
-export const SUITES: BenchSuite[] = [featureThroughputSuite, longFileMemorySuite, firstSpectrogramViewSuite, exactFullViewSuite, modelsSuite, headRetrainSuite, rendererMemorySuite];
+export const SUITES: BenchSuite[] = [featureThroughputSuite, longFileMemorySuite, firstSpectrogramViewSuite, exactFullViewSuite, modelsSuite, headRetrainSuite, rendererMemorySuite, exchangeSuite];
 
 export async function runBenchmarks(filters: string[]): Promise<number> {
   const wanted = (name: string) => filters.length === 0 || filters.some((f) => name.includes(f));

@@ -12,7 +12,7 @@
 import { SonotypeError } from '../../../src-shared/errors';
 import type { ProjectDb } from '../store/database';
 import { createLabels } from '../store/label-edits';
-import { listLabels, newLabelState, validateLabelState, type NewLabel, type StoredLabel } from '../store/labels';
+import { listLabels, validateLabelState, type NewLabel, type StoredLabel } from '../store/labels';
 import { listRecordings } from '../store/recordings';
 import { RecordingMatcher, type MatchResult } from './match-recording';
 import { parseAnnotationTable } from './parse-table';
@@ -130,7 +130,7 @@ export function planImport(
 /** The store's own check (text lengths, …) as a row reason, so one odd row never fails the whole import. */
 function validationProblem(label: NewLabel): string | null {
   try {
-    validateLabelState(newLabelState(label));
+    validateLabelState({ ...label, source: label.source ?? 'human' });
     return null;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
@@ -166,7 +166,9 @@ class ExistingLabels {
 
   add(label: NewLabel): void {
     const key = keyOf(label as LabelKeyFields);
-    this.byKey.set(key, [...(this.byKey.get(key) ?? []), label]);
+    const same = this.byKey.get(key);
+    if (same) same.push(label);
+    else this.byKey.set(key, [label]);
   }
 
   private load(recordingId: number): void {

@@ -7,7 +7,7 @@ import type { LabelExchangeFields } from '../../../src-shared/label-types';
 import type { ProjectDb } from './database';
 import { readLabelState, recordLabelEdit, writeLabelState } from './label-history';
 import { exchangeColumns, rowToLabelState, type LabelRow } from './label-rows';
-import { NO_EXCHANGE_FIELDS, sameLabelState, validateLabelState, type LabelSource, type LabelState } from './label-state';
+import { sameLabelState, validateLabelState, type LabelSource, type LabelState } from './label-state';
 
 export { validateLabelState, type LabelSource, type LabelState } from './label-state';
 
@@ -41,8 +41,8 @@ export interface LabelPatch extends Partial<LabelExchangeFields> {
 
 /** The full state of a new label (defaults applied), not yet validated. */
 export function newLabelState(input: NewLabel): LabelState {
+  // One literal (no spreads): imports build hundreds of thousands of these.
   return {
-    ...NO_EXCHANGE_FIELDS,
     recordingId: input.recordingId, startSample: input.startSample, endSample: input.endSample, value: input.value,
     source: input.source ?? 'human', author: input.author ?? null, deleted: false,
     lowHz: input.lowHz ?? null, highHz: input.highHz ?? null, annotation: input.annotation ?? null, soundType: input.soundType ?? null,
