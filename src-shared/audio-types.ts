@@ -14,6 +14,8 @@ export interface AudioInfo {
   container: string;
   /** Bits per sample for PCM formats, undefined for compressed ones. */
   bitsPerSample?: number;
+  /** A caveat about a usable file, e.g. "The header says 2.5 s; the file holds 1.1 s …" for a cut-short file. */
+  warning?: string;
 }
 
 /** Status of one scanned file. */
@@ -30,6 +32,8 @@ export interface RecordingSummary {
   status: RecordingStatus;
   /** Human-readable reason when status is 'error'. */
   error?: { code: string; message: string };
+  /** A caveat about a usable recording (e.g. cut short: it holds less than its header says). */
+  warning?: string;
   sampleRate: number | null;
   channels: number | null;
   durationSeconds: number | null;

@@ -56,6 +56,11 @@ export interface ScanTotals {
   relinked: number;
   unchanged: number;
   missing: number;
+  /**
+   * Sub-folders that could not be read (permissions, I/O errors): their recordings were not
+   * scanned, and are not flagged missing. Present only when there were any.
+   */
+  unreadableFolders?: { path: string; error: { code: string; message: string } }[];
 }
 
 /** A feature window of a recording and what the Convnet V1 auto-encoder makes of it (frames × bins, row-major). */

@@ -82,6 +82,8 @@ export interface RecordingReview {
   durationSeconds: number;
   sampleRate: number;
   channels: number;
+  /** A caveat about the recording (e.g. cut short), shown in the review header. */
+  warning?: string;
   spectrogram: SpectrogramInfo;
   regions: RegionView[];
   labels: LabelView[];
@@ -97,6 +99,8 @@ export interface RecordingRow {
   path: string;
   status: 'ok' | 'error';
   error?: { code: string; message: string };
+  /** A caveat about a usable recording (e.g. cut short: it holds less than its header says). */
+  warning?: string;
   missing: boolean;
   durationSeconds: number | null;
   sampleRate: number | null;

@@ -37,6 +37,7 @@ export function recordingRow(r: RecordingRecord, totals: RecordingRegionTotals |
     path: r.path,
     status: r.status,
     ...(r.error ? { error: r.error } : {}),
+    ...(r.warning ? { warning: r.warning } : {}),
     missing: r.missing,
     durationSeconds: r.durationSeconds,
     sampleRate: r.sampleRate,

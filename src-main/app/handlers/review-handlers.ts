@@ -31,6 +31,7 @@ export function reviewHandlers(state: AppState): HandlersFor<ReviewCalls> {
         durationSeconds: recording.durationSeconds ?? spectrogram.durationSeconds,
         sampleRate: recording.sampleRate ?? spectrogram.nativeSampleRate,
         channels: recording.channels ?? 1,
+        ...(recording.warning ? { warning: recording.warning } : {}),
         spectrogram,
         regions: reviewedRegionsOf(db, recordingId).map((r) => toRegionView(r, recording.sampleRate)),
         labels: listLabels(db, recordingId).map((l) => toLabelView(l, recording.sampleRate)),

@@ -66,6 +66,7 @@ export function toJson(report: ScanReport) {
       path: r.path,
       status: r.status,
       ...(r.error ? { error: r.error.message, errorCode: r.error.code } : {}),
+      ...(r.warning ? { warning: r.warning } : {}),
       durationSeconds: r.durationSeconds,
       sampleRate: r.sampleRate,
       channels: r.channels,
@@ -101,12 +102,13 @@ function formatReport(report: ScanReport, project: ProjectFacts): string {
     formatDuration(r.durationSeconds),
     r.sampleRate ? String(r.sampleRate) : '-',
     r.channels ? String(r.channels) : '-',
-    r.status === 'ok' ? 'ok' : `error: ${r.error?.message ?? 'unknown'}`,
+    r.status === 'ok' ? (r.warning ? `ok, warning: ${r.warning}` : 'ok') : `error: ${r.error?.message ?? 'unknown'}`,
   ]);
   const t = report.totals;
   const summary =
     `${t.files} files: ${t.ok} ok, ${t.errors} with errors, ${formatDuration(t.durationSeconds)} of audio` +
     ` (${t.inserted} new, ${t.updated} changed, ${t.relinked} re-linked, ${t.unchanged} unchanged, ${t.missing} missing)` +
     `\nproject: ${project.dir} (analysis ${project.rateGroups.length > 1 ? 'rates' : 'rate'} ${describeRates(project.rateGroups)}, channel ${project.channel})`;
-  return `${formatTable(['file', 'duration', 'rate', 'channels', 'status'], rows, [false, true, true, true, false])}\n\n${summary}`;
+  const folders = (t.unreadableFolders ?? []).map((f) => `\ncould not read folder ${f.path}: ${f.error.message} (its recordings were not scanned)`).join('');
+  return `${formatTable(['file', 'duration', 'rate', 'channels', 'status'], rows, [false, true, true, true, false])}\n\n${summary}${folders}`;
 }

@@ -61,8 +61,10 @@ export async function readCompressedInfo(absPath: string, fallbackCodec: string,
     const gapless = await readMp3GaplessInfo(readAt);
     if (gapless) return { ...gapless, codec };
   }
-  const sampleRate = format.sampleRate || undefined;
+  // Opus always decodes at 48 kHz; the rate in its header is only the input's (an 8 kHz source says 8000).
+  const sampleRate = codec === 'opus' ? 48_000 : format.sampleRate || undefined;
   const frames =
     format.numberOfSamples ?? (format.duration !== undefined && sampleRate ? Math.round(format.duration * sampleRate) : undefined);
-  return { sampleRate, channels: format.numberOfChannels || undefined, codec, frames: Number.isFinite(frames) ? frames : undefined };
+  // A cut-short Ogg file whose last page precedes the audio gives a negative count (granule − pre-skip): it holds none.
+  return { sampleRate, channels: format.numberOfChannels || undefined, codec, frames: frames !== undefined && Number.isFinite(frames) ? Math.max(0, frames) : undefined };
 }

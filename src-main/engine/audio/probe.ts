@@ -14,6 +14,7 @@ import { toFileError } from './fs-errors';
 import { readWasmBlocks, type WasmCodec } from './wasm-decoders';
 import { parseWavHeader, type ReadAt, type WavHeader } from './wav-header';
 import { assertPlausibleStream } from './plausibility';
+import { flacHeldLength, holdsNoAudio, mp3HeldLength, truncationWarning } from './truncation';
 
 /** How a probed file's samples are read. */
 export type DecoderPlan =
@@ -84,6 +85,17 @@ function requireStreamInfo(p: PartialInfo, label: string): asserts p is PartialI
  * NOT_AUDIO, TRUNCATED, UNSUPPORTED_CODEC, NEEDS_FFMPEG, UNREADABLE, NOT_FOUND).
  */
 export async function probeSource(absPath: string): Promise<ProbedSource> {
+  try {
+    return await probeFile(absPath);
+  } catch (error) {
+    if (error instanceof SonotypeError) throw error;
+    // A parser tripping over a damaged header (RangeError, TypeError…): say so, never pass the raw error on.
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new SonotypeError('TRUNCATED', `This file's header is damaged or cut short and cannot be read (${detail})`, { cause: error });
+  }
+}
+
+async function probeFile(absPath: string): Promise<ProbedSource> {
   let fh: FileHandle;
   try {
     fh = await open(absPath, 'r');
@@ -110,6 +122,10 @@ export async function probeSource(absPath: string): Promise<ProbedSource> {
         bitsPerSample: header.bitsPerSample,
       };
       assertPlausibleStream(info, 'This WAV header');
+      if (header.frames === 0) throw holdsNoAudio('WAV', Number.isFinite(header.declaredFrames) ? header.declaredFrames / header.sampleRate : null);
+      if (Number.isFinite(header.declaredFrames) && header.declaredFrames > header.frames) {
+        info.warning = truncationWarning({ declaredFrames: header.declaredFrames, heldFrames: header.frames }, header.sampleRate);
+      }
       return { info, plan: { type: 'wav', header } };
     }
     const wasm = WASM_CODECS[format];
@@ -117,8 +133,14 @@ export async function probeSource(absPath: string): Promise<ProbedSource> {
       const partial = await readCompressedInfo(absPath, wasm.codec, readAt);
       requireStreamInfo(partial, wasm.label);
       assertPlausibleStream({ ...partial, frames: partial.frames ?? 0 }, `This ${wasm.label} header`);
-      const frames = partial.frames ?? (await countDecodedFrames(wasm.codec, absPath));
-      return { info: { ...completeInfo({ ...partial, frames }), container: wasm.container }, plan: { type: 'wasm', codec: wasm.codec } };
+      let frames = partial.frames ?? (await countDecodedFrames(wasm.codec, absPath));
+      const held = wasm.codec === 'flac' ? await flacHeldLength(readAt, size, partial.sampleRate)
+        : wasm.codec === 'mp3' ? await mp3HeldLength(readAt, size, frames) : null;
+      if (held) frames = held.heldFrames;
+      if (frames <= 0) throw holdsNoAudio(wasm.label, held ? held.declaredFrames / partial.sampleRate : null);
+      const info: AudioInfo = { ...completeInfo({ ...partial, frames }), container: wasm.container };
+      if (held) info.warning = truncationWarning(held, partial.sampleRate);
+      return { info, plan: { type: 'wasm', codec: wasm.codec } };
     }
     const viaFfmpeg = FFMPEG_CONTAINERS[format];
     if (viaFfmpeg) {
@@ -130,9 +152,14 @@ export async function probeSource(absPath: string): Promise<ProbedSource> {
       } catch {
         partial = undefined; // ffmpeg may still understand it
       }
-      const known = partial?.sampleRate && partial.channels && partial.frames !== undefined;
-      const info = known ? completeInfo(partial as Required<PartialInfo>) : await probeWithFfmpeg(ffmpeg, absPath);
+      // ffmpeg reads the channel count from the decoder config (music-metadata reports the MP4 sample entry's,
+      // which encoders often write as 2 for mono AAC); the sample count comes from the container when it has one.
+      const stream = await probeWithFfmpeg(ffmpeg, absPath);
+      const info = partial?.frames !== undefined && partial.sampleRate === stream.sampleRate
+        ? completeInfo({ ...stream, frames: partial.frames })
+        : stream;
       assertPlausibleStream(info, `${viaFfmpeg.label}'s header`);
+      if (info.frames <= 0) throw holdsNoAudio(viaFfmpeg.label.replace(/^This /, ''), null);
       return { info: { ...info, container: viaFfmpeg.container }, plan: { type: 'ffmpeg', ffmpeg } };
     }
     throw new SonotypeError('NOT_AUDIO', `Not a recognised audio file: ${path.extname(absPath) || 'no extension'} file with unknown content`);

@@ -31,6 +31,8 @@ export interface ScanOptions {
   hashCache?: (relPath: string, sizeBytes: number, mtimeMs: number) => string | undefined;
   /** Called before each file is processed (progress reporting). */
   onFile?: (relPath: string) => void;
+  /** Called for each sub-folder that cannot be read (its recordings cannot be listed). */
+  onUnreadableFolder?: (relPath: string, error: ErrorInfo) => void;
 }
 
 /** Folders that SD cards and OS trash create; never recordings. */
@@ -45,9 +47,10 @@ function isSkippedFile(name: string): boolean {
  * Absolute paths of every supported audio file under `root`, recursively,
  * sorted by relative path. Symlinked folders are followed, but each real
  * folder is visited once, so link loops terminate. Unreadable sub-folders are
- * skipped. Throws NOT_FOUND / INVALID_ARGUMENT when `root` is not a folder.
+ * reported to `onUnreadableFolder` (path relative to `root`) and skipped.
+ * Throws NOT_FOUND / INVALID_ARGUMENT when `root` is not a folder.
  */
-export async function listAudioFiles(root: string): Promise<string[]> {
+export async function listAudioFiles(root: string, onUnreadableFolder?: (relPath: string, error: ErrorInfo) => void): Promise<string[]> {
   const rootStat = await stat(root).catch((error: unknown) => {
     throw toFileError(error, root);
   });
@@ -68,8 +71,11 @@ export async function listAudioFiles(root: string): Promise<string[]> {
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      continue; // unreadable folder: its recordings cannot be listed
+    } catch (error) {
+      // Unreadable folder: its recordings cannot be listed; say so rather than skip it silently.
+      if (dir === path.resolve(root)) throw toFileError(error, root);
+      onUnreadableFolder?.(toRelPath(path.resolve(root), dir), toErrorInfo(toFileError(error, dir)));
+      continue;
     }
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
@@ -100,7 +106,7 @@ function toRelPath(root: string, absPath: string): string {
  */
 export async function* scanFolder(root: string, opts: ScanOptions = {}): AsyncGenerator<ScannedFile> {
   const base = path.resolve(root);
-  for (const absPath of await listAudioFiles(base)) {
+  for (const absPath of await listAudioFiles(base, opts.onUnreadableFolder)) {
     throwIfAborted(opts.signal);
     const relPath = toRelPath(base, absPath);
     opts.onFile?.(relPath);

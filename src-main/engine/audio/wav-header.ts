@@ -21,6 +21,8 @@ export interface WavHeader {
   dataOffset: number;
   /** Whole frames actually present on disk (declared size clamped to the file). */
   frames: number;
+  /** Whole frames the data chunk declares (Infinity for "to the end of the file"); above `frames` when the file was cut short. */
+  declaredFrames: number;
 }
 
 /** Random-access reader over the file; returns fewer bytes at end of file. */
@@ -183,5 +185,6 @@ function buildHeader(fmt: FmtInfo, isRf64: boolean, dataOffset: number, declared
     blockAlign,
     dataOffset,
     frames: Math.floor(dataBytes / blockAlign),
+    declaredFrames: Number.isFinite(declared) ? Math.floor(declared / blockAlign) : Infinity,
   };
 }

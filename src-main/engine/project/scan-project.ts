@@ -9,7 +9,7 @@ import type { ScanTotals } from '../../../src-shared/contract';
 import type { ErrorInfo } from '../../../src-shared/errors';
 import { scanFolder } from '../audio';
 import { assignRateGroups } from '../features/rate-groups';
-import { hashCacheLookup, listNativeRates, markMissing, upsertScannedRecording, type UpsertAction } from '../store/recordings';
+import { hashCacheLookup, listNativeRates, listRecordings, markMissing, upsertScannedRecording, type UpsertAction } from '../store/recordings';
 import { getSetting, setSetting } from '../store/settings';
 import { createJob, finishJob, startJob, updateJobProgress } from '../store/jobs';
 import type { Project } from './open-project';
@@ -20,6 +20,8 @@ export interface ScanEntry {
   path: string;
   status: 'ok' | 'error';
   error?: ErrorInfo;
+  /** A caveat about a usable file (cut short: it holds less than its header says). */
+  warning?: string;
   durationSeconds: number | null;
   sampleRate: number | null;
   channels: number | null;
@@ -71,9 +73,13 @@ export async function scanProject(project: Project, options: ScanOptions = {}): 
 export async function scanProjectFiles(project: Pick<Project, 'db' | 'audioRoot'>, options: ScanOptions = {}): Promise<ScanReport> {
   const { db } = project;
   const present = new Set<string>();
+  const unreadableFolders: NonNullable<ScanTotals['unreadableFolders']> = [];
   const entries: ScanEntry[] = [];
   const counts = { inserted: 0, updated: 0, relinked: 0, unchanged: 0 };
-  for await (const file of scanFolder(project.audioRoot, { signal: options.signal, hashCache: hashCacheLookup(db), onFile: options.onFileStart })) {
+  for await (const file of scanFolder(project.audioRoot, {
+    signal: options.signal, hashCache: hashCacheLookup(db), onFile: options.onFileStart,
+    onUnreadableFolder: (path, error) => unreadableFolders.push({ path, error }),
+  })) {
     present.add(file.relPath);
     const { id, action } = db.transaction(() => upsertScannedRecording(db, file, { presentRelPaths: present }));
     counts[action]++;
@@ -82,6 +88,7 @@ export async function scanProjectFiles(project: Pick<Project, 'db' | 'audioRoot'
       path: file.relPath,
       status: file.status,
       ...(file.error ? { error: file.error } : {}),
+      ...(file.info?.warning ? { warning: file.info.warning } : {}),
       durationSeconds: file.info?.durationSeconds ?? null,
       sampleRate: file.info?.sampleRate ?? null,
       channels: file.info?.channels ?? null,
@@ -90,6 +97,10 @@ export async function scanProjectFiles(project: Pick<Project, 'db' | 'audioRoot'
       action,
     });
     options.onFile?.(entries.length, file.relPath);
+  }
+  // Recordings in a folder that could not be read were not looked for: they are not missing.
+  for (const r of listRecordings(db)) {
+    if (unreadableFolders.some((f) => r.path.startsWith(`${f.path}/`))) present.add(r.path);
   }
   const missing = db.transaction(() => markMissing(db, present));
   updateRateGroups(project);
@@ -101,6 +112,7 @@ export async function scanProjectFiles(project: Pick<Project, 'db' | 'audioRoot'
     durationSeconds: ok.reduce((s, e) => s + (e.durationSeconds ?? 0), 0),
     ...counts,
     missing,
+    ...(unreadableFolders.length > 0 ? { unreadableFolders } : {}),
   };
   entries.sort((a, b) => a.path.localeCompare(b.path));
   return { recordings: entries, totals };

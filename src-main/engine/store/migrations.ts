@@ -364,8 +364,30 @@ const v5SoundTypes: Migration = {
   },
 };
 
+const v6Reliability: Migration = {
+  version: 6,
+  description: 'recording warnings (truncated files), job leases (owner process + heartbeat), undo history per client',
+  up(sql) {
+    sql.exec(`
+      -- A readable caveat on a recording that is usable (e.g. "the header says 2.5 s; the file holds 1.1 s").
+      ALTER TABLE recordings ADD COLUMN warning TEXT;
+
+      -- The process running a job, so another process opening the project can tell a
+      -- live job (leave it alone) from one whose process died (mark it interrupted).
+      ALTER TABLE jobs ADD COLUMN owner_pid INTEGER;
+      ALTER TABLE jobs ADD COLUMN owner_host TEXT;
+      ALTER TABLE jobs ADD COLUMN heartbeat_at INTEGER;
+
+      -- Which window (client) made an edit: undo and redo take a client's own edits only.
+      -- NULL: made before this version, by the CLI, or by a client that is gone (shared).
+      ALTER TABLE label_history ADD COLUMN client TEXT;
+      CREATE INDEX label_history_by_client ON label_history (client, undone, id);
+    `);
+  },
+};
+
 /** All migrations in order; `migrations[i].version === i + 1`. */
-export const migrations: readonly Migration[] = [v1ProjectRecordingsJobs, v2AnalysisAndLabels, v3EditGroups, v4LabelExchangeFields, v5SoundTypes];
+export const migrations: readonly Migration[] = [v1ProjectRecordingsJobs, v2AnalysisAndLabels, v3EditGroups, v4LabelExchangeFields, v5SoundTypes, v6Reliability];
 
 /** The schema version this code writes and understands. */
 export const SCHEMA_VERSION = migrations.length;

@@ -44,7 +44,10 @@ describe('upsertScannedRecording', () => {
     expect(getRecording(db, 'empty.wav')!.error).toBeUndefined();
 
     expect(() => upsertScannedRecording(db, { relPath: 'x.wav', sizeBytes: 1, mtimeMs: 1, hash: null, status: 'error' })).toThrow(SonotypeError);
-    expect(() => upsertScannedRecording(db, scannedWav('win\\path.wav'))).toThrow(/forward slashes/);
+    // A backslash is part of a Linux/macOS file name (it used to abort the whole scan); '..' and '/x' are not relative paths.
+    expect(upsertScannedRecording(db, scannedWav('site\\night.wav')).action).toBe('inserted');
+    expect(getRecording(db, 'site\\night.wav')!.path).toBe('site\\night.wav');
+    for (const bad of ['../x.wav', '/abs.wav', 'a//b.wav']) expect(() => upsertScannedRecording(db, scannedWav(bad))).toThrow(/forward slashes/);
     expect(() => upsertScannedRecording(db, scannedWav('neg.wav', { sizeBytes: -1 }))).toThrow(/invalid size/);
   });
 

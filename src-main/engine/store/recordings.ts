@@ -59,6 +59,7 @@ interface RecordingRow {
   status: RecordingStatus;
   error_code: string | null;
   error_message: string | null;
+  warning: string | null;
   first_seen_at: number;
   last_seen_at: number;
   missing: number;
@@ -67,7 +68,7 @@ interface RecordingRow {
 /** Columns the scanner decides; compared to tell 'updated' from 'unchanged'. */
 const SCANNED_COLUMNS = [
   'size_bytes', 'mtime_ms', 'content_hash', 'sample_rate', 'channels', 'frames', 'duration_seconds',
-  'codec', 'container', 'bits_per_sample', 'status', 'error_code', 'error_message',
+  'codec', 'container', 'bits_per_sample', 'status', 'error_code', 'error_message', 'warning',
 ] as const;
 type ScannedColumns = Pick<RecordingRow, (typeof SCANNED_COLUMNS)[number]>;
 
@@ -122,7 +123,8 @@ function findRelinkCandidate(db: ProjectDb, hash: string, present?: ReadonlySet<
 }
 
 function toScannedColumns(input: ScannedRecordingInput): ScannedColumns {
-  if (!input.relPath || input.relPath.includes('\\')) {
+  // A backslash is an ordinary character of a file name on Linux and macOS; the separator is always '/'.
+  if (!input.relPath || input.relPath.startsWith('/') || input.relPath.split('/').some((part) => part === '' || part === '..')) {
     throw new SonotypeError('INVALID_ARGUMENT', `Recording path must be relative with forward slashes, got "${input.relPath}".`);
   }
   if (!Number.isInteger(input.sizeBytes) || input.sizeBytes < 0 || !Number.isFinite(input.mtimeMs)) {
@@ -147,6 +149,7 @@ function toScannedColumns(input: ScannedRecordingInput): ScannedColumns {
     status: input.status,
     error_code: input.status === 'error' ? input.error!.code : null,
     error_message: input.status === 'error' ? input.error!.message : null,
+    warning: input.status === 'ok' ? (info?.warning ?? null) : null,
   };
 }
 
@@ -246,5 +249,6 @@ function toRecord(row: RecordingRow): RecordingRecord {
     missing: row.missing === 1,
   };
   if (row.status === 'error') record.error = { code: row.error_code ?? 'INTERNAL', message: row.error_message ?? '' };
+  if (row.warning) record.warning = row.warning;
   return record;
 }

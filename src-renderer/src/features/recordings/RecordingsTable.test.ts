@@ -22,6 +22,13 @@ describe('RecordingsTable', () => {
     expect(within(second).getByText('File is empty (0 bytes).')).toBeTruthy();
   });
 
+  it('marks a cut-short recording with its warning (the full text on hover)', () => {
+    const warning = 'The header says 2.5 s; the file holds 1.1 s (it was cut short, e.g. by an interrupted copy). Sonotype analyses what is there.';
+    render(RecordingsTable, { rows: [recordingRow({ warning })] });
+    const marker = within(bodyRows()[0]).getByText(/cut short/);
+    expect(marker.getAttribute('title')).toBe(warning);
+  });
+
   it('asks to sort when a header is clicked and marks the sorted column', async () => {
     const onSort = vi.fn();
     render(RecordingsTable, { rows: threeRows, sortKey: 'duration', direction: 'desc', onSort });
