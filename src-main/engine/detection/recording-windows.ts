@@ -67,8 +67,19 @@ export async function ensureWindows(
     for await (const block of source.openBlocks()) delivered += block.length;
     spans = windowSpans(resampledLength(delivered, source.sampleRate, config.analysisSampleRate), source.sampleRate, delivered, config);
   }
+  return storeWindowSpans(project, recording, featureConfigId, spans, options.replace ?? false);
+}
+
+/** ensureWindows with known spans, synchronously (one transaction with other writes is then possible). */
+export function storeWindowSpans(
+  project: DetectionProject,
+  recording: RecordingRecord,
+  featureConfigId: number,
+  spans: readonly WindowSpan[],
+  replace: boolean,
+): { windows: StoredWindow[]; replaced: boolean } {
   const stored = listWindows(project.db, recording.id, featureConfigId);
-  if (!options.replace && sameSpans(stored, spans)) return { windows: stored, replaced: false };
+  if (!replace && sameSpans(stored, spans)) return { windows: stored, replaced: false };
   replaceWindows(project.db, recording.id, featureConfigId, spans);
   return { windows: listWindows(project.db, recording.id, featureConfigId), replaced: true };
 }

@@ -12,12 +12,12 @@
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
 import { SonotypeError, toErrorInfo } from '../../../src-shared/errors';
-import type { FeatureConfig } from '../../../src-shared/feature-types';
+import type { FeatureConfig, WindowSpan } from '../../../src-shared/feature-types';
 import { hasExactRandomAccess } from '../audio';
 import type { AnalysisStage, AnalysisStageInput } from '../detection/analysis-stage';
 import { recordingUnitSpans } from '../detection/analysis-units';
 import { windowsWithoutEmbedding } from '../detection/detection-queries';
-import { ensureWindows, heuristicLabelState, storeHeuristicLabels } from '../detection/recording-windows';
+import { heuristicLabelState, storeHeuristicLabels, storeWindowSpans } from '../detection/recording-windows';
 import { recordingWindowCount } from '../features';
 import { putEmbeddings } from '../store/embeddings';
 import { putSilencePredictions } from '../store/predictions';
@@ -28,7 +28,7 @@ import { publishModel } from './model-store';
 import type { RedisSettings } from './redis-url';
 import { DEFAULT_QUEUE, shardJobId, type RecordingJob, type ShardReturn, type WindowsJob } from './shard-jobs';
 import { runShardJobs, type PlannedJob, type QueueProgress } from './shard-queue';
-import { decodeRecordingResult, decodeWindowsResult, type WindowsResult } from './shard-results';
+import { decodeRecordingResult, decodeWindowsResult, type RecordingResult, type WindowsResult } from './shard-results';
 import { ensureWorkArea, type StorageRoot } from './storage-root';
 import { readFile } from 'node:fs/promises';
 
@@ -63,11 +63,16 @@ interface RecordingPlan {
   state: 'current' | 'stale' | 'absent';
   labelsPending: boolean;
   windows: StoredWindow[] | null;
-  held: WindowsResult[];
+  /** Windows results that arrived before the recording's window rows existed. */
+  held: { result: WindowsResult; wholeFile: boolean }[];
   failed: boolean;
 }
 
 type Planned = PlannedJob & { recordingId: number };
+
+type Prepared =
+  | { kind: 'recording'; result: RecordingResult; spans: WindowSpan[] }
+  | { kind: 'windows'; result: WindowsResult };
 
 /** The distributed analysis stage for detectProject (see the file header). */
 export function distributedAnalysis(options: DistributedOptions): AnalysisStage {
@@ -163,46 +168,41 @@ async function runDistributedAnalysis(input: AnalysisStageInput, options: Distri
       }
       return row;
     });
-    project.db.transaction(() => {
-      putEmbeddings(project.db, encoder.stored.id, rows.map((row, i) => ({ windowId: row.id, vector: result.embeddings.slice(i * result.dims, (i + 1) * result.dims) })));
-      if (head && result.pSilence) putSilencePredictions(project.db, head.id, rows.map((row, i) => ({ windowId: row.id, p: result.pSilence![i] })));
-    });
+    putEmbeddings(project.db, encoder.stored.id, rows.map((row, i) => ({ windowId: row.id, vector: result.embeddings.slice(i * result.dims, (i + 1) * result.dims) })));
+    if (head && result.pSilence) putSilencePredictions(project.db, head.id, rows.map((row, i) => ({ windowId: row.id, p: result.pSilence![i] })));
     work.windowsEmbedded += result.count;
   };
 
-  const apply = async (job: PlannedJob, answer: ShardReturn): Promise<void> => {
+  /** Reads and checks a result (concurrently with others); nothing is written here. */
+  const prepare = async (job: PlannedJob, answer: ShardReturn): Promise<Prepared> => {
+    const plan = plans.get((job as Planned).recordingId)!;
+    const bytes = await readAnswer(answer);
+    if (job.name === 'windows') return { kind: 'windows', result: decodeWindowsResult(bytes, answer.checksum, job.id) };
+    const result = decodeRecordingResult(bytes, answer.checksum, job.id);
+    const spans = recordingUnitSpans(result.nativeFrames, result.analysisSamples, plan.recording.sampleRate!, config);
+    if (spans.length !== result.silent.length) throw new SonotypeError('CORRUPT_DATA', `Shard result rejected: ${result.silent.length} decisions for ${spans.length} windows.`);
+    return { kind: 'recording', result, spans };
+  };
+
+  /** Writes one prepared result; a per-file problem fails its recording, a database error ends the run. */
+  const commitOne = (job: PlannedJob, prepared: Prepared): void => {
     const plan = plans.get((job as Planned).recordingId)!;
     if (plan.failed) return;
-    const bytes = await readAnswer(answer);
-    if (job.name === 'recording') {
-      const result = decodeRecordingResult(bytes, answer.checksum, job.id);
-      const rec = plan.recording;
-      const spans = recordingUnitSpans(result.nativeFrames, result.analysisSamples, rec.sampleRate!, config);
-      if (spans.length !== result.silent.length) throw new SonotypeError('CORRUPT_DATA', `Shard result rejected: ${result.silent.length} decisions for ${spans.length} windows.`);
-      try {
-        project.db.transaction(() => {
-          storeHeuristicLabels(project, rec, config, { spans, silent: result.silent, nativeFrames: result.nativeFrames });
-        });
-        const { windows, replaced } = await ensureWindows(project, rec, config, { spans, replace: plan.state === 'stale' });
+    try {
+      if (prepared.kind === 'recording') {
+        const rec = plan.recording;
+        storeHeuristicLabels(project, rec, config, { spans: prepared.spans, silent: prepared.result.silent, nativeFrames: prepared.result.nativeFrames });
+        const { windows, replaced } = storeWindowSpans(project, rec, featureConfigId, prepared.spans, plan.state === 'stale');
         plan.windows = windows;
         plan.labelsPending = false;
         work.heuristicRecordings++;
         if (replaced) work.windowRowsReplaced++;
-        for (const held of plan.held.splice(0)) applyWindows(plan, held, held.first === 0 && held.count === windows.length);
-      } catch (error) {
-        if (toErrorInfo(error).code === 'DATABASE') throw error;
-        fail(plan, error);
+        for (const held of plan.held.splice(0)) applyWindows(plan, held.result, held.wholeFile);
+        return;
       }
-      return;
-    }
-    const result = decodeWindowsResult(bytes, answer.checksum, job.id);
-    const wholeFile = (job.data as WindowsJob).range.end === null;
-    if (plan.labelsPending) {
-      plan.held.push(result);
-      return;
-    }
-    try {
-      applyWindows(plan, result, wholeFile);
+      const wholeFile = (job.data as WindowsJob).range.end === null;
+      if (plan.labelsPending) plan.held.push({ result: prepared.result, wholeFile });
+      else applyWindows(plan, prepared.result, wholeFile);
     } catch (error) {
       if (toErrorInfo(error).code === 'DATABASE') throw error;
       fail(plan, error);
@@ -215,7 +215,11 @@ async function runDistributedAnalysis(input: AnalysisStageInput, options: Distri
       redis: options.redis,
       queueName: options.queue ?? DEFAULT_QUEUE,
       jobs,
-      apply,
+      prepare,
+      // One transaction per batch: a savepoint per result keeps a failing file's writes out.
+      commit: (batch) => project.db.transaction(() => {
+        for (const { job, prepared } of batch) project.db.transaction(() => commitOne(job, prepared));
+      }),
       onApplied: async (_job, answer) => {
         if (answer.path) await rm(join(storage.dir, answer.path), { force: true }).catch(() => {});
       },

@@ -43,15 +43,25 @@ export interface QueueProgress {
   perSecond: number;
 }
 
-export interface RunJobsOptions {
+export interface RunJobsOptions<P> {
   redis: RedisSettings;
   queueName: string;
   jobs: readonly PlannedJob[];
-  /** Writes one job's result; throw CORRUPT_DATA to reject it (it is retried), anything else fails the job. */
-  apply: (job: PlannedJob, answer: ShardReturn) => Promise<void> | void;
+  /**
+   * Reads and checks one job's result (results are prepared concurrently);
+   * throw CORRUPT_DATA to reject it (the job goes back to the queue), anything
+   * else fails the job.
+   */
+  prepare: (job: PlannedJob, answer: ShardReturn) => Promise<P>;
+  /**
+   * Writes a batch of prepared results, synchronously (the caller makes it one
+   * database transaction: one commit for many results). Per-file problems are
+   * the caller's to record; a throw ends the run.
+   */
+  commit: (batch: readonly { job: PlannedJob; prepared: P }[]) => void;
   /** A job whose failure is final (retries exhausted or its result keeps being rejected). */
   onFailure: (job: PlannedJob, error: ErrorInfo) => void;
-  /** Called after `apply` succeeded and the job was removed (e.g. to delete its result file). */
+  /** Called after a result was committed and its job removed (e.g. to delete its result file). */
   onApplied?: (job: PlannedJob, answer: ShardReturn) => void | Promise<void>;
   onProgress?: (progress: QueueProgress) => void;
   /** A line for the log (rejections, retries, Redis trouble). */
@@ -66,6 +76,8 @@ export interface RunJobsOptions {
   redisTimeoutMs?: number;
   /** How often progress is reported (default 1 s). */
   tickMs?: number;
+  /** Results written per transaction at most (default 64). */
+  batchSize?: number;
 }
 
 type Inbox = { kind: 'completed'; id: string; returnvalue: unknown } | { kind: 'failed'; id: string; reason: string };
@@ -87,7 +99,7 @@ function unavailable(redis: RedisSettings, seconds: number, cause?: unknown): So
 }
 
 /** Runs `jobs` to completion (see the file header). Resolves when every job is applied or has failed for good. */
-export async function runShardJobs(options: RunJobsOptions): Promise<{ applied: number; failed: number }> {
+export async function runShardJobs<P>(options: RunJobsOptions<P>): Promise<{ applied: number; failed: number }> {
   const { redis, jobs, signal } = options;
   const attempts = options.attempts ?? 4;
   const backoffMs = options.backoffMs ?? 5000;
@@ -158,29 +170,44 @@ export async function runShardJobs(options: RunJobsOptions): Promise<{ applied: 
     options.onFailure(job, error);
   };
 
-  async function handleCompleted(job: PlannedJob, returnvalue: unknown): Promise<void> {
-    let answer: ShardReturn;
-    try {
-      answer = parseShardReturn(returnvalue);
-      await options.apply(job, answer);
-    } catch (error) {
-      const info = toErrorInfo(error);
-      if (info.code === 'DATABASE' || info.code === 'CANCELLED') throw error;
-      if (info.code !== 'CORRUPT_DATA') return failFor(job, info);
-      const n = (rejections.get(job.id) ?? 0) + 1;
-      rejections.set(job.id, n);
-      if (n > maxRejections) return failFor(job, { code: 'CORRUPT_DATA', message: `${info.message} (rejected ${n} times)` });
-      log(`rejected the result of ${job.id.slice(0, 16)}…: ${info.message}; sending it back to the queue (${n} of ${maxRejections})`);
-      const stored = await queue.getJob(job.id);
-      if (stored) await stored.retry('completed', { resetAttemptsMade: true });
-      else await addJobs([job]);
-      return;
+  /** A result that failed its checks: back to the queue, or a final failure after maxRejections. */
+  async function reject(job: PlannedJob, error: unknown): Promise<void> {
+    const info = toErrorInfo(error);
+    if (info.code === 'DATABASE' || info.code === 'CANCELLED') throw error;
+    if (info.code !== 'CORRUPT_DATA') return failFor(job, info);
+    const n = (rejections.get(job.id) ?? 0) + 1;
+    rejections.set(job.id, n);
+    if (n > maxRejections) return failFor(job, { code: 'CORRUPT_DATA', message: `${info.message} (rejected ${n} times)` });
+    log(`rejected the result of ${job.id.slice(0, 16)}…: ${info.message}; sending it back to the queue (${n} of ${maxRejections})`);
+    const stored = await queue.getJob(job.id);
+    if (stored) await stored.retry('completed', { resetAttemptsMade: true });
+    else await addJobs([job]);
+  }
+
+  /** Prepares finished jobs concurrently, writes the good ones in one commit, then clears them from Redis. */
+  async function handleCompleted(batch: readonly { job: PlannedJob; returnvalue: unknown }[]): Promise<void> {
+    type Outcome = { ok: true; job: PlannedJob; answer: ShardReturn; prepared: P } | { ok: false; job: PlannedJob; error: unknown };
+    const outcomes = await Promise.all(
+      batch.map(async ({ job, returnvalue }): Promise<Outcome> => {
+        try {
+          const answer = parseShardReturn(returnvalue);
+          return { ok: true, job, answer, prepared: await options.prepare(job, answer) };
+        } catch (error) {
+          return { ok: false, job, error };
+        }
+      }),
+    );
+    const good = outcomes.filter((o): o is Extract<Outcome, { ok: true }> => o.ok);
+    if (good.length > 0) options.commit(good);
+    for (const o of outcomes) if (!o.ok) await reject(o.job, o.error);
+    const now = Date.now();
+    for (const { job } of good) {
+      finish(job.id);
+      applied++;
+      doneTimes.push(now);
     }
-    finish(job.id);
-    applied++;
-    doneTimes.push(Date.now());
-    await queue.remove(job.id).catch(() => 0);
-    await options.onApplied?.(job, answer);
+    await Promise.all(good.map(({ job }) => queue.remove(job.id).catch(() => 0)));
+    await Promise.all(good.map(({ job, answer }) => options.onApplied?.(job, answer)));
   }
 
   async function handleFailed(job: PlannedJob, reason: string): Promise<void> {
@@ -205,8 +232,9 @@ export async function runShardJobs(options: RunJobsOptions): Promise<{ applied: 
   /** Finds jobs that finished while nobody listened (a previous run, a lost event stream) and queues failed ones again. */
   async function reconcile(retryFailed: boolean): Promise<void> {
     const [completed, failedIds] = await Promise.all([queue.getRanges(['completed'], 0, -1), queue.getRanges(['failed'], 0, -1)]);
+    const queued = new Set(inbox.map((m) => m.id));
     for (const id of completed) {
-      if (!outstanding.has(id) || inbox.some((m) => m.id === id)) continue;
+      if (!outstanding.has(id) || queued.has(id)) continue;
       const job: Job | undefined = await queue.getJob(id);
       if (job) inbox.push({ kind: 'completed', id, returnvalue: job.returnvalue });
     }
@@ -228,6 +256,7 @@ export async function runShardJobs(options: RunJobsOptions): Promise<{ applied: 
   const ticker = setInterval(() => notify(), options.tickMs ?? 1000);
   let lastWorkerCount = 0;
   let lastReconcile = Date.now();
+  let lastProgress = 0;
   let wasDown = false;
   try {
     if (jobs.length > 0) {
@@ -237,12 +266,20 @@ export async function runShardJobs(options: RunJobsOptions): Promise<{ applied: 
     }
     while (outstanding.size > 0) {
       if (signal?.aborted) throw new SonotypeError('CANCELLED', `Stopped with ${outstanding.size} of ${jobs.length} jobs outstanding; they stay queued: run again to resume.`);
-      const message = inbox.shift();
-      if (message) {
-        const job = byId.get(message.id);
-        if (job && outstanding.has(job.id)) {
-          if (message.kind === 'completed') await handleCompleted(job, message.returnvalue);
+      if (inbox.length > 0) {
+        const seen = new Set<string>();
+        const completed: { job: PlannedJob; returnvalue: unknown }[] = [];
+        for (const message of inbox.splice(0, options.batchSize ?? 64)) {
+          const job = byId.get(message.id);
+          if (!job || !outstanding.has(job.id) || seen.has(job.id)) continue;
+          seen.add(job.id);
+          if (message.kind === 'completed') completed.push({ job, returnvalue: message.returnvalue });
           else await handleFailed(job, message.reason);
+        }
+        if (completed.length > 0) await handleCompleted(completed);
+        if (Date.now() - lastProgress >= (options.tickMs ?? 1000)) {
+          lastProgress = Date.now();
+          options.onProgress?.(progressNow());
         }
         continue;
       }
@@ -269,6 +306,7 @@ export async function runShardJobs(options: RunJobsOptions): Promise<{ applied: 
         lastReconcile = now;
         await reconcile(false);
       }
+      lastProgress = Date.now();
       options.onProgress?.(progressNow());
       if (inbox.length === 0 && outstanding.size > 0) await new Promise<void>((resolve) => (wake = resolve));
     }

@@ -1,0 +1,113 @@
+/**
+ * The coordinator keeps up with many workers: 600 short recordings (600
+ * recording jobs + 600 windows jobs) served by 24 fake workers in another
+ * process (real BullMQ and Redis, stub computation), every result checked
+ * and written into the project.
+ *
+ * The coordinator is one thread; what it can take is results per second of
+ * its own CPU time, which is what is asserted (≥ 200/s) — on this shared
+ * 2-core machine the wall-clock rate also depends on everyone else's load,
+ * so it is printed, and `npm run bench -- distributed` measures it quietly.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analysableRecordings } from '../detection/retrain-head';
+import { recordingWindowCount } from '../features';
+import { loadProjectEncoder } from '../models/encoder-registry';
+import { openProject, type Project } from '../project/open-project';
+import { ensureFeatureConfig } from '../store/feature-configs';
+import { upsertScannedRecording } from '../store/recordings';
+import type { DetectWork } from '../detection/detect-types';
+import { distributedAnalysis } from './distributed-analysis';
+import { parseRedisUrl } from './redis-url';
+import { openStorageRoot } from './storage-root';
+import { redisUnavailableReason, startTestRedis, type TestRedis } from './test-helpers';
+
+const skip = redisUnavailableReason();
+const RECORDINGS = 600;
+const FRAMES = 5 * 48_000;
+
+describe.skipIf(skip)(`coordinator throughput with fake workers${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  let base: string;
+  let redis: TestRedis;
+  let project: Project;
+  let workers: ChildProcess;
+
+  beforeAll(async () => {
+    base = mkdtempSync(join(tmpdir(), 'sonotype-sim-'));
+    mkdirSync(join(base, 'storage'));
+    redis = await startTestRedis();
+    project = await openProject(join(base, 'project'), { audioRoot: join(base, 'storage'), analysisSampleRate: 48_000 });
+    project.db.transaction(() => {
+      for (let i = 0; i < RECORDINGS; i++) {
+        upsertScannedRecording(project.db, {
+          relPath: `site${i % 10}/rec${i}.wav`, sizeBytes: FRAMES * 2 + 44, mtimeMs: 1, hash: i.toString(16).padStart(64, '0'), status: 'ok',
+          info: { sampleRate: 48_000, channels: 1, frames: FRAMES, durationSeconds: FRAMES / 48_000, codec: 'pcm_s16le', container: 'wav', bitsPerSample: 16 },
+        });
+      }
+    });
+    const bin = fileURLToPath(new URL('./testing/fake-workers-bin.mjs', import.meta.url));
+    workers = spawn(process.execPath, [bin, redis.url, '24', '4'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      workers.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+      workers.once('exit', (code) => reject(new Error(`fake workers exited (${code})`)));
+    });
+  });
+
+  afterAll(async () => {
+    workers?.kill('SIGTERM');
+    project?.close();
+    await redis?.dispose();
+    rmSync(base, { recursive: true, force: true });
+  });
+
+  it('applies every result, each once, at ≥ 200 results per second', async () => {
+    const config = project.featureConfig()!;
+    const featureConfigId = ensureFeatureConfig(project.db, config);
+    const encoder = await loadProjectEncoder(project.dir, project.db, config);
+    const work: DetectWork = { heuristicRecordings: 0, windowRowsReplaced: 0, windowsEmbedded: 0, embeddingSeconds: 0, headTrained: false, predictionsWritten: 0, regionsDerived: 0 };
+    const failures: unknown[] = [];
+    let first = 0;
+    let last = 0;
+    let applied = 0;
+    const stage = distributedAnalysis({
+      redis: parseRedisUrl(redis.url),
+      storage: openStorageRoot(join(base, 'storage')),
+      onQueueProgress: (p) => {
+        if (p.done > applied) {
+          if (applied === 0) first = performance.now();
+          last = performance.now();
+          applied = p.done;
+        }
+      },
+    });
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    const windowsOf = await stage({
+      project, recordings: analysableRecordings(project), config, featureConfigId, encoder, head: null, work,
+      fail: (_r, e) => failures.push(e),
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    const cpuSeconds = (used.user + used.system) / 1e6;
+    encoder.model.dispose();
+    expect(failures).toEqual([]);
+    const perRecording = recordingWindowCount(FRAMES, 48_000, config);
+    expect(windowsOf.size).toBe(RECORDINGS);
+    expect(work.heuristicRecordings).toBe(RECORDINGS);
+    expect(work.windowsEmbedded).toBe(RECORDINGS * perRecording);
+    const rows = project.db.statement('SELECT count(*) AS n, count(DISTINCT window_id) AS d FROM embeddings').get() as { n: number; d: number };
+    expect(rows).toEqual({ n: RECORDINGS * perRecording, d: RECORDINGS * perRecording });
+    const jobs = RECORDINGS * 2;
+    const capacity = jobs / cpuSeconds;
+    console.log(
+      `coordinator: ${jobs} results in ${seconds.toFixed(2)} s wall (${(jobs / seconds).toFixed(0)}/s, steady ${(applied / Math.max(1e-3, (last - first) / 1000)).toFixed(0)}/s), ` +
+        `${cpuSeconds.toFixed(2)} s of its CPU = ${capacity.toFixed(0)} results per CPU-second`,
+    );
+    expect(capacity).toBeGreaterThanOrEqual(200);
+  });
+});
