@@ -84,6 +84,8 @@ type Inbox = { kind: 'completed'; id: string; returnvalue: unknown } | { kind: '
 
 const ADD_CHUNK = 500;
 
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
   let timer: NodeJS.Timeout;
   return Promise.race([promise, new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)))]).finally(() => clearTimeout(timer));
@@ -156,8 +158,9 @@ export async function runShardJobs<P>(options: RunJobsOptions<P>): Promise<{ app
   const stopAll = async (): Promise<void> => {
     // Closing waits for Redis only briefly: when it is gone there is nothing to say to it.
     probe.disconnect();
-    await Promise.race([Promise.allSettled([events.close(), queue.close()]), new Promise((r) => setTimeout(r, 2000))]);
-    await Promise.allSettled([events.disconnect(), queue.disconnect()]);
+    await Promise.race([Promise.allSettled([events.close(), queue.close()]), delay(2000)]);
+    // Whatever is still trying to reach a vanished Redis is dropped, so no reconnect timer keeps the process alive.
+    await Promise.race([Promise.allSettled([events.disconnect(), queue.disconnect()]), delay(500)]);
   };
 
   const finish = (id: string): void => {

@@ -1,0 +1,203 @@
+/**
+ * `sonotype worker` + `sonotype detect --distributed` as a researcher runs
+ * them: separate processes, a real redis-server, real recordings from
+ * ../shared, compared with local `detect` on a copy of the same project.
+ *
+ * - results equal local detect, while one worker is killed (-9) mid-shard:
+ *   its shard is redone by the other, nothing lost, nothing duplicated;
+ * - a worker refuses a job whose path leaves its storage root;
+ * - the coordinator killed (-9) mid-run resumes where it stopped;
+ * - Redis stopped mid-run: a clear error, and a resume once it is back.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, copyFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { detectJson } from './commands/detect';
+import { runCli } from './main';
+import {
+  captureIo, copyProject, countRows, embeddingsOf, heuristicLabelsOf, maxEmbeddingDifference, startCli, until, type CliProcess,
+} from './test-helpers';
+import { detectProject } from '../engine/detection/detect-project';
+import { openProject } from '../engine/project/open-project';
+import { parseRedisUrl } from '../engine/distributed/redis-url';
+import { DEFAULT_QUEUE, QUEUE_PREFIX } from '../engine/distributed/shard-jobs';
+import { redisUnavailableReason, startTestRedis, type TestRedis } from '../engine/distributed/test-helpers';
+
+const shared = resolve(fileURLToPath(new URL('../../../shared/data/recordings', import.meta.url)));
+const FILES = ['dolphin_osmose_220925_223450.wav', 'dolphin_osmose_220925_223500.wav', 'orca_srkw_calltype_S12-J-1.wav', 'right_whale_example_pamguard_8k.wav'];
+const skip = redisUnavailableReason() ?? (existsSync(shared) ? null : `${shared} is absent`);
+if (skip) console.warn(`Skipping distributed detect tests: ${skip}`);
+
+/** Shards of one encoder batch (64 windows, ~1.4 s of 48-kHz audio): several per file. */
+const SHARD = ['--shard-minutes', '0.02'];
+
+type Regions = ReturnType<typeof detectJson>['regions'];
+
+function expectSameRegions(got: Regions, want: Regions): void {
+  expect(got.map((r) => [r.path, r.startSeconds, r.endSeconds, r.kind])).toEqual(want.map((r) => [r.path, r.startSeconds, r.endSeconds, r.kind]));
+  got.forEach((r, i) => expect(Math.abs(r.pSilence - want[i].pSilence)).toBeLessThan(1e-6));
+}
+
+describe.skipIf(skip)('detect --distributed with worker processes on real recordings', () => {
+  let base: string;
+  let storage: string;
+  let redis: TestRedis;
+  let p0: string;
+  let local: { dir: string; regions: Regions; embeddings: Map<string, Float32Array>; labels: string[] };
+  const processes: CliProcess[] = [];
+
+  const worker = async (...extra: string[]): Promise<CliProcess> => {
+    const w = startCli(['worker', '--redis', redis.url, '--storage', storage, '--lock-seconds', '2', ...extra]);
+    processes.push(w);
+    await w.waitFor(/sonotype worker/);
+    return w;
+  };
+  const coordinator = (project: string, ...extra: string[]): CliProcess => {
+    const c = startCli(['detect', '--project', project, '--distributed', redis.url, ...SHARD, '--retry-delay', '0.5', '--json', ...extra]);
+    processes.push(c);
+    return c;
+  };
+  const jobsToRun = (c: CliProcess): number => Number(/(\d+) jobs to run/.exec(c.lines.find((l) => /jobs to run/.test(l)) ?? '')?.[1] ?? NaN);
+
+  beforeAll(async () => {
+    base = mkdtempSync(join(tmpdir(), 'sonotype-distributed-'));
+    storage = join(base, 'storage');
+    mkdirSync(join(storage, 'season'), { recursive: true });
+    for (const f of FILES) copyFileSync(join(shared, f), join(storage, 'season', f));
+    redis = await startTestRedis({ persist: true });
+    p0 = join(base, 'p0');
+    const io = captureIo();
+    expect(await runCli(['scan', storage, '--project', p0], io)).toBe(0);
+    // The reference: local detect on a copy.
+    const dir = join(base, 'local');
+    copyProject(p0, dir);
+    const project = await openProject(dir);
+    try {
+      const result = await detectProject(project, { backend: 'wasm' });
+      local = { dir, regions: detectJson(result).regions, embeddings: new Map(), labels: [] };
+    } finally {
+      project.close();
+    }
+    local.embeddings = embeddingsOf(dir);
+    local.labels = heuristicLabelsOf(dir);
+    expect(local.embeddings.size).toBeGreaterThan(250);
+  });
+
+  afterAll(async () => {
+    for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+    await redis?.dispose();
+    if (base) rmSync(base, { recursive: true, force: true });
+  });
+
+  it('gives the results of local detect while a worker is killed mid-shard; a worker refuses paths outside its storage', async () => {
+    const w1 = await worker();
+    const w2 = await worker();
+    const queue = new Queue(DEFAULT_QUEUE, { connection: parseRedisUrl(redis.url).options, prefix: QUEUE_PREFIX });
+    try {
+      // A job that tries to leave the storage root is refused, not run.
+      const evil = { ...validLookingJob(), recording: { ...validLookingJob().recording, path: '../../etc/passwd' } };
+      const id = `rec-${randomBytes(32).toString('hex')}`;
+      await queue.add('recording', evil, { jobId: id, attempts: 1 });
+      await until(async () => (await queue.getJobState(id)) === 'failed', 'the refused job');
+      expect((await queue.getJob(id))!.failedReason).toMatch(/Refused path '\.\.\/\.\.\/etc\/passwd'/);
+      expect([...w1.lines, ...w2.lines].some((l) => /failed rec-.*Refused path/.test(l))).toBe(true);
+      await queue.remove(id);
+
+      // Same project as the local run, with its silence head, but no analysis yet: workers also return probabilities.
+      const dir = join(base, 'workers');
+      copyProject(local.dir, dir);
+      clearAnalysis(dir);
+      const c = coordinator(dir);
+      let killed = '';
+      await until(async () => {
+        const active = await queue.getActive();
+        const mine = active.find((j) => j.name === 'windows' && String(j.processedBy ?? '').endsWith(`:${w1.pid}`));
+        if (mine) killed = String(mine.id);
+        return Boolean(mine) || c.child.exitCode !== null;
+      }, 'a windows job on worker 1');
+      expect(killed).not.toBe('');
+      w1.child.kill('SIGKILL');
+      expect(await c.exited).toBe(0);
+      // The killed worker's shard was redone by the other one.
+      expect(w2.lines.some((l) => l.includes(`done ${killed.slice(0, 16)}`))).toBe(true);
+      expect(c.lines.some((l) => /stalled/.test(l))).toBe(true);
+
+      const json = JSON.parse(c.stdout()) as ReturnType<typeof detectJson>;
+      expectSameRegions(json.regions, local.regions);
+      expect(maxEmbeddingDifference(embeddingsOf(dir), local.embeddings)).toBeLessThan(1e-6);
+      expect(heuristicLabelsOf(dir)).toEqual(local.labels);
+      // Nothing duplicated, nothing left behind: one embedding and one worker probability per window, no jobs, no result files.
+      expect(countRows(dir, 'embeddings')).toBe(countRows(dir, 'windows'));
+      expect(countRows(dir, 'silence_predictions')).toBe(countRows(dir, 'windows'));
+      const counts = await queue.getJobCounts('wait', 'active', 'delayed', 'completed', 'failed');
+      expect(counts).toEqual({ wait: 0, active: 0, delayed: 0, completed: 0, failed: 0 });
+      expect(readdirSync(join(storage, '.sonotype-work', 'results')).filter((f) => f.endsWith('.bin'))).toEqual([]);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('resumes after the coordinator is killed mid-run', async () => {
+    const dir = join(base, 'resume');
+    copyProject(p0, dir);
+    const first = coordinator(dir);
+    await until(() => existsSync(join(dir, 'sonotype.db')) && countRows(dir, 'embeddings') > 0, 'the first results in the project');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const planned = jobsToRun(first);
+    const second = coordinator(dir);
+    expect(await second.exited).toBe(0);
+    // Only what was not applied is planned again; the result is the local one.
+    expect(jobsToRun(second)).toBeLessThan(planned);
+    expect(maxEmbeddingDifference(embeddingsOf(dir), local.embeddings)).toBeLessThan(1e-6);
+    expect(heuristicLabelsOf(dir)).toEqual(local.labels);
+    expect(JSON.parse(second.stdout()).regions.length).toBeGreaterThan(0);
+  });
+
+  it('stops with a clear error when Redis goes away mid-run, and resumes once it is back', async () => {
+    for (const p of processes) if (p.child.exitCode === null) p.child.kill('SIGTERM');
+    await Promise.all(processes.map((p) => p.exited));
+    const dir = join(base, 'redis-down');
+    copyProject(p0, dir);
+    const c = coordinator(dir, '--redis-timeout', '3');
+    await c.waitFor(/jobs to run/);
+    const w = await worker();
+    await until(() => countRows(dir, 'windows') > 0, 'the first results in the project');
+    await redis.stop();
+    expect(await c.exited).toBe(1);
+    expect(c.lines.join('\n')).toMatch(/Lost the connection to Redis at redis:\/\/127\.0\.0\.1:\d+ .*run the same command again once Redis is back/);
+    await w.waitFor(/redis: /);
+    await redis.start();
+    const again = coordinator(dir);
+    expect(await again.exited).toBe(0);
+    expect(maxEmbeddingDifference(embeddingsOf(dir), local.embeddings)).toBeLessThan(1e-6);
+    expect(heuristicLabelsOf(dir)).toEqual(local.labels);
+  });
+});
+
+/** Removes a project's heuristic labels, windows (with embeddings and predictions) and regions; models stay. */
+function clearAnalysis(projectDir: string): void {
+  const rw = new Database(join(projectDir, 'sonotype.db'));
+  try {
+    rw.pragma('foreign_keys = ON');
+    rw.exec(`DELETE FROM regions; DELETE FROM windows;
+             DELETE FROM label_history WHERE label_id IN (SELECT id FROM labels WHERE source = 'heuristic');
+             DELETE FROM labels WHERE source = 'heuristic';`);
+  } finally {
+    rw.close();
+  }
+}
+
+/** A well-formed recording job (its path is replaced by the test). */
+function validLookingJob() {
+  return {
+    v: 1,
+    recording: { path: 'season/x.wav', hash: null, sampleRate: 48_000, channels: 1, frames: 48_000, sizeBytes: 96_044 },
+    featureConfig: { version: 1 },
+  };
+}
