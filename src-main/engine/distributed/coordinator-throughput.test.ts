@@ -10,6 +10,7 @@
  * so it is printed, and `npm run bench -- distributed` measures it quietly.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,24 +24,31 @@ import { ensureFeatureConfig } from '../store/feature-configs';
 import { upsertScannedRecording } from '../store/recordings';
 import type { DetectWork } from '../detection/detect-types';
 import { distributedAnalysis } from './distributed-analysis';
+import { Queue } from 'bullmq';
 import { parseRedisUrl } from './redis-url';
+import { QUEUE_PREFIX } from './shard-jobs';
 import { openStorageRoot } from './storage-root';
 import { redisUnavailableReason, startTestRedis, type TestRedis } from './test-helpers';
 
-const skip = redisUnavailableReason();
+// CI's Redis (SONOTYPE_TEST_REDIS_URL, a queue of our own on it), else a private one.
+const sharedRedis = process.env.SONOTYPE_TEST_REDIS_URL;
+const skip = sharedRedis ? null : redisUnavailableReason();
+const QUEUE = `sonotype-analysis-test-${randomBytes(4).toString('hex')}`;
 const RECORDINGS = 600;
 const FRAMES = 5 * 48_000;
 
 describe.skipIf(skip)(`coordinator throughput with fake workers${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let base: string;
-  let redis: TestRedis;
+  let redis: TestRedis | null = null;
+  let url: string;
   let project: Project;
   let workers: ChildProcess;
 
   beforeAll(async () => {
     base = mkdtempSync(join(tmpdir(), 'sonotype-sim-'));
     mkdirSync(join(base, 'storage'));
-    redis = await startTestRedis();
+    if (!sharedRedis) redis = await startTestRedis();
+    url = sharedRedis ?? redis!.url;
     project = await openProject(join(base, 'project'), { audioRoot: join(base, 'storage'), analysisSampleRate: 48_000 });
     project.db.transaction(() => {
       for (let i = 0; i < RECORDINGS; i++) {
@@ -51,7 +59,7 @@ describe.skipIf(skip)(`coordinator throughput with fake workers${skip ? ` (skipp
       }
     });
     const bin = fileURLToPath(new URL('./testing/fake-workers-bin.mjs', import.meta.url));
-    workers = spawn(process.execPath, [bin, redis.url, '24', '4'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    workers = spawn(process.execPath, [bin, url, '24', '4', QUEUE], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve, reject) => {
       workers.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
       workers.once('exit', (code) => reject(new Error(`fake workers exited (${code})`)));
@@ -61,6 +69,11 @@ describe.skipIf(skip)(`coordinator throughput with fake workers${skip ? ` (skipp
   afterAll(async () => {
     workers?.kill('SIGTERM');
     project?.close();
+    if (sharedRedis) {
+      // Leave CI's Redis as we found it.
+      const queue = new Queue(QUEUE, { connection: parseRedisUrl(url).options, prefix: QUEUE_PREFIX });
+      await queue.obliterate({ force: true }).finally(() => queue.close());
+    }
     await redis?.dispose();
     rmSync(base, { recursive: true, force: true });
   });
@@ -75,7 +88,8 @@ describe.skipIf(skip)(`coordinator throughput with fake workers${skip ? ` (skipp
     let last = 0;
     let applied = 0;
     const stage = distributedAnalysis({
-      redis: parseRedisUrl(redis.url),
+      redis: parseRedisUrl(url),
+      queue: QUEUE,
       storage: openStorageRoot(join(base, 'storage')),
       onQueueProgress: (p) => {
         if (p.done > applied) {
