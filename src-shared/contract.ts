@@ -21,9 +21,11 @@ import type { JobProgress } from './job-types';
 import {
   labelPatchSchema, newLabelInputSchema,
   type HistoryState, type LabelView, type RecordingReview, type RecordingRow, type RegionView, type RetrainReport, type ReviewItem,
+  type SpectrogramInfo,
 } from './review-types';
 import { describeIssues, id, returns, sampleIndex, type ResultOf, type Returns } from './schemas';
 import { exportRequestSchema, importOptionsSchema, importTableSchema, type ExportReport, type ImportReport } from './exchange-types';
+import { displayPreferencesPatchSchema, type DisplayPreferences } from './display-types';
 
 export type { StartableJobKind, StartJobArgs } from './job-kinds';
 
@@ -196,6 +198,17 @@ export const CALLS = {
    * Refuses (writing nothing) when a file it would write exists and was not written by an earlier export.
    */
   'exchange:export': { args: v.strictTuple([exportRequestSchema]), result: returns<ExportReport>() },
+
+  // ── Display and listening (src-main/app/handlers/display-handlers.ts) ──
+  /** The project's display preferences: spectrogram FFT size, window and overlap; playback gain and DC removal. */
+  'display:get': { args: noArgs, result: returns<DisplayPreferences>() },
+  /**
+   * Changes some display preferences and stores them in the project; returns all of them. The spectrogram
+   * settings are for display only (the model's features never change). Args: the fields to change.
+   */
+  'display:set': { args: v.strictTuple([displayPreferencesPatchSchema]), result: returns<DisplayPreferences>() },
+  /** Spectrogram paging info of a recording under the stored display settings (after 'display:set'). Args: recording id. */
+  'display:spectrogramInfo': { args: v.strictTuple([id]), result: returns<SpectrogramInfo>() },
 } as const satisfies Record<string, { args: v.GenericSchema<unknown, readonly unknown[]>; result: Returns<unknown> }>;
 
 /** Declares an event's payload type (events go from main to the page only, so they need no runtime check). */

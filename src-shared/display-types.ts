@@ -76,3 +76,45 @@ export function parseDisplaySettingsQuery(query: URLSearchParams): DisplaySpectr
 export function displaySettingsKey(settings: DisplaySpectrogramSettings): string {
   return `${settings.window}-${settings.fftSize}-${settings.overlapPercent}`;
 }
+
+/** Listening gain limits in dB (the audio route's `gain`): OSmOSE hydrophone files sit at −80 dBFS. */
+export const MIN_PLAYBACK_GAIN_DB = -40;
+export const MAX_PLAYBACK_GAIN_DB = 80;
+
+/** What the researcher chose for viewing and listening, stored per project. */
+export interface DisplayPreferences {
+  spectrogram: DisplaySpectrogramSettings;
+  /** Gain applied to what is played, in dB (the recording itself is never changed). */
+  playbackGainDb: number;
+  /** Remove the DC offset from what is played (it is always removed from the waveform). */
+  removeDc: boolean;
+}
+
+export const DEFAULT_DISPLAY_PREFERENCES: DisplayPreferences = {
+  spectrogram: DEFAULT_DISPLAY_SPECTROGRAM,
+  playbackGainDb: 0,
+  removeDc: true,
+};
+
+const playbackGain = v.pipe(v.number(), v.finite(), v.minValue(MIN_PLAYBACK_GAIN_DB), v.maxValue(MAX_PLAYBACK_GAIN_DB));
+
+/** A change to the preferences ('display:set'): any subset of the fields. */
+export const displayPreferencesPatchSchema = v.strictObject({
+  spectrogram: v.optional(displaySpectrogramSchema),
+  playbackGainDb: v.optional(playbackGain),
+  removeDc: v.optional(v.boolean()),
+});
+
+/** The stored preferences, checked (a damaged value reads as null). */
+export function parseDisplayPreferences(value: unknown): DisplayPreferences | null {
+  const parsed = v.safeParse(v.strictObject({ spectrogram: displaySpectrogramSchema, playbackGainDb: playbackGain, removeDc: v.boolean() }), value);
+  return parsed.success ? parsed.output : null;
+}
+
+/** The audio route's listening parameters for the preferences: `dc=remove&gain=12` ('' when there is nothing to do). */
+export function listeningQuery(prefs: Pick<DisplayPreferences, 'playbackGainDb' | 'removeDc'>): string {
+  const parts: string[] = [];
+  if (prefs.removeDc) parts.push('dc=remove');
+  if (prefs.playbackGainDb !== 0) parts.push(`gain=${Math.round(prefs.playbackGainDb * 10) / 10}`);
+  return parts.join('&');
+}

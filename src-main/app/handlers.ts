@@ -7,6 +7,7 @@
  */
 import type { ApiCalls, CallName } from '../../src-shared/contract';
 import type { AppState } from './app-state';
+import { displayHandlers } from './handlers/display-handlers';
 import { exchangeHandlers } from './handlers/exchange-handlers';
 import { figureHandlers } from './handlers/figure-handlers';
 import { jobHandlers } from './handlers/job-handlers';
@@ -27,5 +28,6 @@ export function createHandlers(state: AppState): Handlers {
     ...jobHandlers(state),
     ...figureHandlers(state),
     ...exchangeHandlers(state),
+    ...displayHandlers(state),
   };
 }

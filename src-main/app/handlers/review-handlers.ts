@@ -10,6 +10,7 @@ import { mediaLocation, requireProject, requireSession, type AppState } from '..
 import { mostUncertainRegion, reviewedRegionsOf } from '../review-queries';
 import { requireRecordingRecord, toLabelView, toRegionView } from '../views';
 import type { HandlersFor } from './handler-types';
+import { displayPreferences } from './display-handlers';
 
 type ReviewCalls = 'review:open' | 'regions:list' | 'review:nextUncertain';
 
@@ -23,7 +24,7 @@ export function reviewHandlers(state: AppState): HandlersFor<ReviewCalls> {
         throw new SonotypeError('INVALID_ARGUMENT', `${recording.path} cannot be opened: ${recording.error?.message ?? 'it failed to scan'}.`);
       }
       if (recording.missing) throw new SonotypeError('NOT_FOUND', `${recording.path} was not found in the last scan; it may have been moved.`);
-      const spectrogram = await session.tiles.tileInfo(recordingId);
+      const spectrogram = await session.tiles.tileInfo(recordingId, { settings: displayPreferences(db).spectrogram });
       const media = mediaLocation(state);
       return {
         recordingId,

@@ -5,6 +5,7 @@ import { SonotypeError } from '../../../src-shared/errors';
 import type { ProjectDb } from './database';
 import { parseJsonColumn } from './json';
 import type { RateGroup } from '../../../src-shared/feature-types';
+import { parseDisplayPreferences, type DisplayPreferences } from '../../../src-shared/display-types';
 
 /** Settings of one project. */
 export interface ProjectSettings {
@@ -19,6 +20,8 @@ export interface ProjectSettings {
   channel: number;
   /** Folder holding the recordings (absolute, or relative to the project folder). */
   audioRoot: string;
+  /** Spectrogram display settings and listening gain chosen in the review view (src-shared/display-types.ts). */
+  display?: DisplayPreferences;
 }
 
 export type SettingKey = keyof ProjectSettings;
@@ -29,6 +32,7 @@ const validators: { [K in SettingKey]-?: (value: unknown) => string | null } = {
   rateGroups: rateGroupsProblem,
   channel: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 256 ? null : 'a channel number from 0 to 255'),
   audioRoot: (v) => (typeof v === 'string' && v.length > 0 ? null : 'a non-empty folder path'),
+  display: (v) => (parseDisplayPreferences(v) ? null : 'display preferences { spectrogram: { fftSize, window, overlapPercent }, playbackGainDb, removeDc }'),
 };
 
 /** The stored value of `key`, or undefined when it was never set (or holds an invalid value). */

@@ -24,7 +24,7 @@
  */
 import type { Readable } from 'node:stream';
 import { toErrorInfo, type ErrorCode } from '../../../src-shared/errors';
-import { parseDisplaySettingsQuery } from '../../../src-shared/display-types';
+import { MAX_PLAYBACK_GAIN_DB, MIN_PLAYBACK_GAIN_DB, parseDisplaySettingsQuery } from '../../../src-shared/display-types';
 import type { Project } from '../project/open-project';
 import type { TileService } from './tile-service';
 import { parseByteRange, wavRangeBody, type WavOutputFormat } from './wav-response';
@@ -51,9 +51,6 @@ const ID = /^[1-9]\d{0,14}$/;
 const INDEX = /^\d{1,9}$/;
 const SECONDS = /^\d{1,9}(\.\d{1,9})?$/;
 const GAIN_DB = /^-?\d{1,2}(\.\d{1,3})?$/;
-/** Listening gain limits (dB). */
-export const MIN_GAIN_DB = -40;
-export const MAX_GAIN_DB = 80;
 
 function text(status: number, message: string): MediaResponse {
   return {
@@ -148,8 +145,8 @@ async function audioResponse(
   if (format !== 's16' && format !== 'f32') return text(400, 'Refused: format must be s16 or f32.');
   const gainText = query.get('gain') ?? '0';
   const gainDb = Number(gainText);
-  if (!GAIN_DB.test(gainText) || gainDb < MIN_GAIN_DB || gainDb > MAX_GAIN_DB) {
-    return text(400, `Refused: gain must be a number of dB from ${MIN_GAIN_DB} to ${MAX_GAIN_DB}.`);
+  if (!GAIN_DB.test(gainText) || gainDb < MIN_PLAYBACK_GAIN_DB || gainDb > MAX_PLAYBACK_GAIN_DB) {
+    return text(400, `Refused: gain must be a number of dB from ${MIN_PLAYBACK_GAIN_DB} to ${MAX_PLAYBACK_GAIN_DB}.`);
   }
   const dcText = query.get('dc') ?? 'keep';
   if (dcText !== 'keep' && dcText !== 'remove') return text(400, 'Refused: dc must be keep or remove.');
