@@ -12,6 +12,13 @@ describe('media URLs', () => {
     expect(audioUrl('sonotype://media', '', 7, 0, 1e-7)).toBe('sonotype://media/audio/7?start=0&end=0');
   });
 
+  it('adds the display settings to tile URLs and the listening parameters to audio URLs', () => {
+    expect(tileUrl('/media', '?token=ab', 3, 1, 2, 'fft=1024&window=blackman&overlap=75')).toBe('/media/tiles/3/1/2?token=ab&fft=1024&window=blackman&overlap=75');
+    expect(tileUrl('sonotype://media', '', 3, 1, 2, 'fft=512&window=hann&overlap=50')).toBe('sonotype://media/tiles/3/1/2?fft=512&window=hann&overlap=50');
+    expect(audioUrl('/media', '?token=ab', 7, 0, 1, 'dc=remove&gain=40')).toBe('/media/audio/7?start=0&end=1&token=ab&dc=remove&gain=40');
+    expect(audioUrl('/media', '', 7, 0, 1, '')).toBe('/media/audio/7?start=0&end=1');
+  });
+
   it('never writes exponents or negative seconds (the route refuses them)', () => {
     expect(formatRouteSeconds(1e-7)).toBe('0');
     expect(formatRouteSeconds(-3)).toBe('0');

@@ -8,9 +8,14 @@ function bareQuery(mediaQuery: string): string {
   return mediaQuery.replace(/^[?&]+/, '');
 }
 
-/** `${mediaBase}/tiles/<id>/<level>/<index>` plus the media query. */
-export function tileUrl(mediaBase: string, mediaQuery: string, recordingId: number, level: number, index: number): string {
-  const q = bareQuery(mediaQuery);
+/** Query parts joined with '&', empty ones left out. */
+function joinQuery(...parts: string[]): string {
+  return parts.map(bareQuery).filter(Boolean).join('&');
+}
+
+/** `${mediaBase}/tiles/<id>/<level>/<index>` plus the media query and the display settings' query (display-types.ts). */
+export function tileUrl(mediaBase: string, mediaQuery: string, recordingId: number, level: number, index: number, displayQuery = ''): string {
+  const q = joinQuery(mediaQuery, displayQuery);
   return `${mediaBase}/tiles/${recordingId}/${level}/${index}${q ? `?${q}` : ''}`;
 }
 
@@ -23,8 +28,8 @@ export function formatRouteSeconds(seconds: number): string {
   return s.toFixed(6).replace(/\.?0+$/, '') || '0';
 }
 
-/** `${mediaBase}/audio/<id>?start=<s>&end=<s>` plus the media query joined with '&'. */
-export function audioUrl(mediaBase: string, mediaQuery: string, recordingId: number, startSeconds: number, endSeconds: number): string {
-  const q = bareQuery(mediaQuery);
+/** `${mediaBase}/audio/<id>?start=<s>&end=<s>` plus the media query and listening parameters (gain, dc) joined with '&'. */
+export function audioUrl(mediaBase: string, mediaQuery: string, recordingId: number, startSeconds: number, endSeconds: number, listeningQuery = ''): string {
+  const q = joinQuery(mediaQuery, listeningQuery);
   return `${mediaBase}/audio/${recordingId}?start=${formatRouteSeconds(startSeconds)}&end=${formatRouteSeconds(endSeconds)}${q ? `&${q}` : ''}`;
 }

@@ -44,7 +44,7 @@ describe('ReviewView', () => {
     await screen.findByRole('button', { name: /Next uncertain/ });
     await waitFor(() => expect(fetched.length).toBeGreaterThan(0));
     // The whole-file tile first, with the browser-mode token.
-    expect(fetched[0]).toMatch(/^http:\/\/127\.0\.0\.1:1\/media\/tiles\/1\/\d+\/0\?token=t$/);
+    expect(fetched[0]).toMatch(/^http:\/\/127\.0\.0\.1:1\/media\/tiles\/1\/\d+\/0\?token=t&fft=512&window=hann&overlap=50$/);
   });
 
   it('shows main\'s message and a retry when the recording cannot be opened', async () => {
@@ -106,7 +106,7 @@ describe('ReviewView', () => {
     expect(fetched).toEqual([]);
     expect(api.listenerCount('recording:changed')).toBe(0);
     expect(api.listenerCount('menu:command')).toBe(0);
-    expect(api.calls.map((c) => c.name)).toEqual(['review:open']); // not even history:state
+    expect(api.calls.map((c) => c.name).sort()).toEqual(['display:get', 'review:open']); // not even history:state
   });
 
   it('releases its listeners and timers when closed after loading', async () => {

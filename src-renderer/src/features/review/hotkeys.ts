@@ -29,7 +29,11 @@ export type HotkeyAction =
   | 'faster'
   | 'toggleAutoAdvance'
   | 'help'
-  | 'escape';
+  | 'escape'
+  | DisplayHotkeyAction;
+
+/** Frequency zoom of the spectrogram: handled by the display session (features/display/display-keys.ts). */
+export type DisplayHotkeyAction = 'frequencyZoomIn' | 'frequencyZoomOut' | 'frequencyUp' | 'frequencyDown' | 'frequencyWhole';
 
 export interface Hotkey {
   action: HotkeyAction;
@@ -59,6 +63,11 @@ export const HOTKEYS: readonly Hotkey[] = [
   { action: 'zoomWhole', keys: ['0'], description: 'Show the whole recording', group: 'View' },
   { action: 'panLeft', keys: ['Shift+ArrowLeft'], description: 'Scroll left', group: 'View' },
   { action: 'panRight', keys: ['Shift+ArrowRight'], description: 'Scroll right', group: 'View' },
+  { action: 'frequencyZoomIn', keys: ['Shift+ArrowUp'], description: 'Frequency zoom in (or drag on the frequency axis)', group: 'View' },
+  { action: 'frequencyZoomOut', keys: ['Shift+ArrowDown'], description: 'Frequency zoom out', group: 'View' },
+  { action: 'frequencyUp', keys: ['Alt+ArrowUp'], description: 'Move the frequency band up', group: 'View' },
+  { action: 'frequencyDown', keys: ['Alt+ArrowDown'], description: 'Move the frequency band down', group: 'View' },
+  { action: 'frequencyWhole', keys: ['F'], description: 'Show 0 Hz to Nyquist (or double-click the frequency axis)', group: 'View' },
   { action: 'help', keys: ['?'], description: 'Show / hide this list', group: 'View' },
   { action: 'escape', keys: ['Escape'], description: 'Close this list, clear the selection', group: 'View' },
 ];
@@ -127,7 +136,9 @@ export function createHotkeyHandler(handlers: Record<HotkeyAction, () => void>):
   };
 }
 
-const REPEATABLE = new Set<HotkeyAction>(['zoomIn', 'zoomOut', 'panLeft', 'panRight', 'nextRegion', 'previousRegion']);
+const REPEATABLE = new Set<HotkeyAction>([
+  'zoomIn', 'zoomOut', 'panLeft', 'panRight', 'nextRegion', 'previousRegion', 'frequencyZoomIn', 'frequencyZoomOut', 'frequencyUp', 'frequencyDown',
+]);
 
 /** How a chord is shown to people ('Ctrl+Shift+Z' → 'Ctrl + Shift + Z', arrows as symbols). */
 export function displayChord(chord: string): string {

@@ -114,6 +114,14 @@ export class PagedPlayer {
     this.stopLoop();
   }
 
+  /** Loads the audio again from the route (e.g. after the listening gain changed), going on where it was. */
+  reload(): void {
+    const position = this.position;
+    const wasPlaying = this.playing;
+    this.page = null;
+    if (wasPlaying && position !== null) void this.play(position);
+  }
+
   destroy(): void {
     this.pause();
     for (const off of this.unlisten) off();

@@ -4,7 +4,7 @@
  * hotkey table has a command.
  */
 import type { MenuCommand } from '../../../../src-shared/contract';
-import type { HotkeyAction } from './hotkeys';
+import type { DisplayHotkeyAction, HotkeyAction } from './hotkeys';
 import { deleteSelectedLabels, mergeSelectedLabels, splitLabelAt, undoOrRedo } from './label-edits';
 import { stepRate } from './playback';
 import { decideAndAdvance, goToNextUncertain, type QueueOptions } from './review-queue';
@@ -16,7 +16,8 @@ import { neighbourSpan } from './spans';
 const ECHO_MS = 500;
 
 export interface ReviewCommands {
-  hotkeys: Record<HotkeyAction, () => void>;
+  /** Every key but the frequency zoom (features/display/display-keys.ts). */
+  hotkeys: Record<Exclude<HotkeyAction, DisplayHotkeyAction>, () => void>;
   /** Handles the desktop menu's commands (its accelerators may swallow Ctrl+Z before the page sees it). */
   menu: (command: MenuCommand) => void;
 }

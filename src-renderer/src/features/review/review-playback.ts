@@ -11,10 +11,12 @@ import { viewportEnd } from './viewport';
 export class ReviewPlayback {
   private readonly player: PagedPlayer;
 
-  constructor(private readonly store: ReviewStore, audio: HTMLAudioElement) {
+  /** `listening()` gives the audio route's gain / DC parameters (display/listening), read for every page. */
+  constructor(private readonly store: ReviewStore, audio: HTMLAudioElement, listening: () => string = () => '') {
     const review = store.review;
     if (!review) throw new Error('ReviewPlayback needs an opened recording');
-    this.player = new PagedPlayer(audio, review.durationSeconds, (page) => audioUrl(review.mediaBase, review.mediaQuery, store.recordingId, page.start, page.end), {
+    const pageUrl = (page: Span) => audioUrl(review.mediaBase, review.mediaQuery, store.recordingId, page.start, page.end, listening());
+    this.player = new PagedPlayer(audio, review.durationSeconds, pageUrl, {
       onTime: (seconds) => this.follow(seconds),
       onPlayingChange: (playing) => (store.playing = playing),
       onError: (message) => store.showError(new Error(message)),
@@ -42,6 +44,11 @@ export class ReviewPlayback {
     let from = loop && (s.cursorSeconds < loop.start || s.cursorSeconds >= loop.end) ? loop.start : s.cursorSeconds;
     if (from >= s.durationSeconds - 0.01) from = 0;
     void this.player.play(from);
+  }
+
+  /** Fetches the audio again with the current listening parameters (gain, DC). */
+  reloadAudio(): void {
+    this.player.reload();
   }
 
   toggleLoop(): void {

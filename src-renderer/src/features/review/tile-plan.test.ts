@@ -88,11 +88,13 @@ describe('planSpectrogram', () => {
 });
 
 describe('waveformScale and autoLevelsOfPieces', () => {
-  it('scales the loudest whole-file peak to 95 % of the height, within 1…1000', () => {
+  it('scales the loudest whole-file peak to 95 % of the height, within 1…100 000', () => {
     expect(waveformScale(Float32Array.from([-0.1, 0.05, -0.02, 0.08]))).toBeCloseTo(9.5, 5);
     expect(waveformScale(Float32Array.from([-1, 1]))).toBe(1);
     expect(waveformScale(new Float32Array(4))).toBe(1);
-    expect(waveformScale(Float32Array.from([1e-6]))).toBe(1000);
+    // A −80 dBFS hydrophone file (peaks ~3e-4 once its DC offset is removed) fills the panel.
+    expect(waveformScale(Float32Array.from([-3e-4, 2e-4]))).toBeCloseTo(0.95 / 3e-4, 3);
+    expect(waveformScale(Float32Array.from([1e-9]))).toBe(100_000);
   });
 
   it('fits levels to every distinct tile on screen, or null with nothing drawn', () => {

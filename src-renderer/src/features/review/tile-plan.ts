@@ -132,13 +132,20 @@ export function autoLevelsOfPieces(pieces: readonly TilePiece[]): { floorDb: num
   return autoLevels(bytes, tiles[0].dbRange);
 }
 
+/** The largest |amplitude| in the peaks (DC already removed by main), 0 for silence. */
+export function peakAmplitude(peaks: Float32Array): number {
+  let peak = 0;
+  for (const v of peaks) peak = Math.max(peak, Math.abs(v));
+  return peak;
+}
+
 /**
  * Vertical gain for the waveform, from the whole-file peaks: the loudest
  * sample of the recording reaches 95 % of the height, and every part of the
- * file keeps the same scale (so quiet stretches look quiet). 1 … 1000.
+ * file keeps the same scale (so quiet stretches look quiet). 1 … 10⁵ (a
+ * −80 dBFS hydrophone file still fills the panel; the amplitude axis says so).
  */
 export function waveformScale(peaks: Float32Array): number {
-  let peak = 0;
-  for (const v of peaks) peak = Math.max(peak, Math.abs(v));
-  return peak > 0 ? Math.min(1000, Math.max(1, 0.95 / peak)) : 1;
+  const peak = peakAmplitude(peaks);
+  return peak > 0 ? Math.min(100_000, Math.max(1, 0.95 / peak)) : 1;
 }

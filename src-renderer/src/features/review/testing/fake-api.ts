@@ -7,6 +7,7 @@
 import type { ApiEvents, CallName, CallResult, EventName, SonotypeApi } from '../../../../../src-shared/contract';
 import type { HistoryState, LabelView, RecordingReview, RegionView, ReviewItem } from '../../../../../src-shared/review-types';
 import { NO_LABEL_EXTRAS } from '../../../../../src-shared/label-types';
+import { DEFAULT_DISPLAY_PREFERENCES, type DisplayPreferences } from '../../../../../src-shared/display-types';
 
 export const RATE = 1000;
 
@@ -39,6 +40,7 @@ export class FakeApi implements SonotypeApi {
   labels: LabelView[] = [];
   regions: RegionView[];
   calls: Array<{ name: string; args: unknown[] }> = [];
+  displayPrefs: DisplayPreferences = { ...DEFAULT_DISPLAY_PREFERENCES };
   private undoStack: Edit[] = [];
   private redoStack: Edit[] = [];
   private nextId = 100;
@@ -175,6 +177,15 @@ export class FakeApi implements SonotypeApi {
         const r = open[0];
         const item: ReviewItem = { recordingId: 1, path: 'site/a.wav', region: r, certainty: certainty(r), remaining: this.regions.filter((x) => !x.reviewed).length };
         return item;
+      }
+      case 'display:get':
+        return this.displayPrefs;
+      case 'display:set':
+        this.displayPrefs = { ...this.displayPrefs, ...(args[0] as Partial<DisplayPreferences>) };
+        return this.displayPrefs;
+      case 'display:spectrogramInfo': {
+        const display = this.displayPrefs.spectrogram;
+        return { ...this.review.spectrogram, display, binCount: display.fftSize / 128, frequenciesHz: [] };
       }
       default:
         throw new Error(`FakeApi: ${name} not implemented`);
