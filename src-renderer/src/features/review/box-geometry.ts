@@ -1,23 +1,16 @@
 /**
  * Frequency-bounded labels (boxes) on the spectrogram: Hz ⇄ y the same way
- * the frequency axis maps them (rows are bin centres; the image spans half a
- * bin beyond the first and last centre, lowest frequency at the bottom), and
- * the rectangle a box occupies on screen, clipped to what is visible.
+ * the frequency axis maps them (the band shown, 0 Hz … Nyquist or the
+ * frequency zoom's, lowest frequency at the bottom; display/frequency-view.ts),
+ * and the rectangle a box occupies on screen, clipped to what is visible.
  */
 import type { LabelView } from '../../../../src-shared/review-types';
 import { secondsToX, type Viewport } from './viewport';
 
-/** The frequency range the spectrogram image spans, in Hz. */
+/** The frequency band the spectrogram shows, in Hz. */
 export interface FrequencySpan {
   lowHz: number;
   highHz: number;
-}
-
-export function frequencySpan(frequenciesHz: readonly number[]): FrequencySpan {
-  const n = frequenciesHz.length;
-  if (n === 0) return { lowHz: 0, highHz: 1 };
-  const half = n > 1 ? (frequenciesHz[n - 1] - frequenciesHz[0]) / (n - 1) / 2 : 0.5;
-  return { lowHz: frequenciesHz[0] - half, highHz: frequenciesHz[n - 1] + half };
 }
 
 export function hzToY(span: FrequencySpan, height: number, hz: number): number {
