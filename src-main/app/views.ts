@@ -7,7 +7,7 @@ import { SonotypeError } from '../../src-shared/errors';
 import type { ProjectDb } from '../engine/store/database';
 import { getRecording, type RecordingRecord } from '../engine/store/recordings';
 import { getLabel, type StoredLabel } from '../engine/store/labels';
-import type { ReviewedRegionRow } from './review-queries';
+import type { ReviewedRegionRow } from '../engine/store/review-queries';
 
 /** Seconds of a native sample position; 0 when the rate is unknown (a recording that failed to scan). */
 function seconds(sample: number, sampleRate: number | null): number {

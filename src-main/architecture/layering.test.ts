@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
-import { checkFile, checkRepository, importSpecifiers } from './layering';
+import { checkFile, checkRepository, checkSqlPlacement, importSpecifiers } from './layering';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
@@ -56,4 +56,15 @@ describe('layering rules', () => {
       ['src-main/bench/cases/x.ts', '../../engine/testing/synth'], ['tools/default-model/corpus.ts', '../../src-main/engine/testing/synth'],
     ]) expect(rule(file, spec), `${file} → ${spec}`).toEqual([]);
   });
+
+  it('keeps raw SQL in engine/store', () => {
+    const sql = "const n = db.statement('SELECT count(*) FROM labels').get();";
+    expect(checkSqlPlacement('src-main/app/review-queries.ts', sql)).toHaveLength(1);
+    expect(checkSqlPlacement('src-main/engine/jobs/checkpoint-store.ts', sql)).toHaveLength(1);
+    expect(checkSqlPlacement('src-main/engine/clusters/x.ts', 'db.prepare(`DELETE FROM clusters`)')).toHaveLength(1);
+    expect(checkSqlPlacement('src-main/engine/store/labels.ts', sql)).toEqual([]);
+    expect(checkSqlPlacement('src-main/app/handlers.test.ts', sql)).toEqual([]);
+    expect(checkSqlPlacement('src-main/app/x.ts', 'const m = /a(b)/.exec(text);')).toEqual([]);
+  });
 });
+

@@ -10,7 +10,7 @@ import { requireProject, requireSession, switchProject, type AppState } from '..
 import { runJobToEnd } from '../run-job';
 import { openDemoProject } from '../demo-project';
 import { listRecentProjects, rememberProject } from '../recent-projects';
-import { regionTotalsByRecording, type RecordingRegionTotals } from '../review-queries';
+import { regionTotalsByRecording, type RecordingRegionTotals } from '../../engine/store/review-queries';
 import type { HandlersFor } from './handler-types';
 
 type ProjectCalls =

@@ -7,7 +7,7 @@ import type { RecordingReview } from '../../../src-shared/review-types';
 import { listLabels } from '../../engine/store/labels';
 import { getRecording } from '../../engine/store/recordings';
 import { mediaLocation, requireProject, requireSession, type AppState } from '../app-state';
-import { mostUncertainRegion, reviewedRegionsOf } from '../review-queries';
+import { mostUncertainRegion, reviewedRegionsOf } from '../../engine/store/review-queries';
 import { requireRecordingRecord, toLabelView, toRegionView } from '../views';
 import type { HandlersFor } from './handler-types';
 import { displayPreferences } from './display-handlers';

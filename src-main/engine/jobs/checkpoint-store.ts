@@ -9,6 +9,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, rea
 import path from 'node:path';
 import { SonotypeError } from '../../../src-shared/errors';
 import type { ProjectDb } from '../store/database';
+import { setJobCheckpointColumn } from '../store/jobs';
 import type { CheckpointFiles, JsonValue, ResumePoint } from './task-context';
 
 /** Folder (next to sonotype.db) that holds every job's checkpoints. */
@@ -75,8 +76,7 @@ export function pruneCheckpoints(jobDir: string, keepDir: string | null): void {
  * it also works on queued and ended jobs.
  */
 export function setJobCheckpointPath(db: ProjectDb, jobId: number, dir: string | null): void {
-  const stored = dir === null ? null : toStoredPath(db.path, dir);
-  db.statement('UPDATE jobs SET checkpoint_path = ?, updated_at = ? WHERE id = ?').run(stored, Date.now(), jobId);
+  setJobCheckpointColumn(db, jobId, dir === null ? null : toStoredPath(db.path, dir));
 }
 
 /** Absolute folder of a `checkpoint_path` column value. */

@@ -143,3 +143,12 @@ function toJob(row: JobRow): JobRecord {
     finishedAt: row.finished_at,
   };
 }
+
+/**
+ * Sets the job's `checkpoint_path` column (a path relative to the project
+ * folder, or null) without touching its state, so it also works on queued
+ * and ended jobs (jobs/checkpoint-store.ts decides what to store).
+ */
+export function setJobCheckpointColumn(db: ProjectDb, jobId: number, storedPath: string | null): void {
+  db.statement('UPDATE jobs SET checkpoint_path = ?, updated_at = ? WHERE id = ?').run(storedPath, Date.now(), jobId);
+}

@@ -14,7 +14,7 @@
  *   more than half of the region's samples. Human labels are first merged
  *   into disjoint ranges so overlaps are not counted twice.
  */
-import type { ProjectDb } from '../engine/store/database';
+import type { ProjectDb } from './database';
 
 export interface ReviewedRegionRow {
   id: number;
