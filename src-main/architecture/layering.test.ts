@@ -64,7 +64,9 @@ describe('layering rules', () => {
     expect(checkSqlPlacement('src-main/engine/clusters/x.ts', 'db.prepare(`DELETE FROM clusters`)')).toHaveLength(1);
     expect(checkSqlPlacement('src-main/engine/store/labels.ts', sql)).toEqual([]);
     expect(checkSqlPlacement('src-main/app/handlers.test.ts', sql)).toEqual([]);
+    expect(checkSqlPlacement('src-main/engine/x.ts', 'db.statement(\n  `WITH t AS (SELECT 1) SELECT * FROM t`)')).toHaveLength(1);
     expect(checkSqlPlacement('src-main/app/x.ts', 'const m = /a(b)/.exec(text);')).toEqual([]);
+    expect(checkSqlPlacement('src-main/engine/distributed/x.ts', 'await options.prepare(job, answer)')).toEqual([]);
   });
 });
 

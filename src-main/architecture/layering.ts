@@ -139,7 +139,7 @@ const SQL_OUTSIDE_STORE_PENDING: ReadonlySet<string> = new Set([
 export function checkSqlPlacement(relPath: string, source: string): Violation[] {
   if (!relPath.startsWith('src-main/') || relPath.startsWith('src-main/engine/store/') || mayUseTestCode(relPath)) return [];
   if (SQL_OUTSIDE_STORE_PENDING.has(relPath)) return [];
-  const match = /\.(statement|prepare)\(/.exec(source);
+  const match = /\.(statement|prepare|exec)\(\s*[`'"]\s*(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE|REPLACE|PRAGMA)\b/i.exec(source);
   return match ? [{ file: relPath, specifier: match[0], rule: 'raw SQL belongs in src-main/engine/store (add a repository function there)' }] : [];
 }
 
