@@ -13,4 +13,10 @@ describe('table files from the picker or a drop', () => {
     expect(table.name).toBe('excel.txt');
     expect(Uint8Array.from(atob(table.base64), (c) => c.charCodeAt(0))).toEqual(bytes);
   });
+
+  it('refuses a table too big for the app with a readable message', async () => {
+    const huge = new File(['x'], 'survey.txt');
+    Object.defineProperty(huge, 'size', { value: 40 * 2 ** 20 });
+    await expect(readTables([huge])).rejects.toThrow(/survey\.txt is 40 MB, more than the app takes \(32 MB\): import it with `npx sonotype import survey\.txt`/);
+  });
 });

@@ -30,6 +30,14 @@ function readBytes(file: Blob): Promise<Uint8Array> {
   });
 }
 
+/** The contract carries tables up to 32 MiB; bigger ones go through the command line. */
+export const MAX_TABLE_BYTES = 32 * 1024 * 1024;
+
+/** Reads the files; a file too big for the app is refused with a readable message before anything is sent. */
 export async function readTables(files: readonly File[]): Promise<ImportTable[]> {
+  const big = files.find((f) => f.size > MAX_TABLE_BYTES);
+  if (big) {
+    throw new Error(`${big.name} is ${(big.size / 2 ** 20).toFixed(0)} MB, more than the app takes (32 MB): import it with \`npx sonotype import ${big.name}\`.`);
+  }
   return Promise.all(files.map(async (file) => ({ name: file.name, base64: toBase64(await readBytes(file)) })));
 }
