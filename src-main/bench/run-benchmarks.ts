@@ -17,8 +17,9 @@ import { headRetrainSuite } from './cases/head-retrain';
 import { rendererMemorySuite } from './cases/renderer-memory';
 import { exactFullViewSuite } from './cases/exact-full-view';
 import { exchangeSuite } from './cases/exchange';
+import { distributedSuite } from './cases/distributed';
 
-export const SUITES: BenchSuite[] = [featureThroughputSuite, longFileMemorySuite, firstSpectrogramViewSuite, exactFullViewSuite, modelsSuite, headRetrainSuite, rendererMemorySuite, exchangeSuite];
+export const SUITES: BenchSuite[] = [featureThroughputSuite, longFileMemorySuite, firstSpectrogramViewSuite, exactFullViewSuite, modelsSuite, headRetrainSuite, rendererMemorySuite, exchangeSuite, distributedSuite];
 
 export async function runBenchmarks(filters: string[]): Promise<number> {
   const wanted = (name: string) => filters.length === 0 || filters.some((f) => name.includes(f));

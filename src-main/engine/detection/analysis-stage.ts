@@ -11,6 +11,7 @@ import type { StoredModel } from '../store/models';
 import type { RecordingRecord } from '../store/recordings';
 import type { StoredWindow } from '../store/windows';
 import type { DetectionProject, DetectWork, ProgressListener } from './detect-types';
+import type { RecordingFailure } from './recording-failures';
 
 export interface AnalysisStageInput {
   project: DetectionProject;
@@ -23,8 +24,12 @@ export interface AnalysisStageInput {
   work: DetectWork;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
-  /** Records a per-file failure; the recording is then left out of the rest of the run. */
-  fail(recording: RecordingRecord, error: unknown): void;
+  /**
+   * Per-file failures of this run (recording-failures.ts: isolateRecording or
+   * recordFailure add to it and give the recording an error row); those
+   * recordings are left out of the rest of the run.
+   */
+  failures: RecordingFailure[];
 }
 
 /** Makes labels, window rows and embeddings current; returns the window rows of every recording that did not fail. */

@@ -26,7 +26,7 @@ import { deliveredFrames, deriveAndStoreRegions, storedRegions } from './project
 import { computeHeuristicLabels, ensureWindows, heuristicLabelState } from './recording-windows';
 import { analysableRecordings, regionParamsFor, retrainHead, writePredictions } from './retrain-head';
 import type { Region, RegionParams } from './regions';
-import { isolateRecording, nothingAnalysable, recordFailure, withoutFailed, type RecordingFailure } from './recording-failures';
+import { isolateRecording, nothingAnalysable, withoutFailed, type RecordingFailure } from './recording-failures';
 import type { AnalysisStage } from './analysis-stage';
 
 export interface DetectOptions {
@@ -70,14 +70,8 @@ export async function detectProject(project: DetectionProject, options: DetectOp
     let head = listSilenceHeads(project.db, encoder.stored.id)[0];
     const humanChange = lastHumanLabelChange(project.db);
     const stale = !head || options.retrainHead || (humanChange !== null && humanChange > head.createdAt);
-    const localAnalysis: AnalysisStage = async (input) => {
-      const windowsOf = await labelAndWindowRecordings(project, [...input.recordings], config, featureConfigId, work, options, failures);
-      await embedMissing(project, withoutFailed(input.recordings, failures), windowsOf, config, featureConfigId, encoder, work, options, failures);
-      return windowsOf;
-    };
-    const windowsOf = await (options.analysis ?? localAnalysis)({
-      project, recordings, config, featureConfigId, encoder, head: stale ? null : head, work, signal, onProgress,
-      fail: (recording, error) => recordFailure(project.db, recording, failures, error),
+    const windowsOf = await (options.analysis ?? localAnalysis(options))({
+      project, recordings, config, featureConfigId, encoder, head: stale ? null : head, work, signal, onProgress, failures,
     });
     recordings = withoutFailed(recordings, failures);
     throwIfAborted(signal);
@@ -123,6 +117,15 @@ export async function detectProject(project: DetectionProject, options: DetectOp
   } finally {
     encoder.model.dispose();
   }
+}
+
+/** Steps 1–2 in this process: heuristic labels and window rows, then the embeddings that are missing. */
+export function localAnalysis(options: Pick<DetectOptions, 'signal' | 'onProgress' | 'batchSize'> = {}): AnalysisStage {
+  return async ({ project, recordings, config, featureConfigId, encoder, work, failures }) => {
+    const windowsOf = await labelAndWindowRecordings(project, [...recordings], config, featureConfigId, work, options, failures);
+    await embedMissing(project, withoutFailed(recordings, failures), windowsOf, config, featureConfigId, encoder, work, options, failures);
+    return windowsOf;
+  };
 }
 
 function summariseHead(head: StoredModel): HeadSummary {

@@ -23,6 +23,7 @@ import { openProject, type Project } from '../project/open-project';
 import { ensureFeatureConfig } from '../store/feature-configs';
 import { upsertScannedRecording } from '../store/recordings';
 import type { DetectWork } from '../detection/detect-types';
+import type { RecordingFailure } from '../detection/recording-failures';
 import { distributedAnalysis } from './distributed-analysis';
 import { Queue } from 'bullmq';
 import { parseRedisUrl } from './redis-url';
@@ -83,7 +84,7 @@ describe.skipIf(skip)(`coordinator throughput with fake workers${skip ? ` (skipp
     const featureConfigId = ensureFeatureConfig(project.db, config);
     const encoder = await loadProjectEncoder(project.dir, project.db, config);
     const work: DetectWork = { heuristicRecordings: 0, windowRowsReplaced: 0, windowsEmbedded: 0, embeddingSeconds: 0, headTrained: false, predictionsWritten: 0, regionsDerived: 0 };
-    const failures: unknown[] = [];
+    const failures: RecordingFailure[] = [];
     let first = 0;
     let last = 0;
     let applied = 0;
@@ -103,7 +104,7 @@ describe.skipIf(skip)(`coordinator throughput with fake workers${skip ? ` (skipp
     const cpu = process.cpuUsage();
     const windowsOf = await stage({
       project, recordings: analysableRecordings(project), config, featureConfigId, encoder, head: null, work,
-      fail: (_r, e) => failures.push(e),
+      failures,
     });
     const seconds = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);

@@ -17,6 +17,7 @@ import { hasExactRandomAccess } from '../audio';
 import type { AnalysisStage, AnalysisStageInput } from '../detection/analysis-stage';
 import { recordingUnitSpans } from '../detection/analysis-units';
 import { windowsWithoutEmbedding } from '../detection/detection-queries';
+import { recordFailure } from '../detection/recording-failures';
 import { heuristicLabelState, storeHeuristicLabels, storeWindowSpans } from '../detection/recording-windows';
 import { recordingWindowCount } from '../features';
 import { putEmbeddings } from '../store/embeddings';
@@ -48,6 +49,8 @@ export interface DistributedOptions {
   log?: (line: string) => void;
   /** Queue-level progress (in addition to the detect progress events). */
   onQueueProgress?: (progress: QueueProgress) => void;
+  /** Each result written into the project, with its size (capacity figures). */
+  onResult?: (kind: 'recording' | 'windows', answer: ShardReturn) => void;
 }
 
 export const DEFAULT_SHARD_SECONDS = 600;
@@ -94,7 +97,7 @@ async function runDistributedAnalysis(input: AnalysisStageInput, options: Distri
     if (plan.failed) return;
     plan.failed = true;
     plan.held = [];
-    input.fail(plan.recording, error);
+    recordFailure(project.db, plan.recording, input.failures, error);
   };
 
   for (const recording of input.recordings) {
@@ -220,7 +223,8 @@ async function runDistributedAnalysis(input: AnalysisStageInput, options: Distri
       commit: (batch) => project.db.transaction(() => {
         for (const { job, prepared } of batch) project.db.transaction(() => commitOne(job, prepared));
       }),
-      onApplied: async (_job, answer) => {
+      onApplied: async (job, answer) => {
+        options.onResult?.(job.name, answer);
         if (answer.path) await rm(join(storage.dir, answer.path), { force: true }).catch(() => {});
       },
       onFailure: (job, error) => {

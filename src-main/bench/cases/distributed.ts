@@ -1,0 +1,217 @@
+/**
+ * Distributed analysis (BullMQ on Redis), on this machine:
+ * - throughput of detect's analysis stage (labels + embeddings) in × real
+ *   time with 1 and 2 local `sonotype worker` processes, beside the same
+ *   stage run locally in-process (the baseline);
+ * - coordinator overhead per shard: enqueue → result stored, with empty work
+ *   (one stub worker, one job at a time), and the results per second it takes
+ *   from 24 stub workers;
+ * - result bytes per audio hour (float32 and float16 embeddings) and Redis
+ *   memory per queued shard, the inputs of the README's capacity model.
+ * Needs redis-server; skipped with a message without it.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { BenchSuite, BenchLine } from '../types';
+import { writeBenchRecording } from './bench-audio';
+import { openProject, type Project } from '../../engine/project/open-project';
+import { scanProject } from '../../engine/project/scan-project';
+import { initBackend } from '../../engine/models/backend';
+import { loadProjectEncoder } from '../../engine/models/encoder-registry';
+import { ensureFeatureConfig, upsertScannedRecording } from '../../engine/store';
+import { analysableRecordings } from '../../engine/detection/retrain-head';
+import type { AnalysisStage } from '../../engine/detection/analysis-stage';
+import type { DetectWork } from '../../engine/detection/detect-types';
+import { localAnalysis } from '../../engine/detection/detect-project';
+import type { RecordingFailure } from '../../engine/detection/recording-failures';
+import { distributedAnalysis } from '../../engine/distributed/distributed-analysis';
+import { parseRedisUrl, type RedisSettings } from '../../engine/distributed/redis-url';
+import { shardJobId, QUEUE_PREFIX, type WindowsJob } from '../../engine/distributed/shard-jobs';
+import { openStorageRoot } from '../../engine/distributed/storage-root';
+import { startTestRedis } from '../../engine/distributed/test-helpers';
+import { defaultFeatureConfig } from '../../engine/features';
+
+const AUDIO_SECONDS = 180;
+const CLI = fileURLToPath(new URL('../../cli/bin.mjs', import.meta.url));
+const FAKE_WORKERS = fileURLToPath(new URL('../../engine/distributed/testing/fake-workers-bin.mjs', import.meta.url));
+
+function emptyWork(): DetectWork {
+  return { heuristicRecordings: 0, windowRowsReplaced: 0, windowsEmbedded: 0, embeddingSeconds: 0, headTrained: false, predictionsWritten: 0, regionsDerived: 0 };
+}
+
+async function waitForLine(child: ChildProcess, re: RegExp): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    let text = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      text += d.toString();
+      if (re.test(text)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`process exited (${code}) before ${re}: ${text}`)));
+  });
+}
+
+/** Runs only detect's analysis stage (labels, window rows, embeddings) on a scanned project; seconds. */
+async function timeStage(project: Project, stage: AnalysisStage): Promise<number> {
+  const config = project.featureConfig()!;
+  const encoder = await loadProjectEncoder(project.dir, project.db, config);
+  const failures: RecordingFailure[] = [];
+  const started = performance.now();
+  try {
+    await stage({
+      project, recordings: analysableRecordings(project), config, featureConfigId: ensureFeatureConfig(project.db, config), encoder, head: null,
+      work: emptyWork(), failures,
+    });
+  } finally {
+    encoder.model.dispose();
+  }
+  if (failures.length > 0) throw new Error(`${failures[0].path}: ${failures[0].error.message}`);
+  return (performance.now() - started) / 1000;
+}
+
+export const distributedSuite: BenchSuite = {
+  names: [
+    'distributed_local_baseline_x_realtime', 'distributed_1_worker_x_realtime', 'distributed_2_workers_x_realtime',
+    'coordinator_overhead_ms_per_shard', 'coordinator_results_per_s', 'result_bytes_per_audio_hour', 'redis_memory_bytes_per_queued_shard',
+  ],
+  async run(ctx, emit) {
+    if (spawnSync('redis-server', ['--version']).status !== 0) {
+      ctx.log('distributed: redis-server is not installed; skipped');
+      return;
+    }
+    const redis = await startTestRedis();
+    const settings = parseRedisUrl(redis.url);
+    const children: ChildProcess[] = [];
+    try {
+      await initBackend('wasm');
+      const storage = join(ctx.tmpDir, 'distributed-storage');
+      mkdirSync(storage, { recursive: true });
+      ctx.log(`distributed: writing ${AUDIO_SECONDS} s at 48 kHz`);
+      await writeBenchRecording(join(storage, 'season.wav'), 48_000, AUDIO_SECONDS);
+      const fresh = async (name: string): Promise<Project> => {
+        const project = await openProject(join(ctx.tmpDir, name), { audioRoot: storage });
+        await scanProject(project);
+        return project;
+      };
+
+      // Baseline: the same stage in-process.
+      const localProject = await fresh('distributed-local');
+      const localSeconds = await timeStage(localProject, localAnalysis());
+      localProject.close();
+      emit({ name: 'distributed_local_baseline_x_realtime', value: round(AUDIO_SECONDS / localSeconds), unit: 'x realtime', better: 'higher', detail: { audioSeconds: AUDIO_SECONDS, seconds: round(localSeconds) } });
+
+      const bytes = { recording: 0, windows: 0, windowsF16: 0 };
+      for (const count of [1, 2]) {
+        const workers = Array.from({ length: count }, () =>
+          spawn(process.execPath, [CLI, 'worker', '--redis', redis.url, '--storage', storage], { stdio: ['ignore', 'pipe', 'inherit'] }));
+        children.push(...workers);
+        await Promise.all(workers.map((w) => waitForLine(w, /sonotype worker/)));
+        const project = await fresh(`distributed-${count}`);
+        ctx.log(`distributed: ${count} worker(s)`);
+        const seconds = await timeStage(project, distributedAnalysis({
+          redis: settings, storage: openStorageRoot(storage), shardSeconds: 60,
+          onResult: (kind, answer) => {
+            if (count === 1) bytes[kind] += answer.bytes;
+          },
+        }));
+        project.close();
+        for (const w of workers) w.kill('SIGTERM');
+        emit({
+          name: `distributed_${count}_worker${count === 1 ? '' : 's'}_x_realtime`, value: round(AUDIO_SECONDS / seconds), unit: 'x realtime', better: 'higher',
+          detail: { audioSeconds: AUDIO_SECONDS, seconds: round(seconds), shardSeconds: 60, baselineLocalXRealtime: round(AUDIO_SECONDS / localSeconds) },
+        });
+      }
+      // float16 halves the embeddings: measured on the same audio.
+      const f16Project = await fresh('distributed-f16');
+      const f16Worker = spawn(process.execPath, [CLI, 'worker', '--redis', redis.url, '--storage', storage], { stdio: ['ignore', 'pipe', 'inherit'] });
+      children.push(f16Worker);
+      await waitForLine(f16Worker, /sonotype worker/);
+      await timeStage(f16Project, distributedAnalysis({
+        redis: settings, storage: openStorageRoot(storage), shardSeconds: 60, precision: 'f16',
+        onResult: (kind, answer) => {
+          if (kind === 'windows') bytes.windowsF16 += answer.bytes;
+        },
+      }));
+      f16Project.close();
+      f16Worker.kill('SIGTERM');
+      const perHour = (b: number) => Math.round((b * 3600) / AUDIO_SECONDS);
+      emit({
+        name: 'result_bytes_per_audio_hour', value: perHour(bytes.recording + bytes.windows), unit: 'bytes', better: 'lower',
+        detail: { float32: perHour(bytes.recording + bytes.windows), float16: perHour(bytes.recording + bytes.windowsF16), analysisRate: 48_000, embeddingDims: 128 },
+      });
+
+      await coordinatorFigures(ctx, settings, emit, children);
+      emit(await redisMemoryPerShard(settings));
+    } finally {
+      for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+      await redis.dispose();
+    }
+  },
+};
+
+/** Stub workers: per-shard latency with one worker, results per second with 24. */
+async function coordinatorFigures(ctx: { tmpDir: string; log(m: string): void }, settings: RedisSettings, emit: (l: BenchLine) => void, children: ChildProcess[]): Promise<void> {
+  for (const { workers, concurrency, recordings } of [{ workers: 1, concurrency: 1, recordings: 100 }, { workers: 24, concurrency: 4, recordings: 600 }]) {
+    const stub = spawn(process.execPath, [FAKE_WORKERS, settings.url, String(workers), String(concurrency)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(stub);
+    await waitForLine(stub, /ready/);
+    const project = await openProject(join(ctx.tmpDir, `coordinator-${workers}`), { audioRoot: join(ctx.tmpDir, 'nowhere'), analysisSampleRate: 48_000 });
+    project.db.transaction(() => {
+      for (let i = 0; i < recordings; i++) {
+        upsertScannedRecording(project.db, {
+          relPath: `r${i}.wav`, sizeBytes: 480_044, mtimeMs: 1, hash: i.toString(16).padStart(64, '0'), status: 'ok',
+          info: { sampleRate: 48_000, channels: 1, frames: 240_000, durationSeconds: 5, codec: 'pcm_s16le', container: 'wav', bitsPerSample: 16 },
+        });
+      }
+    });
+    mkdirSync(join(ctx.tmpDir, 'nowhere'), { recursive: true });
+    const cpu = process.cpuUsage();
+    const seconds = await timeStage(project, distributedAnalysis({ redis: settings, storage: openStorageRoot(join(ctx.tmpDir, 'nowhere')) }));
+    const used = process.cpuUsage(cpu);
+    project.close();
+    stub.kill('SIGTERM');
+    const jobs = recordings * 2;
+    if (workers === 1) {
+      emit({ name: 'coordinator_overhead_ms_per_shard', value: round((seconds * 1000) / jobs), unit: 'ms', better: 'lower', detail: { jobs, stubWorkers: 1, note: 'enqueue → result stored, one job at a time, empty work' } });
+    } else {
+      emit({
+        name: 'coordinator_results_per_s', value: round(jobs / seconds), unit: 'results/s', better: 'higher', target: 200,
+        detail: { jobs, stubWorkers: workers * concurrency, coordinatorCpuSeconds: round((used.user + used.system) / 1e6), resultsPerCpuSecond: round(jobs / ((used.user + used.system) / 1e6)) },
+      });
+    }
+  }
+}
+
+/** Redis memory taken by queued (waiting) shard jobs, per job. */
+async function redisMemoryPerShard(settings: RedisSettings): Promise<BenchLine> {
+  const client = new Redis({ ...settings.options, maxRetriesPerRequest: 3 });
+  const queue = new Queue('sonotype-memory-probe', { connection: settings.options, prefix: QUEUE_PREFIX });
+  const used = async () => Number(/used_memory:(\d+)/.exec(await client.info('memory'))![1]);
+  try {
+    await queue.waitUntilReady();
+    const before = await used();
+    const n = 5000;
+    const config = defaultFeatureConfig(48_000);
+    const jobs = Array.from({ length: n }, (_, i) => {
+      const data: WindowsJob = {
+        v: 1, recording: { path: `site-${i % 50}/2024-06-${String(1 + (i % 28)).padStart(2, '0')}/AM01_${i}.wav`, hash: i.toString(16).padStart(64, '0'), sampleRate: 96_000, channels: 1, frames: 345_600_000, sizeBytes: 691_200_044 },
+        featureConfig: config, range: { first: (i % 6) * 7040, end: ((i % 6) + 1) * 7040 }, encoder: 'e'.repeat(64), head: null, precision: 'f32',
+      };
+      return { name: 'windows', data, opts: { jobId: shardJobId({ kind: 'windows', data }), attempts: 4, backoff: { type: 'exponential', delay: 5000 } } };
+    });
+    for (let i = 0; i < n; i += 500) await queue.addBulk(jobs.slice(i, i + 500));
+    const after = await used();
+    return { name: 'redis_memory_bytes_per_queued_shard', value: Math.round((after - before) / n), unit: 'bytes', better: 'lower', detail: { jobs: n } };
+  } finally {
+    await queue.obliterate({ force: true }).catch(() => {});
+    await queue.close();
+    client.disconnect();
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
