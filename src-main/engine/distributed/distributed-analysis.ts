@@ -218,7 +218,7 @@ async function runDistributedAnalysis(input: AnalysisStageInput, options: Distri
       redis: options.redis,
       queueName: options.queue ?? DEFAULT_QUEUE,
       jobs,
-      prepare,
+      verify: prepare,
       // One transaction per batch: a savepoint per result keeps a failing file's writes out.
       commit: (batch) => project.db.transaction(() => {
         for (const { job, prepared } of batch) project.db.transaction(() => commitOne(job, prepared));

@@ -52,7 +52,7 @@ export interface RunJobsOptions<P> {
    * throw CORRUPT_DATA to reject it (the job goes back to the queue), anything
    * else fails the job.
    */
-  prepare: (job: PlannedJob, answer: ShardReturn) => Promise<P>;
+  verify: (job: PlannedJob, answer: ShardReturn) => Promise<P>;
   /**
    * Writes a batch of prepared results, synchronously (the caller makes it one
    * database transaction: one commit for many results). Per-file problems are
@@ -194,7 +194,7 @@ export async function runShardJobs<P>(options: RunJobsOptions<P>): Promise<{ app
       batch.map(async ({ job, returnvalue }): Promise<Outcome> => {
         try {
           const answer = parseShardReturn(returnvalue);
-          return { ok: true, job, answer, prepared: await options.prepare(job, answer) };
+          return { ok: true, job, answer, prepared: await options.verify(job, answer) };
         } catch (error) {
           return { ok: false, job, error };
         }
