@@ -88,3 +88,13 @@ describe('createTileLoader', () => {
     expect(loader.refreshApproximate()).toBe(0);
   });
 });
+
+describe('tileCapacityFor', () => {
+  it('keeps about the same bytes of tall tiles, and never too few for one screen and its neighbours', async () => {
+    const { tileCapacityFor, DEFAULT_TILE_CAPACITY } = await import('./tile-loader');
+    expect(tileCapacityFor(256)).toBe(DEFAULT_TILE_CAPACITY);
+    expect(tileCapacityFor(512)).toBe(48);
+    expect(tileCapacityFor(2048)).toBe(24);
+    expect(tileCapacityFor(64)).toBe(384);
+  });
+});

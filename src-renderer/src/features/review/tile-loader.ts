@@ -44,6 +44,15 @@ export interface TileLoader {
 /** ≈ 12 MiB of 512 × 256 tiles: the wanted set several times over (see TileLoaderOptions.capacity). */
 export const DEFAULT_TILE_CAPACITY = 96;
 
+/**
+ * Tiles to keep for tiles of `bins` rows: the same ≈ 12 MiB as 96 tiles of 256
+ * bins (a 4096-point display FFT makes 1 MiB tiles), never fewer than the 24
+ * one screen and its neighbours can ask for.
+ */
+export function tileCapacityFor(bins: number): number {
+  return Math.max(24, Math.floor((DEFAULT_TILE_CAPACITY * 256) / Math.max(1, bins)));
+}
+
 interface Request {
   key: TileKey;
   controller: AbortController;
