@@ -12,7 +12,7 @@ import { JOB_KINDS, type JobParams } from '../../../src-shared/job-kinds';
 import type { JobProgress, JobProgressUpdate } from '../../../src-shared/job-types';
 import { describeIssues } from '../../../src-shared/schemas';
 import type { ProjectDb } from '../store/database';
-import { createJob, finishJob, getJob, listJobs, startJob, updateJobProgress, type JobOutcome } from '../store/jobs';
+import { createJob, finishJob, getJob, heartbeatJobs, HEARTBEAT_INTERVAL_MS, listJobs, startJob, updateJobProgress, type JobOutcome } from '../store/jobs';
 import { jobCheckpointDir, pruneCheckpoints, readCheckpoint, resolveCheckpointPath, setJobCheckpointPath } from './checkpoint-store';
 import { jobRecordToProgress, progressToRecord } from './job-records';
 import { JobWorker, type WorkerEnd } from './job-worker';
@@ -67,6 +67,8 @@ export class JobRunner {
   private readonly ended = new Map<number, JobProgress>();
   private startingJobs = false;
   private startAgain = false;
+  /** Renews the leases of this runner's jobs so other processes see them alive (store/jobs.ts). */
+  private heartbeat: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly db: ProjectDb,
@@ -107,6 +109,7 @@ export class JobRunner {
     };
     if (options.resumeFrom !== undefined) job.progress.resumedFrom = options.resumeFrom;
     this.active.set(record.id, job);
+    this.keepLeasesAlive();
     this.emit(job);
     this.startWaitingJobs();
     return record.id;
@@ -167,6 +170,24 @@ export class JobRunner {
     // Queued first, so cancelling a running job does not start the next one.
     for (const job of [...this.active.values()].reverse()) this.cancel(job.progress.jobId);
     await Promise.all(pending);
+  }
+
+  private keepLeasesAlive(): void {
+    if (this.heartbeat) return;
+    this.heartbeat = setInterval(() => {
+      const ids = [...this.active.keys()];
+      if (ids.length === 0) {
+        clearInterval(this.heartbeat!);
+        this.heartbeat = null;
+        return;
+      }
+      try {
+        heartbeatJobs(this.db, ids);
+      } catch (error) {
+        this.options.onPersistError?.(error, ids[0]);
+      }
+    }, HEARTBEAT_INTERVAL_MS);
+    this.heartbeat.unref();
   }
 
   private loadResumePoint(kind: string, fromJobId: number): ResumePoint | null {

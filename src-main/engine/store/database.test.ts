@@ -5,7 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SonotypeError } from '../../../src-shared/errors';
-import { openProjectDb, projectDbPath } from './database';
+import { BUSY_TIMEOUT_MS, openProjectDb, projectDbPath } from './database';
 import { putEmbeddings } from './embeddings';
 import { SCHEMA_VERSION, SONOTYPE_APPLICATION_ID } from './migrate';
 import { replaceWindows } from './windows';
@@ -37,7 +37,7 @@ describe('openProjectDb', () => {
       expect(path.basename(db.path)).toBe('sonotype.db');
       expect(db.sql.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.sql.pragma('foreign_keys', { simple: true })).toBe(1);
-      expect(db.sql.pragma('busy_timeout', { simple: true })).toBe(5000);
+      expect(db.sql.pragma('busy_timeout', { simple: true })).toBe(BUSY_TIMEOUT_MS);
       expect(db.sql.pragma('synchronous', { simple: true })).toBe(1); // 1 = NORMAL
       expect(db.sql.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(db.sql.pragma('application_id', { simple: true })).toBe(SONOTYPE_APPLICATION_ID);

@@ -10,6 +10,9 @@ import { SonotypeError } from '../../../src-shared/errors';
 import { applyMigrations, readSchemaVersion, SCHEMA_VERSION, SONOTYPE_APPLICATION_ID } from './migrate';
 import { markInterruptedJobs } from './jobs';
 
+/** How long a write waits for another connection's write lock before it is refused (ms). */
+export const BUSY_TIMEOUT_MS = 15_000;
+
 /** File name of the database inside a project folder. */
 export const PROJECT_DB_FILENAME = 'sonotype.db';
 
@@ -64,8 +67,10 @@ export function openProjectDb(dbPath: string, options: OpenProjectDbOptions = {}
     throw toDatabaseError(cause, `Could not open the project database ${dbPath}`);
   }
   try {
-    // busy_timeout first so the WAL switch waits for other connections' locks.
-    sql.pragma('busy_timeout = 5000');
+    // busy_timeout first so the WAL switch waits for other connections' locks. Another process
+    // (the app while `sonotype detect` runs, a second window's server) may hold the write lock for
+    // a moment: SQLite retries for up to this long before a write is refused as busy.
+    sql.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     sql.pragma('journal_mode = WAL');
     // NORMAL is durable across application crashes in WAL mode; only an OS
     // crash/power loss can lose the last commits, never corrupt the file.
@@ -113,7 +118,10 @@ class ProjectDatabase implements ProjectDb {
   transaction<T>(work: () => T): T {
     if (this.closed) throw new SonotypeError('DATABASE', 'The project database is closed.');
     try {
-      return this.sql.transaction(work)();
+      // IMMEDIATE takes the write lock at BEGIN, where SQLite's busy handler waits for it. A deferred
+      // transaction that reads first and then writes cannot wait (the upgrade would deadlock), so it
+      // failed at once with SQLITE_BUSY whenever another process was writing. Nested calls are savepoints.
+      return this.sql.transaction(work).immediate();
     } catch (error) {
       // Only SQLite's own failures become DATABASE errors; a bug in `work`
       // keeps its original type and stack.

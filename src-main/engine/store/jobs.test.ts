@@ -1,6 +1,10 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openProjectDb } from './database';
-import { createJob, finishJob, getJob, INTERRUPTED_MESSAGE, listJobs, startJob, updateJobProgress } from './jobs';
+import {
+  createJob, finishJob, getJob, heartbeatJobs, INTERRUPTED_MESSAGE, LEASE_TIMEOUT_MS, listJobs, LOCAL_LEASE_TIMEOUT_MS, startJob, updateJobProgress,
+} from './jobs';
 import { createTempProject, type TempProject } from './test-helpers';
 
 let project: TempProject;
@@ -8,6 +12,11 @@ beforeEach(() => {
   project = createTempProject();
 });
 afterEach(() => project.cleanup());
+
+/** The pid of a process that has just exited (so it exists nowhere now). */
+function deadPid(): number {
+  return spawnSync(process.execPath, ['-e', '0']).pid!;
+}
 
 describe('jobs', () => {
   it('go from queued to running to an end state, and cannot end twice', () => {
@@ -39,6 +48,8 @@ describe('jobs', () => {
     const { db } = project;
     const running = createJob(db, { kind: 'train' });
     updateJobProgress(db, running.id, { epoch: 3 });
+    // The process that ran it crashed: its pid no longer exists.
+    db.sql.prepare('UPDATE jobs SET owner_pid = ? WHERE id = ?').run(deadPid(), running.id);
     const queued = createJob(db, { kind: 'predict' });
     const finished = createJob(db, { kind: 'scan' });
     finishJob(db, finished.id, { state: 'succeeded' });
@@ -53,5 +64,41 @@ describe('jobs', () => {
     expect(INTERRUPTED_MESSAGE).toBe('interrupted');
     expect(getJob(reopened, queued.id)!.state).toBe('queued');
     expect(getJob(reopened, finished.id)!.state).toBe('succeeded');
+  });
+
+  it('leaves running jobs of live processes alone: another process here, or a fresh heartbeat from another host', async () => {
+    const { db } = project;
+    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      const stamp = (id: number, pid: number, host: string, heartbeatAgoMs: number) =>
+        db.sql.prepare('UPDATE jobs SET owner_pid = ?, owner_host = ?, heartbeat_at = ? WHERE id = ?').run(pid, host, Date.now() - heartbeatAgoMs, id);
+      const started = (kind: string) => {
+        const job = createJob(db, { kind });
+        startJob(db, job.id);
+        return job.id;
+      };
+      const liveLocal = started('train');
+      stamp(liveLocal, sleeper.pid!, hostname(), 10 * 60_000); // quiet for 10 min, but its process lives
+      const deadLocal = started('train');
+      stamp(deadLocal, deadPid(), hostname(), 1000);
+      const liveRemote = started('detect');
+      stamp(liveRemote, 4242, 'another-host', 1000);
+      const staleRemote = started('detect');
+      stamp(staleRemote, 4242, 'another-host', LEASE_TIMEOUT_MS + 1000);
+      const reusedPid = started('detect');
+      stamp(reusedPid, sleeper.pid!, hostname(), LOCAL_LEASE_TIMEOUT_MS + 1000);
+      const mine = started('scan'); // this process runs it right now
+
+      const second = openProjectDb(project.dbPath);
+      const state = (id: number) => getJob(second, id)!.state;
+      expect([liveLocal, deadLocal, liveRemote, staleRemote, reusedPid, mine].map(state)).toEqual(['running', 'failed', 'running', 'failed', 'failed', 'running']);
+      second.close();
+      // This process ends its job; a heartbeat renews only the jobs it owns.
+      heartbeatJobs(db, [mine, liveRemote]);
+      expect(getJob(db, liveRemote)!.state).toBe('running');
+      finishJob(db, mine, { state: 'succeeded' });
+    } finally {
+      sleeper.kill('SIGKILL');
+    }
   });
 });

@@ -4,7 +4,10 @@
  */
 import type { ErrorInfo } from '../../../src-shared/errors';
 import { SonotypeError } from '../../../src-shared/errors';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import type { ProjectDb } from './database';
+import { processAlive } from '../util/process-alive';
 import { parseJsonColumn } from './json';
 
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -32,6 +35,32 @@ interface JobRow {
   id: number; kind: string; state: JobState; params_json: string; progress_json: string | null;
   error_code: string | null; error_message: string | null; checkpoint_path: string | null;
   created_at: number; started_at: number | null; updated_at: number; finished_at: number | null;
+  owner_pid: number | null; owner_host: string | null; heartbeat_at: number | null;
+}
+
+/**
+ * Job leases. The process running a job stamps it with its pid and host and
+ * renews `heartbeat_at` while it runs (JobRunner every HEARTBEAT_INTERVAL_MS,
+ * and with every progress write). Another process opening the project marks
+ * a running job interrupted only when its owner is gone: on this host, its
+ * pid no longer exists (or the heartbeat is so old the pid must have been
+ * reused); on another host (a shared folder), its heartbeat has stopped.
+ */
+export const HEARTBEAT_INTERVAL_MS = 5_000;
+/** A heartbeat older than this, from another host, means its process is gone. */
+export const LEASE_TIMEOUT_MS = 60_000;
+/** On this host a live pid is trusted, unless its heartbeat is older than this (a reused pid). */
+export const LOCAL_LEASE_TIMEOUT_MS = 30 * 60_000;
+
+const OWNER = { pid: process.pid, host: hostname() };
+
+/** Jobs this process has started and not yet ended, per database file: the same pid may also have left a job behind (a closed runner). */
+const heldHere = new Map<string, Set<number>>();
+function held(db: ProjectDb): Set<number> {
+  const key = resolve(db.path);
+  let ids = heldHere.get(key);
+  if (!ids) heldHere.set(key, (ids = new Set()));
+  return ids;
 }
 
 /** Records a new job in state 'queued'. */
@@ -40,8 +69,8 @@ export function createJob(db: ProjectDb, job: { kind: string; params?: Record<st
   return db.transaction(() => {
     const now = Date.now();
     const id = Number(
-      db.statement('INSERT INTO jobs (kind, state, params_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
-        .run(job.kind, 'queued', JSON.stringify(job.params ?? {}), now, now).lastInsertRowid,
+      db.statement('INSERT INTO jobs (kind, state, params_json, created_at, updated_at, owner_pid, owner_host, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(job.kind, 'queued', JSON.stringify(job.params ?? {}), now, now, OWNER.pid, OWNER.host, now).lastInsertRowid,
     );
     return getJob(db, id)!;
   });
@@ -62,10 +91,12 @@ export function updateJobProgress(
     const now = Date.now();
     db.statement(
       `UPDATE jobs SET state = 'running', progress_json = ?, updated_at = ?, started_at = coalesce(started_at, ?),
-              checkpoint_path = CASE WHEN ? THEN ? ELSE checkpoint_path END
+              checkpoint_path = CASE WHEN ? THEN ? ELSE checkpoint_path END,
+              owner_pid = ?, owner_host = ?, heartbeat_at = ?
        WHERE id = ?`,
-    ).run(JSON.stringify(progress), now, now, checkpointPath === undefined ? 0 : 1, checkpointPath ?? null, job.id);
+    ).run(JSON.stringify(progress), now, now, checkpointPath === undefined ? 0 : 1, checkpointPath ?? null, OWNER.pid, OWNER.host, now, job.id);
   });
+  held(db).add(id);
 }
 
 /** Moves a queued job to running without progress yet. */
@@ -73,8 +104,29 @@ export function startJob(db: ProjectDb, id: number): void {
   db.transaction(() => {
     requireActiveJob(db, id);
     const now = Date.now();
-    db.statement(`UPDATE jobs SET state = 'running', started_at = coalesce(started_at, ?), updated_at = ? WHERE id = ?`).run(now, now, id);
+    db.statement(`UPDATE jobs SET state = 'running', started_at = coalesce(started_at, ?), updated_at = ?, owner_pid = ?, owner_host = ?, heartbeat_at = ? WHERE id = ?`)
+      .run(now, now, OWNER.pid, OWNER.host, now, id);
   });
+  held(db).add(id);
+}
+
+/** Renews the lease of jobs this process is running (they stay 'running' for other processes). */
+export function heartbeatJobs(db: ProjectDb, ids: readonly number[]): void {
+  if (ids.length === 0) return;
+  const now = Date.now();
+  const beat = db.statement(`UPDATE jobs SET heartbeat_at = ? WHERE id = ? AND state IN ('queued', 'running') AND owner_pid = ? AND owner_host = ?`);
+  db.transaction(() => {
+    for (const id of ids) beat.run(now, id, OWNER.pid, OWNER.host);
+  });
+}
+
+/** Whether the process that owns a running job is gone (see the lease rules above). */
+function jobOwnerGone(db: ProjectDb, job: Pick<JobRow, 'id' | 'owner_pid' | 'owner_host' | 'heartbeat_at'>, now: number): boolean {
+  if (job.owner_pid === null || job.owner_host === null) return true; // written before leases existed: its process is long gone
+  const age = now - (job.heartbeat_at ?? 0);
+  if (job.owner_host !== OWNER.host) return age > LEASE_TIMEOUT_MS;
+  if (job.owner_pid === OWNER.pid) return !held(db).has(job.id); // this process: interrupted only if nothing here runs it
+  return !processAlive(job.owner_pid) || age > LOCAL_LEASE_TIMEOUT_MS;
 }
 
 /** Ends a job. A job that already ended cannot end again (INVALID_ARGUMENT). */
@@ -85,6 +137,7 @@ export function finishJob(db: ProjectDb, id: number, outcome: JobOutcome): JobRe
     const error = outcome.state === 'failed' ? outcome.error : null;
     db.statement('UPDATE jobs SET state = ?, error_code = ?, error_message = ?, updated_at = ?, finished_at = ? WHERE id = ?')
       .run(outcome.state, error?.code ?? null, error?.message ?? null, now, now, id);
+    held(db).delete(id);
     return getJob(db, id)!;
   });
 }
@@ -103,18 +156,23 @@ export function listJobs(db: ProjectDb, filter: { states?: readonly JobState[]; 
 }
 
 /**
- * Marks every job still 'running' as failed with message "interrupted": its
- * process died without finishing it. Called by openProjectDb. Queued jobs are
- * left queued so they can still be started. Returns the ids marked.
+ * Marks every job still 'running' whose owner process is gone (jobOwnerGone)
+ * as failed with message "interrupted". Jobs of live processes — the app
+ * training while `sonotype scan` opens the project — are left alone. Called
+ * by openProjectDb. Queued jobs are left queued. Returns the ids marked.
  */
 export function markInterruptedJobs(db: ProjectDb): number[] {
   return db.transaction(() => {
-    const running = db.statement(`SELECT id FROM jobs WHERE state = 'running'`).all() as { id: number }[];
     const now = Date.now();
+    const running = (db.statement(`SELECT id, owner_pid, owner_host, heartbeat_at FROM jobs WHERE state = 'running'`).all() as
+      Pick<JobRow, 'id' | 'owner_pid' | 'owner_host' | 'heartbeat_at'>[]).filter((job) => jobOwnerGone(db, job, now));
     const mark = db.statement(
       `UPDATE jobs SET state = 'failed', error_code = 'INTERNAL', error_message = ?, updated_at = ?, finished_at = ? WHERE id = ?`,
     );
-    for (const { id } of running) mark.run(INTERRUPTED_MESSAGE, now, now, id);
+    for (const { id } of running) {
+      mark.run(INTERRUPTED_MESSAGE, now, now, id);
+      held(db).delete(id);
+    }
     return running.map((r) => r.id);
   });
 }
