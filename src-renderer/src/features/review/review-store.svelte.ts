@@ -115,7 +115,8 @@ export class ReviewStore {
 
   async onRecordingChanged(payload: ApiEvents['recording:changed']): Promise<void> {
     if (payload.recordingId !== this.recordingId || this.status !== 'ready') return;
-    if (payload.what === 'labels') await this.reloadLabels();
+    // Labels changed from elsewhere (an import, the command line): Undo may now have something to undo.
+    if (payload.what === 'labels') await Promise.all([this.reloadLabels(), this.refreshHistory()]);
     else await this.reloadRegions();
   }
 
