@@ -15,6 +15,7 @@ import type {
   DetectJobResult, RetrainJobResult, TestSleepJobResult, TilesJobResult, TrainJobResult,
 } from './job-results';
 import { count, finite, id, returns, type ResultOf, type Returns } from './schemas';
+import { clusterRequestSchema, type ClusterJobResult } from './cluster-types';
 import { displaySpectrogramSchema } from './display-types';
 
 export type { DetectJobResult, RetrainJobResult, TestSleepJobResult, TilesJobResult, TrainJobResult } from './job-results';
@@ -101,6 +102,17 @@ export const JOB_KINDS = {
     phases: ['building tiles'],
   },
   /** A scan of the project's audio root (new, changed, moved files); the app's project:scan runs it and waits. */
+  /** Cluster the project's sound regions into sound types (features, DTW, dendrogram, cut, map); names carry over. */
+  cluster: {
+    params: clusterRequestSchema,
+    result: returns<ClusterJobResult>(),
+    startable: true,
+    phases: ['regions', 'features', 'distances', 'clustering', 'map', 'saving'],
+  },
+  /**
+   * A folder scan. Its rows are written by engine/project/scan-project.ts,
+   * which runs outside the JobRunner for now (no task module yet).
+   */
   scan: {
     /** audioRoot is recorded for information (the CLI's rows carry it); the task scans the project's own root. */
     params: v.strictObject({ audioRoot: v.optional(v.string()) }),

@@ -16,6 +16,7 @@ import { trainCommand } from './commands/train';
 import { importCommand } from './commands/import';
 import { exportCommand } from './commands/export';
 import { workerCommand } from './commands/worker';
+import { clusterCommand, typesCommand } from './commands/cluster';
 
 /** One CLI command: its flags, a one-line synopsis and the code that runs it. */
 export interface CliCommand {
@@ -25,7 +26,7 @@ export interface CliCommand {
   run(args: { positionals: string[]; values: Record<string, unknown>; io: CliIo }): Promise<number>;
 }
 
-const COMMANDS: CliCommand[] = [scanCommand, featuresCommand, modelCommand, trainCommand, detectCommand, evalCommand, importCommand, exportCommand, workerCommand];
+const COMMANDS: CliCommand[] = [scanCommand, featuresCommand, modelCommand, trainCommand, detectCommand, evalCommand, importCommand, exportCommand, workerCommand, clusterCommand, typesCommand];
 
 export function usageText(): string {
   return [

@@ -40,13 +40,13 @@ export const DEFAULT_ACOUSTIC_OPTIONS: AcousticFrameOptions = {
   kind: 'mfcc',
   hopSeconds: 0.005,
   windowSeconds: 0.016,
-  melBands: 40,
+  melBands: 64,
   mfccCount: 20,
   includeC0: false,
   minHz: 0,
   maxHz: 24_000,
   normalise: true,
-  trimFraction: 0.3,
+  trimFraction: 0,
 };
 
 /** Frame dimension a configuration produces. */

@@ -87,6 +87,8 @@ export interface NewRunInput {
   quantiles: Float64Array;
   flat: FlatClusters;
   cut: Record<string, unknown>;
+  /** The hand-set types constrained this run (each cluster holds at most one type). */
+  constrained?: boolean;
 }
 
 /**
@@ -102,7 +104,9 @@ export function storeNewRun(db: ProjectDb, input: NewRunInput): { runId: number;
       tree: encodeTree(input.tree), quantiles: input.quantiles, cut: input.cut,
     });
     const labels = new RecordingLabels(db);
-    const plan = planIdentities(input.units, input.flat.labels, previous, input.units.map((u) => labels.typeOf(u)), listSoundClusters(db));
+    const plan = planIdentities(input.units, input.flat.labels, previous, input.units.map((u) => labels.typeOf(u)), listSoundClusters(db), {
+      typesDefineClusters: input.constrained,
+    });
     const { ids } = resolvePlaceholders(db, plan);
     ids.forEach((id, i) => writeMemberCluster(db, memberIds[i], id));
     const used = new Set(ids.filter((id): id is number => id !== null));

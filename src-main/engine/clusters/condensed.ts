@@ -102,3 +102,36 @@ export function selectKth(values: Float32Array, k: number): number {
 function median3(a: number, b: number, c: number): number {
   return a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
 }
+
+/**
+ * Quantiles q = 0, 1/steps, …, 1 of the pairwise distances in one sort.
+ * Above `maxSample` pairs (10,000 items have 50 million) a seeded random
+ * sample of that many pairs is sorted instead: the 1st percentile of 4 million
+ * samples is within ~0.01 % of rank of the exact one.
+ */
+export function distanceQuantiles(condensed: Float32Array, steps: number, maxSample = 4_000_000, seed = 1): Float64Array {
+  const total = condensed.length;
+  let values: Float32Array;
+  if (total <= maxSample) {
+    values = Float32Array.from(condensed);
+  } else {
+    values = new Float32Array(maxSample);
+    let state = seed >>> 0 || 1;
+    for (let i = 0; i < maxSample; i++) {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      values[i] = condensed[(state >>> 0) % total];
+    }
+  }
+  values.sort(); // Infinity sorts last
+  const out = new Float64Array(steps + 1);
+  if (values.length === 0) return out.fill(Number.NaN);
+  for (let s = 0; s <= steps; s++) {
+    const pos = (s / steps) * (values.length - 1);
+    const lo = Math.floor(pos);
+    const hi = Math.ceil(pos);
+    out[s] = hi === lo || !Number.isFinite(values[hi]) ? values[hi] : values[lo] + (values[hi] - values[lo]) * (pos - lo);
+  }
+  return out;
+}

@@ -83,6 +83,7 @@ export function planIdentities(
   previous: readonly PreviousMember[],
   handSetTypes: readonly (string | null)[],
   liveIdentities: readonly { id: number; name: string }[],
+  options: { typesDefineClusters?: boolean } = {},
 ): IdentityPlan {
   const match = matchSpans(items, previous);
   const newSizes = new Map<number, number>();
@@ -101,13 +102,38 @@ export function planIdentities(
     o.shared++;
     shared.set(key, o);
   });
-  const carried = matchByJaccard([...shared.values()], newSizes, oldSizes);
+  // A cluster holding regions a person typed takes that type's identity (the majority type when they disagree).
   const byName = new Map(liveIdentities.map((c) => [c.name, c.id]));
+  const typeVotes = new Map<number, Map<string, number>>();
+  items.forEach((_, i) => {
+    const type = handSetTypes[i];
+    if (type === null || labels[i] === UNCLUSTERED) return;
+    const votes = typeVotes.get(labels[i]) ?? new Map<string, number>();
+    votes.set(type, (votes.get(type) ?? 0) + 1);
+    typeVotes.set(labels[i], votes);
+  });
+  const typed = new Map<number, number | string>();
+  const claimedTypes = new Set<string>();
+  const candidates = [...typeVotes.entries()]
+    .filter(([flat, votes]) => votes.size === 1 && (options.typesDefineClusters || 2 * [...votes.values()][0] >= newSizes.get(flat)!))
+    .sort((a, b) => [...b[1].values()][0] - [...a[1].values()][0]);
+  for (const [flat, votes] of candidates) {
+    const [type] = [...votes.keys()];
+    if (claimedTypes.has(type)) continue;
+    claimedTypes.add(type);
+    typed.set(flat, byName.get(type) ?? `type:${type}`);
+  }
+  const claimedIds = new Set([...typed.values()].filter((v): v is number => typeof v === 'number'));
+  const carried = matchByJaccard(
+    [...shared.values()].filter((o) => !typed.has(o.newCluster) && !claimedIds.has(o.oldCluster)),
+    newSizes,
+    oldSizes,
+  );
   const assignment = items.map((_, i): number | string | null => {
     const type = handSetTypes[i];
     if (type !== null) return byName.get(type) ?? `type:${type}`;
     if (labels[i] === UNCLUSTERED) return null;
-    return carried.get(labels[i]) ?? `new:${labels[i]}`;
+    return typed.get(labels[i]) ?? carried.get(labels[i]) ?? `new:${labels[i]}`;
   });
   const used = new Set(assignment.filter((a): a is number => typeof a === 'number'));
   const retired = liveIdentities.map((c) => c.id).filter((id) => !used.has(id));

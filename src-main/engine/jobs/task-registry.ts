@@ -7,6 +7,7 @@
  */
 import type { JobKind } from '../../../src-shared/job-kinds';
 import type { TaskModule } from './task-context';
+import type * as ClusterTask from './tasks/cluster-task';
 import type * as DetectTask from './tasks/detect-task';
 import type * as FeaturesTask from './tasks/features-task';
 import type * as ReconstructionTask from './tasks/reconstruction-task';
@@ -39,6 +40,7 @@ export const TASK_REGISTRY: Readonly<Record<RunnableJobKind, TaskRegistration>> 
   scan: { module: './tasks/scan-task.ts', heavy: false },
   features: { module: './tasks/features-task.ts', heavy: false },
   reconstruction: { module: './tasks/reconstruction-task.ts', heavy: false },
+  cluster: { module: './tasks/cluster-task.ts', heavy: true },
 };
 
 /** The modules above, by kind: a compile error here means a task's run() does not fit its kind in JOB_KINDS. */
@@ -51,6 +53,7 @@ type RegisteredTaskModules = CheckTasks<{
   scan: typeof ScanTask;
   features: typeof FeaturesTask;
   reconstruction: typeof ReconstructionTask;
+  cluster: typeof ClusterTask;
 }>;
 type CheckTasks<T extends { [K in RunnableJobKind]: TaskModule<K> }> = T;
 export type { RegisteredTaskModules };

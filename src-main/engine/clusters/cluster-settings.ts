@@ -1,0 +1,141 @@
+/**
+ * What a clustering run is asked for (request: CLI flags, job parameters)
+ * and what it actually does (settings: every choice resolved, stored with
+ * the run). "auto" choices are made from the regions themselves, never from
+ * labels, with the rule written into the settings (`why`).
+ *
+ * The defaults are what measured best on the dev sets (`npm run bench --
+ * cluster`; the figures are in the README's sound-types section).
+ */
+import { SonotypeError } from '../../../src-shared/errors';
+import { DEFAULT_ACOUSTIC_OPTIONS, type AcousticFrameOptions } from './acoustic-frames';
+import { CLUSTER_PRESETS, type ClusterPreset, type CutSpec } from './cut';
+import { FRAME_COSTS, type FrameCost } from './dtw';
+import { LINKAGES, type Linkage } from './linkage';
+
+export const REPRESENTATIONS = ['auto', 'mfcc', 'logmel', 'mfcc-summary'] as const;
+export type RepresentationRequest = (typeof REPRESENTATIONS)[number];
+export type Representation = Exclude<RepresentationRequest, 'auto'>;
+
+export interface ClusterRequest {
+  representation?: RepresentationRequest;
+  linkage?: Linkage;
+  preset?: ClusterPreset;
+  /** Cut into k clusters. */
+  k?: number;
+  /** Cut at this percentile (0–100) of the pairwise distances. */
+  cutPercentile?: number;
+  /** Cut at this distance. */
+  cutDistance?: number;
+  minClusterSize?: number;
+  /** Sakoe–Chiba band as a fraction of the longer region (1 = none). */
+  band?: number;
+  cost?: FrameCost;
+  /** Per-region mean/variance normalisation: auto (by region length), on, off. */
+  normalise?: 'auto' | 'on' | 'off';
+  /** Use the project's hand-set types to shape the distances (metric learning), default true. */
+  useLabels?: boolean;
+  seed?: number;
+}
+
+/** The automatic cut: see auto-cut.ts. */
+export type CutChoice = CutSpec | { kind: 'auto' };
+
+export interface ClusterSettings {
+  representation: Representation;
+  acoustic: AcousticFrameOptions;
+  distance: { kind: 'dtw'; cost: FrameCost; band: number } | { kind: 'euclidean' };
+  linkage: Linkage;
+  cut: CutChoice;
+  minClusterSize: number;
+  useLabels: boolean;
+  seed: number;
+  /** Why each automatic choice was made, in words. */
+  why: string[];
+}
+
+/** Regions at least this long (median) are normalised per region: long calls differ by contour, not level. */
+export const NORMALISE_ABOVE_SECONDS = 0.25;
+
+export const DEFAULT_REQUEST = {
+  representation: 'auto',
+  linkage: 'complete',
+  band: 0.1,
+  cost: 'euclidean',
+} as const satisfies ClusterRequest;
+
+function fail(message: string): never {
+  throw new SonotypeError('INVALID_ARGUMENT', message);
+}
+
+/**
+ * Checks a request and resolves every choice for regions of these durations
+ * (seconds); `handSetTypes` is how many distinct types people gave regions.
+ */
+export function resolveClusterSettings(request: ClusterRequest, durationsSeconds: readonly number[], handSetTypes = 0): ClusterSettings {
+  const why: string[] = [];
+  const cuts = [request.k !== undefined, request.cutPercentile !== undefined, request.cutDistance !== undefined, request.preset !== undefined].filter(Boolean).length;
+  if (cuts > 1) fail('Choose one way to cut: a number of clusters, a percentile, a distance or a preset.');
+  const representationRequest = request.representation ?? DEFAULT_REQUEST.representation;
+  if (!REPRESENTATIONS.includes(representationRequest)) fail(`Unknown representation "${representationRequest}" (use ${REPRESENTATIONS.join(', ')}).`);
+  const representation: Representation = representationRequest === 'auto' ? 'mfcc' : representationRequest;
+  if (representationRequest === 'auto') why.push('representation: MFCC frames with DTW (best or tied-best on every dev set; summary vectors lose the contour of long calls)');
+
+  const preset = request.preset ? CLUSTER_PRESETS[request.preset] : null;
+  if (request.preset && !preset) fail(`Unknown preset "${request.preset}" (use tight or loose).`);
+  const constrained = (request.useLabels ?? true) && handSetTypes >= 2;
+  let linkage: Linkage;
+  if (request.linkage ?? preset?.linkage) {
+    linkage = (request.linkage ?? preset?.linkage)!;
+  } else if (representation === 'mfcc-summary') {
+    linkage = 'ward';
+  } else if (constrained) {
+    linkage = 'average';
+    why.push('linkage: average (hand-set types constrain the tree; average linkage follows them better than complete on the dev sets)');
+  } else {
+    linkage = DEFAULT_REQUEST.linkage;
+  }
+  if (!LINKAGES.includes(linkage)) fail(`Unknown linkage "${linkage}" (use ${LINKAGES.join(', ')}).`);
+  if (linkage === 'ward' && representation !== 'mfcc-summary') fail('Ward linkage needs Euclidean distances: use it with the mfcc-summary representation.');
+
+  let cut: CutChoice = { kind: 'auto' };
+  if (request.k !== undefined) {
+    if (!Number.isInteger(request.k) || request.k < 1) fail(`--k must be a whole number ≥ 1 (got ${request.k}).`);
+    cut = { kind: 'count', k: request.k };
+  } else if (request.cutPercentile !== undefined) {
+    if (!(request.cutPercentile >= 0 && request.cutPercentile <= 100)) fail(`The cut percentile must lie in 0…100 (got ${request.cutPercentile}).`);
+    cut = { kind: 'percentile', percentile: request.cutPercentile };
+  } else if (request.cutDistance !== undefined) {
+    if (!(request.cutDistance >= 0)) fail(`The cut distance must be ≥ 0 (got ${request.cutDistance}).`);
+    cut = { kind: 'distance', distance: request.cutDistance };
+  } else if (preset) {
+    cut = preset.cut;
+  }
+  const minClusterSize = request.minClusterSize ?? preset?.minClusterSize ?? 1;
+  if (!Number.isInteger(minClusterSize) || minClusterSize < 1) fail(`The minimum cluster size must be a whole number ≥ 1 (got ${minClusterSize}).`);
+
+  const band = request.band ?? DEFAULT_REQUEST.band;
+  if (!(band > 0 && band <= 1)) fail(`The band must be a fraction in (0, 1] (got ${band}).`);
+  const cost = request.cost ?? DEFAULT_REQUEST.cost;
+  if (!FRAME_COSTS.includes(cost)) fail(`Unknown frame cost "${cost}" (use ${FRAME_COSTS.join(', ')}).`);
+
+  const median = medianOf(durationsSeconds);
+  let normalise: boolean;
+  if (request.normalise === 'on' || request.normalise === 'off') {
+    normalise = request.normalise === 'on';
+  } else {
+    normalise = median >= NORMALISE_ABOVE_SECONDS;
+    why.push(`per-region normalisation ${normalise ? 'on' : 'off'}: median region ${median.toFixed(3)} s ${normalise ? '≥' : '<'} ${NORMALISE_ABOVE_SECONDS} s`);
+  }
+  const acoustic: AcousticFrameOptions = { ...DEFAULT_ACOUSTIC_OPTIONS, kind: representation === 'logmel' ? 'logmel' : 'mfcc', normalise };
+  return {
+    representation, acoustic, linkage, cut, minClusterSize, useLabels: request.useLabels ?? true, seed: request.seed ?? 1, why,
+    distance: representation === 'mfcc-summary' ? { kind: 'euclidean' } : { kind: 'dtw', cost, band },
+  };
+}
+
+function medianOf(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}

@@ -1,0 +1,86 @@
+/**
+ * The regions to cluster: the sound regions of the newest detection after
+ * human corrections — parts under a person's label follow the label (a
+ * silence label removes them, a sound label replaces them) — plus every
+ * human-labelled sound region. Regions shorter than `minSeconds` (a click of
+ * the detector's edge) are left out.
+ */
+import type { ProjectDb } from '../store/database';
+import { newestSoundRegions } from '../store/cluster-sources';
+import { listLabels } from '../store/labels';
+import { labelTier } from '../store/machine-labels';
+import { listRecordings, type RecordingRecord } from '../store/recordings';
+import type { Span } from './identities';
+
+export interface ClusterUnit extends Span {
+  /** Relative path of the recording (as `detect --json` prints it). */
+  path: string;
+  sampleRate: number;
+  /** p(silence) of the detected region, when known; 0 for a person's sound label. */
+  pSilence: number | null;
+  /** Where the region comes from. */
+  origin: 'detected' | 'labelled';
+}
+
+export interface UnitOptions {
+  minSeconds?: number;
+  /** Only these recordings (default: every readable one present on disk). */
+  recordingIds?: readonly number[];
+}
+
+/** Every region to cluster, by recording and time. */
+export function collectClusterUnits(db: ProjectDb, options: UnitOptions = {}): ClusterUnit[] {
+  const minSeconds = options.minSeconds ?? 0.01;
+  const wanted = options.recordingIds ? new Set(options.recordingIds) : null;
+  const recordings = listRecordings(db).filter((r) => r.status === 'ok' && !r.missing && r.sampleRate && (!wanted || wanted.has(r.id)));
+  const detected = new Map<number, { startSample: number; endSample: number; p: number | null }[]>();
+  for (const row of newestSoundRegions(db)) detected.set(row.recordingId, [...(detected.get(row.recordingId) ?? []), row]);
+  const units: ClusterUnit[] = [];
+  for (const recording of recordings) {
+    const rate = recording.sampleRate!;
+    const minSamples = Math.max(1, Math.round(minSeconds * rate));
+    const human = listLabels(db, recording.id).filter((l) => labelTier(l) === 'human');
+    const covered = mergeRanges(human.map((l) => [l.startSample, l.endSample]));
+    const own: ClusterUnit[] = [];
+    for (const l of human) {
+      if (l.value === 'silence' || l.endSample - l.startSample < minSamples) continue;
+      own.push(unit(recording, l.startSample, l.endSample, 0, 'labelled'));
+    }
+    for (const region of detected.get(recording.id) ?? []) {
+      for (const [s, e] of subtract(region.startSample, region.endSample, covered)) {
+        if (e - s >= minSamples) own.push(unit(recording, s, e, region.p, 'detected'));
+      }
+    }
+    own.sort((a, b) => a.startSample - b.startSample || a.endSample - b.endSample);
+    units.push(...own);
+  }
+  return units;
+}
+
+function unit(recording: RecordingRecord, startSample: number, endSample: number, pSilence: number | null, origin: ClusterUnit['origin']): ClusterUnit {
+  return { recordingId: recording.id, path: recording.path, sampleRate: recording.sampleRate!, startSample, endSample, pSilence, origin };
+}
+
+function mergeRanges(ranges: [number, number][]): [number, number][] {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  for (const [s, e] of sorted) {
+    const last = out[out.length - 1];
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else out.push([s, e]);
+  }
+  return out;
+}
+
+function subtract(start: number, end: number, covers: [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  let at = start;
+  for (const [s, e] of covers) {
+    if (e <= at) continue;
+    if (s >= end) break;
+    if (s > at) out.push([at, s]);
+    at = Math.max(at, e);
+  }
+  if (at < end) out.push([at, end]);
+  return out;
+}
