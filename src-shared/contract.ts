@@ -24,6 +24,7 @@ import {
   type SpectrogramInfo,
 } from './review-types';
 import { describeIssues, id, returns, sampleIndex, type ResultOf, type Returns } from './schemas';
+import { CLUSTER_CALLS } from './cluster-calls';
 import { exportRequestSchema, importOptionsSchema, importTableSchema, type ExportReport, type ImportReport } from './exchange-types';
 import { displayPreferencesPatchSchema, type DisplayPreferences } from './display-types';
 
@@ -209,6 +210,8 @@ export const CALLS = {
   'display:set': { args: v.strictTuple([displayPreferencesPatchSchema]), result: returns<DisplayPreferences>() },
   /** Spectrogram paging info of a recording under the stored display settings (after 'display:set'). Args: recording id. */
   'display:spectrogramInfo': { args: v.strictTuple([id]), result: returns<SpectrogramInfo>() },
+  /** Sound types: the current clustering, cluster edits, cuts, thumbnails, the type head (src-shared/cluster-calls.ts). */
+  ...CLUSTER_CALLS,
 } as const satisfies Record<string, { args: v.GenericSchema<unknown, readonly unknown[]>; result: Returns<unknown> }>;
 
 /** Declares an event's payload type (events go from main to the page only, so they need no runtime check). */

@@ -15,7 +15,7 @@ import type {
   DetectJobResult, RetrainJobResult, TestSleepJobResult, TilesJobResult, TrainJobResult,
 } from './job-results';
 import { count, finite, id, returns, type ResultOf, type Returns } from './schemas';
-import { clusterRequestSchema, type ClusterJobResult } from './cluster-types';
+import { clusterRequestSchema, type ClusterJobResult, type TypeHeadReport } from './cluster-types';
 import { displaySpectrogramSchema } from './display-types';
 
 export type { DetectJobResult, RetrainJobResult, TestSleepJobResult, TilesJobResult, TrainJobResult } from './job-results';
@@ -108,6 +108,13 @@ export const JOB_KINDS = {
     result: returns<ClusterJobResult>(),
     startable: true,
     phases: ['regions', 'features', 'distances', 'clustering', 'map', 'saving'],
+  },
+  /** Train the type head on the regions people typed; predicts a type and confidence for every region of the current clustering. */
+  'type-head': {
+    params: v.strictObject({ seed: v.optional(v.pipe(v.number(), v.integer())) }),
+    result: returns<TypeHeadReport>(),
+    startable: true,
+    phases: ['features', 'training', 'predicting'],
   },
   /**
    * A folder scan. Its rows are written by engine/project/scan-project.ts,

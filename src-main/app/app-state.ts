@@ -99,6 +99,9 @@ function createSession(state: AppState, project: Project): ProjectSession {
   runner.onProgress((progress) => {
     state.emit('jobs:progress', progress);
     if (progress.state === 'succeeded' && REGION_CHANGING_KINDS.has(progress.kind)) announceRegionChanges(state, project, progress);
+    if (progress.state === 'succeeded' && (progress.kind === 'cluster' || progress.kind === 'type-head') && state.project === project) {
+      state.emit('clusters:changed', { reason: progress.kind === 'cluster' ? 'run' : 'types' });
+    }
   });
   // Exact spectrogram pyramids of long recordings are built by 'tiles' jobs (off the main thread, listed in
   // the Jobs panel), asked for once per recording and display settings when a preview tile is first served.

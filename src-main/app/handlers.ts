@@ -9,6 +9,7 @@ import type { ApiCalls, CallName } from '../../src-shared/contract';
 import type { AppState } from './app-state';
 import { displayHandlers } from './handlers/display-handlers';
 import { exchangeHandlers } from './handlers/exchange-handlers';
+import { clusterHandlers } from './handlers/cluster-handlers';
 import { figureHandlers } from './handlers/figure-handlers';
 import { jobHandlers } from './handlers/job-handlers';
 import { labelHandlers } from './handlers/label-handlers';
@@ -27,6 +28,7 @@ export function createHandlers(state: AppState): Handlers {
     ...labelHandlers(state),
     ...jobHandlers(state),
     ...figureHandlers(state),
+    ...clusterHandlers(state),
     ...exchangeHandlers(state),
     ...displayHandlers(state),
   };

@@ -26,7 +26,7 @@ import { linkage, type Dendrogram } from './linkage';
 import { knnFromCondensed, layoutMap } from './map-layout';
 import { euclideanMatrix, type PairStats } from './pairwise';
 import { parallelDtwMatrix } from './parallel-pairwise';
-import { saveRunMatrix } from './run-files';
+import { saveRunFiles } from './run-files';
 import { RecordingLabels } from './type-labels';
 import { meanStdVectors, unitNormalised, type SequenceSet } from './sequences';
 
@@ -98,6 +98,7 @@ export async function clusterProject(project: ClusterProject, request: ClusterRe
   throwIfAborted(signal);
 
   let condensed: Float32Array;
+  let summaries: Float32Array | null = null;
   let pairs: PairStats | null = null;
   let featureSeconds = 0;
   let distanceSeconds = 0;
@@ -110,6 +111,7 @@ export async function clusterProject(project: ClusterProject, request: ClusterRe
       signal, onProgress: (done, total) => onProgress?.({ phase: 'features', done, total, itemsLabel: 'regions' }),
     });
     featureSeconds = (performance.now() - t0) / 1000;
+    summaries = meanStdVectors(sequences).data;
     throwIfAborted(signal);
     const t1 = performance.now();
     ({ condensed, pairs } = await distances(sequences, settings, options));
@@ -161,7 +163,7 @@ export async function clusterProject(project: ClusterProject, request: ClusterRe
     units, tree, quantiles, flat, cut, constrained,
   });
   setMemberPositions(project.db, stored.runId, positions.x, positions.y);
-  saveRunMatrix(project.dir, stored.runId, condensed);
+  saveRunFiles(project.dir, stored.runId, condensed, summaries);
   onProgress?.({ phase: 'saving', done: 1, total: 1, itemsLabel: 'steps' });
   return {
     runId: stored.runId, regions: n, clusters: stored.clusters, unclustered: flat.labels.filter((l) => l < 0).length,

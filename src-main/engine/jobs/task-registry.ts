@@ -11,6 +11,7 @@ import type * as ClusterTask from './tasks/cluster-task';
 import type * as DetectTask from './tasks/detect-task';
 import type * as FeaturesTask from './tasks/features-task';
 import type * as ReconstructionTask from './tasks/reconstruction-task';
+import type * as TypeHeadTask from './tasks/type-head-task';
 import type * as RetrainHeadTask from './tasks/retrain-head-task';
 import type * as ScanTask from './tasks/scan-task';
 import type * as TestSleepTask from './tasks/test-sleep-task';
@@ -41,6 +42,7 @@ export const TASK_REGISTRY: Readonly<Record<RunnableJobKind, TaskRegistration>> 
   features: { module: './tasks/features-task.ts', heavy: false },
   reconstruction: { module: './tasks/reconstruction-task.ts', heavy: false },
   cluster: { module: './tasks/cluster-task.ts', heavy: true },
+  'type-head': { module: './tasks/type-head-task.ts', heavy: false },
 };
 
 /** The modules above, by kind: a compile error here means a task's run() does not fit its kind in JOB_KINDS. */
@@ -54,6 +56,7 @@ type RegisteredTaskModules = CheckTasks<{
   features: typeof FeaturesTask;
   reconstruction: typeof ReconstructionTask;
   cluster: typeof ClusterTask;
+  'type-head': typeof TypeHeadTask;
 }>;
 type CheckTasks<T extends { [K in RunnableJobKind]: TaskModule<K> }> = T;
 export type { RegisteredTaskModules };
