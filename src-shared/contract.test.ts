@@ -60,7 +60,7 @@ describe('lists derived from the contract objects', () => {
     expect(CALL_NAMES).toEqual(Object.keys(CALLS));
     expect(EVENT_NAMES).toEqual(Object.keys(EVENTS));
     expect(JOB_KIND_NAMES).toEqual(Object.keys(JOB_KINDS));
-    expect(STARTABLE_JOB_KINDS).toEqual(['detect', 'retrain-head', 'train', 'tiles']);
+    expect(STARTABLE_JOB_KINDS).toEqual(['detect', 'retrain-head', 'train', 'tiles', 'cluster', 'type-head']);
     expect(isCallName('jobs:start') && !isCallName('toString') && !isCallName('__proto__')).toBe(true);
     expect(isEventName('jobs:progress') && !isEventName('hasOwnProperty')).toBe(true);
     expect(isJobKind('detect') && !isJobKind('embed') && !isJobKind('constructor')).toBe(true);
