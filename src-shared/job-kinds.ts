@@ -17,6 +17,7 @@ import type {
 import { count, finite, id, returns, type ResultOf, type Returns } from './schemas';
 import { clusterRequestSchema, type ClusterJobResult, type TypeHeadReport } from './cluster-types';
 import { displaySpectrogramSchema } from './display-types';
+import { exportRequestSchema, type ExportReport } from './exchange-types';
 
 export type { DetectJobResult, RetrainJobResult, TestSleepJobResult, TilesJobResult, TrainJobResult } from './job-results';
 
@@ -140,6 +141,16 @@ export const JOB_KINDS = {
     result: returns<ReconstructionFigure | null>(),
     startable: false,
     phases: ['reading window', 'reconstructing'],
+  },
+  /**
+   * Labels written as Raven/Audacity tables, labels.csv or per-type WAVs (cluster-wav reads audio: it can take
+   * a while); the app's exchange:export runs one and waits. See src-shared/exchange-types.ts.
+   */
+  export: {
+    params: v.strictObject({ request: exportRequestSchema }),
+    result: returns<ExportReport>(),
+    startable: false,
+    phases: ['writing'],
   },
   /** Steps of busy or idle work with checkpoints and failure modes: the engine's own tests and benches. */
   'test-sleep': {

@@ -5,8 +5,8 @@
  * the recordings that received labels are told to refresh.
  */
 import path from 'node:path';
-import { requireProject, type AppState } from '../app-state';
-import { exportLabels } from '../../engine/exchange/export-project';
+import { requireProject, requireSession, type AppState } from '../app-state';
+import { runJobToEnd } from '../run-job';
 import { importAnnotationTables } from '../../engine/exchange/import-tables';
 import { currentAuthor } from './label-handlers';
 import type { HandlersFor } from './handler-types';
@@ -27,12 +27,9 @@ export function exchangeHandlers(state: AppState): HandlersFor<ExchangeCalls> {
       return report;
     },
     'exchange:export': async (request) => {
-      const project = requireProject(state);
-      return exportLabels(project.db, {
-        // A relative folder is taken from the project folder.
-        format: request.format, outDir: path.resolve(project.dir, request.outDir), source: request.source ?? 'human',
-        resolvePath: (rel) => project.resolveRecordingPath(rel), channel: project.featureConfig()?.channel ?? 0,
-      });
+      const { project, runner } = requireSession(state);
+      // Off the main process as a job (cluster-wav reads audio); a relative folder is taken from the project folder.
+      return runJobToEnd(runner, 'export', { request: { ...request, outDir: path.resolve(project.dir, request.outDir) } });
     },
   };
 }

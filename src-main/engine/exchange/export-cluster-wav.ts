@@ -52,6 +52,8 @@ export async function writeClusterWavs(
     signal?: AbortSignal;
     /** Called with every file name before the first is written (may throw to stop the export). */
     beforeWriting?: (files: string[]) => void;
+    /** Sounds written so far of all. */
+    onProgress?: (done: number, total: number) => void;
   },
 ): Promise<ClusterWavResult> {
   const groups = new Map<string, ClusterItem[]>();
@@ -77,6 +79,7 @@ export async function writeClusterWavs(
   try {
     for (const { group, rate, members, fileName } of planned) {
       const rows = await writeGroup(path.join(outDir, fileName), members, rate, options, readers);
+      options.onProgress?.(index.length + rows.length, items.length);
       files.push(fileName);
       index.push(...rows.map(({ offset, member: m }) => [offset, group, m.recordingPath, String(m.startSample), String(m.endSample),
         fileName, formatSeconds(Number(offset), rate), formatSeconds(m.startSample, rate), formatSeconds(m.endSample, rate),

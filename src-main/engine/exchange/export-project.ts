@@ -10,6 +10,7 @@ import type { ProjectDb } from '../store/database';
 import { clusterItems } from './cluster-items';
 import { writeAtomically, writeClusterWavs } from './export-cluster-wav';
 import { checkOverwrites, recordExport } from './export-manifest';
+import { throwIfAborted } from '../audio/fs-errors';
 import { collectExportLabels, perRecordingFileNames, type ExportSource } from './export-labels';
 import { formatAudacityTrack, formatLabelsCsv, formatRavenTable } from './format-tables';
 
@@ -24,6 +25,8 @@ export interface ExportOptions {
   /** Channel written by cluster-wav (the project's analysed channel). */
   channel?: number;
   signal?: AbortSignal;
+  /** Files (or, for cluster-wav, sounds) written so far of the total. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export const RAVEN_SUFFIX = '.Table.1.selections.txt';
@@ -42,7 +45,7 @@ export async function exportLabels(db: ProjectDb, options: ExportOptions): Promi
   } else if (options.format === 'cluster-wav') {
     const { items, skipped } = clusterItems(db, recordings);
     const result = await writeClusterWavs(items, options.outDir, {
-      channel: options.channel ?? 0, resolvePath: options.resolvePath, signal: options.signal,
+      channel: options.channel ?? 0, resolvePath: options.resolvePath, signal: options.signal, onProgress: options.onProgress,
       beforeWriting: (files) => checkOverwrites(options.outDir, files),
     });
     report = { ...base, files: result.files, labels: result.members, skipped };
@@ -52,6 +55,8 @@ export async function exportLabels(db: ProjectDb, options: ExportOptions): Promi
     const files = recordings.map((r) => names.get(r.path)!);
     checkOverwrites(options.outDir, files);
     for (const [i, recording] of recordings.entries()) {
+      throwIfAborted(options.signal);
+      options.onProgress?.(i, recordings.length);
       const text = options.format === 'raven' ? formatRavenTable(recording, options.resolvePath(recording.path)) : formatAudacityTrack(recording);
       await writeAtomically(path.join(options.outDir, ...files[i].split('/')), text);
     }

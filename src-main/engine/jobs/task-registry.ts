@@ -9,6 +9,7 @@ import type { JobKind } from '../../../src-shared/job-kinds';
 import type { TaskModule } from './task-context';
 import type * as ClusterTask from './tasks/cluster-task';
 import type * as DetectTask from './tasks/detect-task';
+import type * as ExportTask from './tasks/export-task';
 import type * as FeaturesTask from './tasks/features-task';
 import type * as ReconstructionTask from './tasks/reconstruction-task';
 import type * as TypeHeadTask from './tasks/type-head-task';
@@ -43,6 +44,7 @@ export const TASK_REGISTRY: Readonly<Record<RunnableJobKind, TaskRegistration>> 
   reconstruction: { module: './tasks/reconstruction-task.ts', heavy: false },
   cluster: { module: './tasks/cluster-task.ts', heavy: true },
   'type-head': { module: './tasks/type-head-task.ts', heavy: false },
+  export: { module: './tasks/export-task.ts', heavy: false },
 };
 
 /** The modules above, by kind: a compile error here means a task's run() does not fit its kind in JOB_KINDS. */
@@ -57,6 +59,7 @@ type RegisteredTaskModules = CheckTasks<{
   reconstruction: typeof ReconstructionTask;
   cluster: typeof ClusterTask;
   'type-head': typeof TypeHeadTask;
+  export: typeof ExportTask;
 }>;
 type CheckTasks<T extends { [K in RunnableJobKind]: TaskModule<K> }> = T;
 export type { RegisteredTaskModules };
