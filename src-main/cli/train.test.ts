@@ -11,6 +11,8 @@ import { runCli } from './main';
 import { captureIo } from './test-helpers';
 import { encodeWav } from '../engine/testing/wav-writer';
 import { synthScene } from '../engine/testing/synth';
+import { openProject } from '../engine/project/open-project';
+import { createJob, finishJob } from '../engine/store/jobs';
 
 let dir: string;
 
@@ -44,4 +46,18 @@ describe('sonotype train', () => {
     expect(await runCli(['train', '--resume', '--project', dir], io)).toBe(2);
     expect(io.stderr).toMatch(/nothing|no interrupted/i);
   });
+
+  it('--resume of a training stopped before its first checkpoint starts it over instead of refusing', async () => {
+    const project = await openProject(dir);
+    try {
+      const job = createJob(project.db, { kind: 'train', params: { model: 'v3', epochs: 1, batchSize: 4, maxWindows: 4 } });
+      finishJob(project.db, job.id, { state: 'failed', error: { code: 'INTERNAL', message: 'interrupted' } });
+    } finally {
+      project.close();
+    }
+    const io = captureIo();
+    expect(await runCli(['train', '--resume', '--project', dir, '--json'], io)).toBe(0);
+    expect(io.stderr).toMatch(/stopped before its first checkpoint; starting it over/);
+    expect(io.stdout.trim().split('\n').map((l) => JSON.parse(l)).at(-1)).toMatchObject({ state: 'succeeded', result: { kind: 'encoder-v3' } });
+  }, 120_000);
 });

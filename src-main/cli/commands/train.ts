@@ -48,10 +48,13 @@ export const trainCommand: CliCommand = {
     try {
       let jobId: number;
       if (values.resume) {
-        const last = listJobs(project.db, { states: ['failed', 'cancelled'] }).find((j) => j.kind === 'train' && j.checkpointPath);
-        if (!last) throw new UsageError('there is no interrupted training with a checkpoint to resume');
+        const last = listJobs(project.db, { states: ['failed', 'cancelled'] }).find((j) => j.kind === 'train');
+        if (!last) throw new UsageError('there is no interrupted training to resume');
+        // Stopped before its first checkpoint: the runner starts it over with the same settings.
         jobId = runner.resume(last.id);
-        io.err(`Resuming training job ${last.id} as job ${jobId}.`);
+        io.err(last.checkpointPath
+          ? `Resuming training job ${last.id} as job ${jobId}.`
+          : `Training job ${last.id} stopped before its first checkpoint; starting it over with the same settings as job ${jobId}.`);
       } else if (model) {
         jobId = runner.start('train', {
           model, epochs: int('epochs', 1), batchSize: int('batch', 1), maxWindows: int('windows', 1), predictFrames,

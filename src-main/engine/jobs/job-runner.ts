@@ -5,6 +5,7 @@
  * the last checkpoint of a cancelled, failed or crashed job. Plain Node; the
  * Electron main process and the CLI both use it.
  */
+import { dirname } from 'node:path';
 import type { ResourceLimits } from 'node:worker_threads';
 import { SonotypeError, toErrorInfo } from '../../../src-shared/errors';
 import * as v from 'valibot';
@@ -296,10 +297,21 @@ export class JobRunner {
       this.db.transaction(() => {
         updateJobProgress(this.db, jobId, progressToRecord(final));
         finishJob(this.db, jobId, outcome);
-        // A finished job's checkpoints are of no further use.
-        if (outcome.state === 'succeeded') setJobCheckpointPath(this.db, jobId, null);
+        // A finished job's checkpoints are of no further use, nor those of the job it continued.
+        if (outcome.state === 'succeeded') {
+          setJobCheckpointPath(this.db, jobId, null);
+          if (job.resume) setJobCheckpointPath(this.db, job.resume.jobId, null);
+        }
       });
-      if (outcome.state === 'succeeded') pruneCheckpoints(jobCheckpointDir(this.db.path, jobId), null);
+      if (outcome.state === 'succeeded') {
+        pruneCheckpoints(jobCheckpointDir(this.db.path, jobId), null);
+        if (job.resume) {
+          // The checkpoint it started from may sit in an earlier job's folder (a resume of a resume).
+          pruneCheckpoints(jobCheckpointDir(this.db.path, job.resume.jobId), null);
+          const folder = dirname(job.resume.dir);
+          if (dirname(folder) === dirname(jobCheckpointDir(this.db.path, jobId))) pruneCheckpoints(folder, null);
+        }
+      }
     } catch (error) {
       this.options.onPersistError?.(error, jobId);
     }

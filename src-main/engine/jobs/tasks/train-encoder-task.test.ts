@@ -6,6 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync } from 'node:fs';
+import { CHECKPOINTS_FOLDER } from '../checkpoint-store';
+import { getJob } from '../../store/jobs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JobRunner } from '../job-runner';
@@ -66,6 +69,9 @@ describe("'train' job", () => {
       const encoder = await loadStoredModel(project.dir, model);
       expect(encoder.outputs[0].shape).toEqual([null, 128]);
       encoder.dispose();
+      // Both jobs' checkpoints are gone: the resumed one succeeded, so the one it continued is of no further use.
+      expect(existsSync(join(dir, CHECKPOINTS_FOLDER)) ? readdirSync(join(dir, CHECKPOINTS_FOLDER)) : []).toEqual([]);
+      expect(getJob(project.db, first)!.checkpointPath).toBeNull();
     } finally {
       await runner.shutdown();
     }
