@@ -25,6 +25,7 @@ import {
 } from './review-types';
 import { describeIssues, id, returns, sampleIndex, type ResultOf, type Returns } from './schemas';
 import { CLUSTER_CALLS } from './cluster-calls';
+import { WORKERS_CALLS } from './workers-calls';
 import { exportRequestSchema, importOptionsSchema, importTableSchema, type ExportReport, type ImportReport } from './exchange-types';
 import { displayPreferencesPatchSchema, type DisplayPreferences } from './display-types';
 
@@ -212,6 +213,8 @@ export const CALLS = {
   'display:spectrogramInfo': { args: v.strictTuple([id]), result: returns<SpectrogramInfo>() },
   /** Sound types: the current clustering, cluster edits, cuts, thumbnails, the type head (src-shared/cluster-calls.ts). */
   ...CLUSTER_CALLS,
+  /** Detection on workers: the project's Redis queue and shared storage (src-shared/workers-calls.ts). */
+  ...WORKERS_CALLS,
 } as const satisfies Record<string, { args: v.GenericSchema<unknown, readonly unknown[]>; result: Returns<unknown> }>;
 
 /** Declares an event's payload type (events go from main to the page only, so they need no runtime check). */

@@ -52,6 +52,8 @@ export const JOB_KINDS = {
       /** Train a new silence head even when the labels have not changed. */
       retrainHead: v.optional(v.boolean()),
       backend: backendPreference,
+      /** Compute labels and embeddings on `sonotype worker` processes through the project's Redis queue ('workers:set'). */
+      onWorkers: v.optional(v.boolean()),
     }),
     result: returns<DetectJobResult>(),
     startable: true,

@@ -15,6 +15,7 @@ import { jobHandlers } from './handlers/job-handlers';
 import { labelHandlers } from './handlers/label-handlers';
 import { projectHandlers } from './handlers/project-handlers';
 import { reviewHandlers } from './handlers/review-handlers';
+import { workersHandlers } from './handlers/workers-handlers';
 
 export type Handlers = { [K in CallName]: (...args: ApiCalls[K]['args']) => Promise<ApiCalls[K]['result']> };
 
@@ -31,5 +32,6 @@ export function createHandlers(state: AppState): Handlers {
     ...clusterHandlers(state),
     ...exchangeHandlers(state),
     ...displayHandlers(state),
+    ...workersHandlers(state),
   };
 }

@@ -11,7 +11,7 @@
  * Needs redis-server; skipped with a message without it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
@@ -52,6 +52,17 @@ async function waitForLine(child: ChildProcess, re: RegExp): Promise<void> {
     });
     child.once('exit', (code) => reject(new Error(`process exited (${code}) before ${re}: ${text}`)));
   });
+}
+
+/** CPU seconds a process (all its threads) has used so far, from /proc (Linux); null elsewhere. */
+function processCpuSeconds(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are fields 14 and 15 of stat (12 and 13 after the command), in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
 }
 
 /** Runs only detect's analysis stage (labels, window rows, embeddings) on a scanned project; seconds. */
@@ -99,9 +110,14 @@ export const distributedSuite: BenchSuite = {
 
       // Baseline: the same stage in-process.
       const localProject = await fresh('distributed-local');
+      const localCpu = process.cpuUsage();
       const localSeconds = await timeStage(localProject, localAnalysis());
+      const localUsed = process.cpuUsage(localCpu);
       localProject.close();
-      emit({ name: 'distributed_local_baseline_x_realtime', value: round(AUDIO_SECONDS / localSeconds), unit: 'x realtime', better: 'higher', detail: { audioSeconds: AUDIO_SECONDS, seconds: round(localSeconds) } });
+      emit({
+        name: 'distributed_local_baseline_x_realtime', value: round(AUDIO_SECONDS / localSeconds), unit: 'x realtime', better: 'higher',
+        detail: { audioSeconds: AUDIO_SECONDS, seconds: round(localSeconds), xRealtimePerCpuSecond: round(AUDIO_SECONDS / ((localUsed.user + localUsed.system) / 1e6)) },
+      });
 
       const bytes = { recording: 0, windows: 0, windowsF16: 0 };
       for (const count of [1, 2]) {
@@ -111,6 +127,7 @@ export const distributedSuite: BenchSuite = {
         await Promise.all(workers.map((w) => waitForLine(w, /sonotype worker/)));
         const project = await fresh(`distributed-${count}`);
         ctx.log(`distributed: ${count} worker(s)`);
+        const cpuBefore = workers.map((w) => processCpuSeconds(w.pid!) ?? 0);
         const seconds = await timeStage(project, distributedAnalysis({
           redis: settings, storage: openStorageRoot(storage), shardSeconds: 60,
           onResult: (kind, answer) => {
@@ -118,10 +135,15 @@ export const distributedSuite: BenchSuite = {
           },
         }));
         project.close();
+        const workerCpu = workers.reduce((sum, w, i) => sum + (processCpuSeconds(w.pid!) ?? NaN) - cpuBefore[i], 0);
         for (const w of workers) w.kill('SIGTERM');
         emit({
           name: `distributed_${count}_worker${count === 1 ? '' : 's'}_x_realtime`, value: round(AUDIO_SECONDS / seconds), unit: 'x realtime', better: 'higher',
-          detail: { audioSeconds: AUDIO_SECONDS, seconds: round(seconds), shardSeconds: 60, baselineLocalXRealtime: round(AUDIO_SECONDS / localSeconds) },
+          detail: {
+            audioSeconds: AUDIO_SECONDS, seconds: round(seconds), shardSeconds: 60, baselineLocalXRealtime: round(AUDIO_SECONDS / localSeconds),
+            // Load-independent: audio seconds per CPU second the workers spent (what one core of a worker gives).
+            workerXRealtimePerCpuSecond: round(AUDIO_SECONDS / workerCpu),
+          },
         });
       }
       // float16 halves the embeddings: measured on the same audio.

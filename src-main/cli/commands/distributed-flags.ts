@@ -4,10 +4,9 @@
  */
 import type { ParseArgsConfig } from 'node:util';
 import { UsageError } from '../exit-codes';
-import { formatDuration } from '../output';
 import type { CliIo } from '../output';
 import { parseRedisUrl, type RedisSettings } from '../../engine/distributed/redis-url';
-import type { QueueProgress } from '../../engine/distributed/shard-queue';
+import { describeQueueProgress, type QueueProgress } from '../../engine/distributed/shard-queue';
 
 export const REDIS_FLAGS: NonNullable<ParseArgsConfig['options']> = {
   'redis-ca': { type: 'string' },
@@ -43,19 +42,12 @@ export function redisFromFlags(url: unknown, values: Record<string, unknown>, fl
   }
 }
 
-/** One progress line: "shards 12/40, 0 failed, 3 running on 2 workers, 0.8/s, ETA 0:35". */
-export function queueProgressLine(p: QueueProgress): string {
-  const eta = p.etaSeconds === null ? '' : `, ETA ${formatDuration(Math.round(p.etaSeconds)).replace(/\.000$/, '')}`;
-  const rate = p.perSecond > 0 ? `, ${p.perSecond.toFixed(p.perSecond < 10 ? 2 : 0)}/s` : '';
-  return `jobs ${p.done}/${p.total} done, ${p.failed} failed, ${p.running} running on ${p.workers} worker${p.workers === 1 ? '' : 's'}${rate}${eta}`;
-}
-
 /** Progress for a terminal (one line, redrawn) or a log (a line every `everyMs`). */
 export function queueProgressPrinter(io: CliIo, tty: boolean, everyMs = 5000): (p: QueueProgress) => void {
   let last = 0;
   let lastLine = '';
   return (p) => {
-    const line = queueProgressLine(p);
+    const line = describeQueueProgress(p);
     if (tty) {
       process.stderr.write(`\r${line}`.padEnd(100));
       return;

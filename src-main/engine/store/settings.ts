@@ -6,6 +6,7 @@ import type { ProjectDb } from './database';
 import { parseJsonColumn } from './json';
 import type { RateGroup } from '../../../src-shared/feature-types';
 import { parseDisplayPreferences, type DisplayPreferences } from '../../../src-shared/display-types';
+import type { WorkersSettings } from '../../../src-shared/workers-types';
 
 /** Settings of one project. */
 export interface ProjectSettings {
@@ -22,6 +23,8 @@ export interface ProjectSettings {
   audioRoot: string;
   /** Spectrogram display settings and listening gain chosen in the review view (src-shared/display-types.ts). */
   display?: DisplayPreferences;
+  /** Where "Run on workers" sends detection: Redis URL, shared storage folder, shard length (src-shared/workers-types.ts). */
+  workers?: WorkersSettings;
 }
 
 export type SettingKey = keyof ProjectSettings;
@@ -33,6 +36,12 @@ const validators: { [K in SettingKey]-?: (value: unknown) => string | null } = {
   channel: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 256 ? null : 'a channel number from 0 to 255'),
   audioRoot: (v) => (typeof v === 'string' && v.length > 0 ? null : 'a non-empty folder path'),
   display: (v) => (parseDisplayPreferences(v) ? null : 'display preferences { spectrogram: { fftSize, window, overlapPercent }, playbackGainDb, removeDc }'),
+  workers: (v) => {
+    const w = v as Partial<WorkersSettings> | null;
+    const ok = !!w && typeof w === 'object' && typeof w.redisUrl === 'string' && /^rediss?:\/\//i.test(w.redisUrl) &&
+      (w.storage === null || typeof w.storage === 'string') && typeof w.shardMinutes === 'number' && w.shardMinutes > 0;
+    return ok ? null : '{ redisUrl: "redis://…" or "rediss://…", storage: folder or null, shardMinutes > 0 }';
+  },
 };
 
 /** The stored value of `key`, or undefined when it was never set (or holds an invalid value). */

@@ -8,6 +8,9 @@ import { detectProject } from '../../detection/detect-project';
 import type { DetectProgress } from '../../detection/detect-types';
 import type { JobContext } from '../task-context';
 import { taskProject } from './task-project';
+import { getSetting } from '../../store/settings';
+import { describeQueueProgress } from '../../distributed/shard-queue';
+import { workersAnalysis } from '../../distributed/workers-settings';
 
 /** Forwards a detection progress report to the job (phase, counts, rate, current file). */
 export function reportDetectProgress(ctx: Pick<JobContext<'detect' | 'retrain-head'>, 'report'>, p: DetectProgress): void {
@@ -15,12 +18,24 @@ export function reportDetectProgress(ctx: Pick<JobContext<'detect' | 'retrain-he
 }
 
 export async function run(ctx: JobContext<'detect'>, params: JobParams<'detect'>): Promise<JobResult<'detect'>> {
-  const result = await detectProject(taskProject(ctx), {
+  const project = taskProject(ctx);
+  // "Run on workers": labels and embeddings come from `sonotype worker` processes; this job coordinates and writes.
+  const analysis = params.onWorkers
+    ? workersAnalysis(getSetting(project.db, 'workers'), project.audioRoot, {
+        log: (line) => ctx.report({ message: line }),
+        onQueueProgress: (p) => ctx.report({ phase: 'embedding', done: p.done + p.failed, total: p.total, itemsLabel: 'jobs', message: describeQueueProgress(p) }),
+      })
+    : undefined;
+  const result = await detectProject(project, {
     signal: ctx.signal,
     regionParams: params.regionParams,
     retrainHead: params.retrainHead,
     backend: params.backend,
-    onProgress: (p) => reportDetectProgress(ctx, p),
+    analysis,
+    onProgress: (p) => {
+      // On workers the queue's own line says more than the shard count.
+      if (!(analysis && p.itemsLabel === 'shards')) reportDetectProgress(ctx, p);
+    },
   });
   return {
     backend: `${result.backend.name} (${result.backend.reason})`,

@@ -11,13 +11,14 @@ import { getSetting } from '../../store/settings';
 import type { JobContext } from '../task-context';
 
 /** The project of the job's database, with paths resolved as openProject does. */
-export function taskProject(ctx: Pick<JobContext, 'dbPath' | 'openDb'>): DetectionProject {
+export function taskProject(ctx: Pick<JobContext, 'dbPath' | 'openDb'>): DetectionProject & { audioRoot: string } {
   const db: ProjectDb = ctx.openDb();
   const dir = dirname(resolve(ctx.dbPath));
   const storedRoot = getSetting(db, 'audioRoot') ?? '.';
   const audioRoot = isAbsolute(storedRoot) ? storedRoot : resolve(dir, storedRoot);
   return {
     dir,
+    audioRoot,
     db,
     featureConfig: () => projectFeatureConfig(db),
     featureConfigFor: (nativeRate) => projectFeatureConfigFor(db, nativeRate),
