@@ -16,7 +16,7 @@ export interface LabelBox {
   width: number;
 }
 
-/** The label overlay starts 14 % below the top: a pointer in the strip above it lands on empty space. */
+/** Labels live in the lane above the spectrogram: a pointer anywhere on the spectrogram lands on empty space. */
 const EMPTY_STRIP_Y = 12;
 
 export class ReviewPage {
@@ -30,8 +30,22 @@ export class ReviewPage {
     return this.page.getByRole('img', { name: 'Spectrogram' }).or(this.page.locator('canvas[aria-label="Spectrogram"]')).first();
   }
 
+  /** The layer over the spectrogram (drag draws a label, click moves the cursor). */
   overlay(): Locator {
-    return this.page.getByRole('application', { name: /Regions and labels/ });
+    return this.page.getByTestId('spectrogram-overlay');
+  }
+
+  /** The lane above the spectrogram where time-only labels are drawn as bars. */
+  labelLane(): Locator {
+    return this.page.getByTestId('label-lane');
+  }
+
+  toasts(): Locator {
+    return this.page.getByTestId('toasts');
+  }
+
+  recordingName(): Locator {
+    return this.page.getByTestId('recording-name');
   }
 
   regions(): Locator {

@@ -78,6 +78,18 @@ describe('App shell', () => {
     render(App);
     expect((await screen.findByRole('alert')).textContent).toContain('The fake backend has no handler for app:info.');
   });
+
+  it('shows the review\'s keys from the top bar\'s ? while a recording is open', async () => {
+    installFakeApi({ ...base, 'app:info': () => info(project) });
+    render(App);
+    const row = (await screen.findAllByRole('row')).find((r) => r.textContent?.includes('b-dolphin.wav'))!;
+    await fireEvent.dblClick(row);
+    await screen.findByText('Reviewing recording 1');
+    await fireEvent.click(screen.getByRole('button', { name: 'Keyboard shortcuts' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Keyboard shortcuts' });
+    expect(dialog.textContent).toContain('Split the selected label at the cursor');
+    expect(dialog.textContent).not.toContain('Filter the recordings');
+  });
 });
 
 describe('App shell lifetime', () => {

@@ -28,6 +28,12 @@ export type HotkeyAction =
   | 'slower'
   | 'faster'
   | 'toggleAutoAdvance'
+  | 'nextRecording'
+  | 'previousRecording'
+  | 'markIn'
+  | 'markOut'
+  | 'labelView'
+  | 'playSelection'
   | 'help'
   | 'escape'
   | DisplayHotkeyAction;
@@ -45,19 +51,25 @@ export interface Hotkey {
 export const HOTKEYS: readonly Hotkey[] = [
   { action: 'playPause', keys: ['Space'], description: 'Play / pause from the cursor (inside the loop when looping)', group: 'Playback' },
   { action: 'toggleLoop', keys: ['L'], description: 'Loop the current region or selected label', group: 'Playback' },
+  { action: 'playSelection', keys: ['P'], description: 'Play the selected label (or the current region) once', group: 'Playback' },
   { action: 'slower', keys: ['['], description: 'Slower playback (down to 0.25×)', group: 'Playback' },
   { action: 'faster', keys: [']'], description: 'Faster playback (up to 2×)', group: 'Playback' },
-  { action: 'markSilence', keys: ['S'], description: 'Mark the current region (or selected labels) as silence', group: 'Review' },
-  { action: 'markSound', keys: ['N'], description: 'Mark the current region (or selected labels) as not silence', group: 'Review' },
-  { action: 'nextUncertain', keys: ['Enter', 'U'], description: 'Go to the next most uncertain region', group: 'Review' },
+  { action: 'markSilence', keys: ['S'], description: 'Mark the current region (or selected labels) as silence; while drawing: the new label is silence', group: 'Review' },
+  { action: 'markSound', keys: ['N'], description: 'Mark the current region (or selected labels) as not silence; while drawing: the new label is sound', group: 'Review' },
+  { action: 'nextUncertain', keys: ['Enter', 'U'], description: 'Next most uncertain region of this recording (then of the project, opening its recording)', group: 'Review' },
   { action: 'nextRegion', keys: ['ArrowRight'], description: 'Next region', group: 'Review' },
   { action: 'previousRegion', keys: ['ArrowLeft'], description: 'Previous region', group: 'Review' },
-  { action: 'toggleAutoAdvance', keys: ['A'], description: 'Auto-advance to the next uncertain region after a decision: on / off', group: 'Review' },
+  { action: 'toggleAutoAdvance', keys: ['A'], description: 'Auto-advance to the next uncertain region of this recording after a decision: on / off', group: 'Review' },
+  { action: 'nextRecording', keys: ['PageDown'], description: 'Next recording (in the list\'s order)', group: 'Review' },
+  { action: 'previousRecording', keys: ['PageUp'], description: 'Previous recording', group: 'Review' },
   { action: 'undo', keys: ['Ctrl+Z'], description: 'Undo the last edit (also after a restart)', group: 'Editing' },
   { action: 'redo', keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], description: 'Redo', group: 'Editing' },
   { action: 'deleteSelection', keys: ['Delete', 'Backspace'], description: 'Delete the selected labels', group: 'Editing' },
   { action: 'split', keys: ['B', '/'], description: 'Split the selected label at the cursor', group: 'Editing' },
   { action: 'merge', keys: ['M'], description: 'Merge the selected labels (Shift-click to select several)', group: 'Editing' },
+  { action: 'markIn', keys: ['I'], description: 'Start a label at the playhead', group: 'Editing' },
+  { action: 'markOut', keys: ['O'], description: 'End the label started with I at the playhead, and save it', group: 'Editing' },
+  { action: 'labelView', keys: ['D'], description: 'Draw a label over the part of the recording on screen', group: 'Editing' },
   { action: 'zoomIn', keys: ['Z', '+'], description: 'Zoom in (around the cursor)', group: 'View' },
   { action: 'zoomOut', keys: ['X', '-'], description: 'Zoom out', group: 'View' },
   { action: 'zoomWhole', keys: ['0'], description: 'Show the whole recording', group: 'View' },
@@ -69,7 +81,7 @@ export const HOTKEYS: readonly Hotkey[] = [
   { action: 'frequencyDown', keys: ['Alt+ArrowDown'], description: 'Move the frequency band down', group: 'View' },
   { action: 'frequencyWhole', keys: ['F'], description: 'Show 0 Hz to Nyquist (or double-click the frequency axis)', group: 'View' },
   { action: 'help', keys: ['?'], description: 'Show / hide this list', group: 'View' },
-  { action: 'escape', keys: ['Escape'], description: 'Close this list, clear the selection', group: 'View' },
+  { action: 'escape', keys: ['Escape'], description: 'Close this list, cancel a label started with I, clear the selection', group: 'View' },
 ];
 
 /** The subset of KeyboardEvent the chord needs (so tests can pass plain objects). */
@@ -121,7 +133,8 @@ export function isTypingTarget(target: EventTarget | null): boolean {
  */
 export function createHotkeyHandler(handlers: Record<HotkeyAction, () => void>): (event: KeyboardEvent) => boolean {
   return (event) => {
-    if (event.isComposing) return false;
+    // A key another part of the page already acted on (Enter that opened this recording from the list) is not ours too.
+    if (event.isComposing || event.defaultPrevented) return false;
     const action = actionForKey(event);
     if (!action) return false;
     if (isTypingTarget(event.target) && action !== 'escape') return false;

@@ -7,6 +7,7 @@
 import type { LabelView } from '../../../../src-shared/review-types';
 import { call } from '../../lib/api';
 import type { ReviewStore } from './review-store.svelte';
+import { formatSpan, formatTime } from './time-format';
 
 /** The two decisions of the review queue. 'sound' is the contract's "not silence". */
 export type Decision = 'silence' | 'sound';
@@ -29,14 +30,17 @@ export function replaceLabels(store: ReviewStore, removeIds: readonly number[], 
   store.setLabels([...store.labels.filter((l) => !remove.has(l.id)), ...add]);
 }
 
-/** After an edit: undo becomes possible and redo is gone; main's word is fetched to be sure. */
-export function afterEdit(store: ReviewStore): void {
+/** After an edit: undo becomes possible and redo is gone; main's word is fetched to be sure. The toast says what was done. */
+export function afterEdit(store: ReviewStore, done?: string): void {
   store.history = { canUndo: true, canRedo: false };
   void store.refreshHistory();
+  if (done) store.showEdit(done, () => void undoOrRedo(store, 'undo'));
 }
 
-/** Creates a human label over [start, end) seconds (in either order). */
-export async function createLabel(store: ReviewStore, startSeconds: number, endSeconds: number, value: string = 'silence'): Promise<LabelView | null> {
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Creates a human label over [start, end) seconds (in either order); its value is the store's drawing value unless given. */
+export async function createLabel(store: ReviewStore, startSeconds: number, endSeconds: number, value: string = store.drawValue): Promise<LabelView | null> {
   const startSample = store.toSample(Math.min(startSeconds, endSeconds));
   const endSample = store.toSample(Math.max(startSeconds, endSeconds));
   if (endSample <= startSample) {
@@ -47,12 +51,12 @@ export async function createLabel(store: ReviewStore, startSeconds: number, endS
     const label = await call('labels:create', { recordingId: store.recordingId, startSample, endSample, value });
     replaceLabels(store, [], [label]);
     store.selectedLabelIds = [label.id];
-    afterEdit(store);
+    afterEdit(store, `Drew a ${label.value} label, ${formatSpan(label.startSeconds, label.endSeconds)}.`);
     return label;
   });
 }
 
-/** Moves or resizes a label to [start, end) seconds. */
+/** Moves or resizes a label to [start, end) seconds (a move when its length stays the same). */
 export async function resizeLabel(store: ReviewStore, id: number, startSeconds: number, endSeconds: number): Promise<LabelView | null> {
   const startSample = store.toSample(Math.min(startSeconds, endSeconds));
   const endSample = store.toSample(Math.max(startSeconds, endSeconds));
@@ -61,9 +65,11 @@ export async function resizeLabel(store: ReviewStore, id: number, startSeconds: 
     return null;
   }
   return attempt(store, async () => {
+    const before = store.labels.find((l) => l.id === id);
     const label = await call('labels:update', id, { startSample, endSample });
     replaceLabels(store, [id], [label]);
-    afterEdit(store);
+    const moved = before !== undefined && before.endSample - before.startSample === endSample - startSample;
+    afterEdit(store, `${moved ? 'Moved' : 'Resized'} the ${label.value} label to ${formatSpan(label.startSeconds, label.endSeconds)}.`);
     return label;
   });
 }
@@ -78,7 +84,7 @@ export async function setLabelValue(store: ReviewStore, ids: readonly number[], 
       // Labels saved before a failure are saved: show them as they are.
       if (updated.length > 0) {
         replaceLabels(store, [], updated);
-        afterEdit(store);
+        afterEdit(store, `Labelled ${updated.length === 1 ? `${formatSpan(updated[0].startSeconds, updated[0].endSeconds)}` : plural(updated.length, 'label')} as ${value}.`);
       }
     }
     return updated;
@@ -100,7 +106,10 @@ export async function deleteSelectedLabels(store: ReviewStore): Promise<boolean>
         deleted.push(id);
       }
     } finally {
-      if (deleted.length > 0) replaceLabels(store, deleted, []);
+      if (deleted.length > 0) {
+        replaceLabels(store, deleted, []);
+        store.showEdit(`Deleted ${plural(deleted.length, 'label')}.`, () => void undoOrRedo(store, 'undo'));
+      }
     }
     return true;
   });
@@ -130,7 +139,7 @@ export async function splitLabelAt(store: ReviewStore, seconds: number): Promise
     const parts = await call('labels:split', label.id, atSample);
     replaceLabels(store, [label.id], parts);
     store.selectedLabelIds = parts.map((p) => p.id);
-    afterEdit(store);
+    afterEdit(store, `Split the ${label.value} label at ${formatTime(atSample / (store.review?.sampleRate ?? 1), 2, store.durationSeconds >= 3600)}.`);
     return parts;
   });
 }
@@ -146,7 +155,7 @@ export async function mergeSelectedLabels(store: ReviewStore): Promise<LabelView
     const merged = await call('labels:merge', ids);
     replaceLabels(store, ids, [merged]);
     store.selectedLabelIds = [merged.id];
-    afterEdit(store);
+    afterEdit(store, `Merged ${plural(ids.length, 'label')} into one, ${formatSpan(merged.startSeconds, merged.endSeconds)}.`);
     return merged;
   });
 }
@@ -174,7 +183,7 @@ export async function markCurrent(store: ReviewStore, value: Decision): Promise<
     replaceLabels(store, [], [label]);
     // The region now counts as reviewed; show it so before main's refreshed list arrives.
     store.regions = store.regions.map((r) => (r.id === region.id ? { ...r, reviewed: true } : r));
-    afterEdit(store);
+    afterEdit(store, `Marked ${formatSpan(region.startSeconds, region.endSeconds)} as ${value}.`);
     return label;
   });
   if (saved) void store.reloadRegions();

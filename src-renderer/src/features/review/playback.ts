@@ -50,6 +50,8 @@ export interface PlaybackCallbacks {
 export class PagedPlayer {
   private page: Span | null = null;
   private loop: Span | null = null;
+  /** Where playing a span once stops (null: play on). */
+  private stopAt: number | null = null;
   private playing = false;
   private frame = 0;
   private rate = 1;
@@ -87,14 +89,21 @@ export class PagedPlayer {
     this.loop = loop && loop.end > loop.start ? loop : null;
   }
 
+  /** Plays `span` once and stops at its end (no loop). */
+  async playSpan(span: Span): Promise<void> {
+    this.loop = null;
+    await this.play(span.start, span.end);
+  }
+
   setRate(rate: number, preservePitch: boolean): void {
     this.rate = rate;
     this.preservePitch = preservePitch;
     this.applyRate();
   }
 
-  /** Starts playing at `seconds` (loading another page when needed). */
-  async play(seconds: number): Promise<void> {
+  /** Starts playing at `seconds` (loading another page when needed), stopping at `stopAt` when given. */
+  async play(seconds: number, stopAt: number | null = null): Promise<void> {
+    this.stopAt = stopAt;
     try {
       await this.seekInternal(seconds);
       this.applyRate();
@@ -164,6 +173,12 @@ export class PagedPlayer {
         void this.play(this.loop.start);
         return;
       }
+      if (this.stopAt !== null && position >= this.stopAt) {
+        const end = this.stopAt;
+        this.pause();
+        this.callbacks.onTime(end);
+        return;
+      }
       this.callbacks.onTime(position);
     }
     this.frame = requestAnimationFrame(this.tick);
@@ -178,7 +193,7 @@ export class PagedPlayer {
       this.callbacks.onTime(this.durationSeconds);
       return;
     }
-    await this.play(page.end);
+    await this.play(page.end, this.stopAt);
   }
 }
 

@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeApi, makeReview, region } from './testing/fake-api';
 import { createLabel } from './label-edits';
 import { createReviewCommands } from './review-commands';
 import { ReviewStore } from './review-store.svelte';
+import type { ReviewPlayback } from './review-playback';
 
 let api: FakeApi;
 beforeEach(() => {
@@ -20,7 +21,7 @@ describe('review commands', () => {
     const store = new ReviewStore(1);
     await store.open(1000);
     let t = 0;
-    const commands = createReviewCommands(store, () => null, {}, () => t);
+    const commands = createReviewCommands(store, () => null, {}, null, () => t);
     await createLabel(store, 1, 2);
     await createLabel(store, 3, 4);
     commands.menu('undo');
@@ -55,5 +56,54 @@ describe('review commands', () => {
     expect(store.currentRegionId).toBe(2);
     commands.hotkeys.slower();
     expect(store.playbackRate).toBe(0.75);
+  });
+
+  it('moves to the next and previous recording in the list\'s order, and says so at either end', async () => {
+    const store = new ReviewStore(1);
+    await store.open(1000);
+    const open = vi.fn();
+    const order = [{ id: 4, path: 'x.wav' }, { id: 1, path: 'site/a.wav' }, { id: 9, path: 'z.wav' }];
+    const commands = createReviewCommands(store, () => null, {}, { order: () => order, open });
+    commands.hotkeys.nextRecording();
+    expect(open).toHaveBeenLastCalledWith({ id: 9, path: 'z.wav' }, { reason: 'Next recording (PageDown).' });
+    commands.hotkeys.previousRecording();
+    expect(open).toHaveBeenLastCalledWith({ id: 4, path: 'x.wav' }, { reason: 'Previous recording (PageUp).' });
+    order.pop();
+    commands.hotkeys.nextRecording();
+    expect(open).toHaveBeenCalledTimes(2);
+    expect(store.toasts.at(-1)?.message).toBe('This is the last recording in the list.');
+  });
+
+  it('draws labels without the mouse: I … O at the playhead, D over the view; S / N choose the value while marking', async () => {
+    const store = new ReviewStore(1);
+    await store.open(1000);
+    const commands = createReviewCommands(store, () => null, {});
+    store.setCursor(12);
+    commands.hotkeys.markIn();
+    expect(store.markInSeconds).toBe(12);
+    commands.hotkeys.markSilence(); // while marking: the value, not a decision
+    expect(store.drawValue).toBe('silence');
+    store.setCursor(14.5);
+    commands.hotkeys.markOut();
+    await settle();
+    expect(api.labels.map((l) => [l.startSeconds, l.endSeconds, l.value])).toEqual([[12, 14.5, 'silence']]);
+    expect(store.markInSeconds).toBeNull();
+
+    store.setViewport({ startSeconds: 40, secondsPerPixel: 0.02, widthPx: 1000 });
+    commands.hotkeys.markSound(); // no label being drawn and no region: a decision, which needs a region
+    commands.hotkeys.labelView();
+    await settle();
+    expect(api.labels.at(-1)).toMatchObject({ startSeconds: 40, endSeconds: 60, value: 'silence' });
+    commands.hotkeys.markOut();
+    expect(store.toasts.at(-1)?.message).toMatch(/Press I at the start/);
+  });
+
+  it('plays the selected label or current region once with P', async () => {
+    const store = new ReviewStore(1);
+    await store.open(1000);
+    const playSelectionOnce = vi.fn();
+    const commands = createReviewCommands(store, () => ({ playSelectionOnce }) as unknown as ReviewPlayback, {});
+    commands.hotkeys.playSelection();
+    expect(playSelectionOnce).toHaveBeenCalledOnce();
   });
 });

@@ -5,12 +5,20 @@
  */
 import type { MenuCommand } from '../../../../src-shared/contract';
 import type { DisplayHotkeyAction, HotkeyAction } from './hotkeys';
-import { deleteSelectedLabels, mergeSelectedLabels, splitLabelAt, undoOrRedo } from './label-edits';
+import { createLabel, deleteSelectedLabels, mergeSelectedLabels, splitLabelAt, undoOrRedo, type Decision } from './label-edits';
+import { neighbourRecording, type OpenRecording, type RecordingRef } from './navigation';
 import { stepRate } from './playback';
 import { decideAndAdvance, goToNextUncertain, type QueueOptions } from './review-queue';
 import type { ReviewPlayback } from './review-playback';
 import type { ReviewStore } from './review-store.svelte';
 import { neighbourSpan } from './spans';
+import { viewportEnd } from './viewport';
+
+/** Moving between recordings: the list's order and how to open one (absent in a lone review). */
+export interface RecordingNavigation {
+  order: () => readonly RecordingRef[];
+  open: OpenRecording;
+}
 
 /** A menu command and the same key press arriving within this time are one press, not two. */
 const ECHO_MS = 500;
@@ -22,7 +30,13 @@ export interface ReviewCommands {
   menu: (command: MenuCommand) => void;
 }
 
-export function createReviewCommands(store: ReviewStore, playback: () => ReviewPlayback | null, queue: QueueOptions, now = () => performance.now()): ReviewCommands {
+export function createReviewCommands(
+  store: ReviewStore,
+  playback: () => ReviewPlayback | null,
+  queue: QueueOptions,
+  navigation: RecordingNavigation | null = null,
+  now = () => performance.now(),
+): ReviewCommands {
   let last = { action: '', at: -Infinity };
   const isEcho = (action: string): boolean => {
     const echo = last.action === action && now() - last.at < ECHO_MS;
@@ -36,12 +50,33 @@ export function createReviewCommands(store: ReviewStore, playback: () => ReviewP
     const next = neighbourSpan(store.regions, store.currentRegionId, store.cursorSeconds, direction);
     if (next) store.selectRegion(next);
   };
+  /** S / N: while a label is being drawn (or marked with I), they choose its value; otherwise they decide. */
+  const decide = (value: Decision) => {
+    if (store.drafting || store.markInSeconds !== null) return store.setDrawValue(value);
+    void decideAndAdvance(store, value, queue);
+  };
+  const moveRecording = (direction: 1 | -1) => {
+    if (!navigation) return store.showInfo('Open recordings from the recordings list to move between them.');
+    const next = neighbourRecording(navigation.order(), store.recordingId, direction);
+    if (!next) return store.showInfo(direction > 0 ? 'This is the last recording in the list.' : 'This is the first recording in the list.');
+    navigation.open(next, { reason: `${direction > 0 ? 'Next' : 'Previous'} recording (${direction > 0 ? 'PageDown' : 'PageUp'}).` });
+  };
+  const markOut = () => {
+    const start = store.markInSeconds;
+    if (start === null) return store.showInfo('Press I at the start of the sound first, then O at its end.');
+    store.markInSeconds = null;
+    void createLabel(store, start, store.cursorSeconds);
+  };
+  const labelView = () => {
+    const vp = store.viewport;
+    void createLabel(store, vp.startSeconds, Math.min(store.durationSeconds, viewportEnd(vp)));
+  };
 
   return {
     hotkeys: {
       playPause: () => playback()?.playPause(),
-      markSilence: () => void decideAndAdvance(store, 'silence', queue),
-      markSound: () => void decideAndAdvance(store, 'sound', queue),
+      markSilence: () => decide('silence'),
+      markSound: () => decide('sound'),
       nextRegion: () => moveRegion(1),
       previousRegion: () => moveRegion(-1),
       nextUncertain: () => void goToNextUncertain(store, queue),
@@ -59,11 +94,24 @@ export function createReviewCommands(store: ReviewStore, playback: () => ReviewP
       slower: () => (store.playbackRate = stepRate(store.playbackRate, -1)),
       faster: () => (store.playbackRate = stepRate(store.playbackRate, 1)),
       toggleAutoAdvance: () => {
-        store.autoAdvance = !store.autoAdvance;
-        store.showInfo(`Auto-advance ${store.autoAdvance ? 'on' : 'off'}.`);
+        store.setAutoAdvance(!store.autoAdvance);
+        store.showInfo(`Auto-advance ${store.autoAdvance ? 'on: S / N move to the next uncertain region of this recording' : 'off'}.`);
       },
+      nextRecording: () => moveRecording(1),
+      previousRecording: () => moveRecording(-1),
+      markIn: () => {
+        store.markInSeconds = store.cursorSeconds;
+        store.showInfo(`Label starts at the playhead; press O at its end (it will be ${store.drawValue}; S / N change that).`);
+      },
+      markOut,
+      labelView,
+      playSelection: () => playback()?.playSelectionOnce(),
       help: () => (store.helpOpen = !store.helpOpen),
-      escape: () => (store.helpOpen ? (store.helpOpen = false) : store.clearSelection()),
+      escape: () => {
+        if (store.helpOpen) store.helpOpen = false;
+        else if (store.markInSeconds !== null) store.markInSeconds = null;
+        else store.clearSelection();
+      },
     },
     menu: (command) => {
       if (store.status !== 'ready') return;

@@ -51,6 +51,13 @@ export class ReviewPlayback {
     this.player.reload();
   }
 
+  /** Plays the selected label (or the current region) once, from its start to its end. */
+  playSelectionOnce(): void {
+    const span = this.activeSpan();
+    if (!span) return this.store.showInfo('Select a label or a region to play it.');
+    void this.player.playSpan(span);
+  }
+
   toggleLoop(): void {
     const s = this.store;
     const span = this.activeSpan();

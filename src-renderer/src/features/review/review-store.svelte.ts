@@ -9,6 +9,8 @@ import type { HistoryState, LabelView, RecordingReview, RegionView } from '../..
 import { Scope } from '../../../../src-shared/scope';
 import { call, getApi } from '../../lib/api';
 import { DEFAULT_DISPLAY, type DisplaySettings } from '../../lib/colormap';
+import { readPreferences, writePreferences } from '../../lib/preferences';
+import type { Arrival } from './navigation';
 import { sortSpans } from './spans';
 import {
   chooseLevel, clampViewport, panViewport, revealSpan, wholeFileViewport, zoomViewport, type PyramidInfo, type Viewport,
@@ -18,10 +20,16 @@ export interface Toast {
   id: number;
   kind: 'error' | 'info';
   message: string;
+  /** A button beside the message (e.g. Undo after an edit). */
+  action?: { label: string; run: () => void };
+  /** Toasts with the same topic replace each other (only the latest edit offers Undo). */
+  topic?: string;
 }
 
 /** How long an info message stays; errors stay until closed or replaced. */
 const INFO_TOAST_MS = 4000;
+/** Edit confirmations stay longer: their Undo button must be reachable. */
+const EDIT_TOAST_MS = 8000;
 const MAX_TOASTS = 4;
 
 export class ReviewStore {
@@ -41,9 +49,14 @@ export class ReviewStore {
   looping = $state(false);
   history = $state<HistoryState>({ canUndo: false, canRedo: false });
   toasts = $state<Toast[]>([]);
+  /** After an S/N decision, go to the next uncertain region of this recording (a preference; see preferences.ts). */
   autoAdvance = $state(true);
-  /** Unreviewed regions left in the queue (null before the first queue call). */
-  remaining = $state<number | null>(null);
+  /** The value a newly drawn label gets: 'sound' unless the researcher chose another. */
+  drawValue = $state('sound');
+  /** True while a label is being drawn with the mouse: S / N then set its value instead of deciding a region. */
+  drafting = $state(false);
+  /** Start of a label being marked from the keyboard (I at the playhead, O ends it), or null. */
+  markInSeconds = $state<number | null>(null);
   display = $state<DisplaySettings>({ ...DEFAULT_DISPLAY });
   /** True once the researcher moved a display slider, so automatic levels stop overriding them. */
   displayTouched = $state(false);
@@ -64,7 +77,23 @@ export class ReviewStore {
   private openScope: Scope | null = null;
   private editChain: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly recordingId: number) {}
+  constructor(readonly recordingId: number) {
+    const preferences = readPreferences();
+    this.autoAdvance = preferences.autoAdvance;
+    this.drawValue = preferences.drawValue;
+  }
+
+  /** Turns auto-advance on or off, and remembers it. */
+  setAutoAdvance(on: boolean): void {
+    this.autoAdvance = on;
+    writePreferences({ autoAdvance: on });
+  }
+
+  /** Chooses the value of newly drawn labels (also of the one being drawn now), and remembers it. */
+  setDrawValue(value: string): void {
+    this.drawValue = value;
+    writePreferences({ drawValue: value });
+  }
 
   /** Loads the recording (review:open) and the undo state, and follows change events (until close()). */
   async open(widthPx = this.viewport.widthPx): Promise<void> {
@@ -95,6 +124,25 @@ export class ReviewStore {
     }
   }
 
+  /**
+   * What happens when this recording was opened from another one: the reason
+   * is shown, the place comes into view (its region becomes current), and an
+   * undo or redo that reaches into this recording is carried out here, in view.
+   */
+  async arrive(arrival: Arrival, undoOrRedo: (which: 'undo' | 'redo') => Promise<unknown>): Promise<void> {
+    this.showInfo(arrival.reason);
+    const focus = arrival.focus;
+    if (focus) {
+      const region = focus.regionId === undefined ? undefined : this.regions.find((r) => r.id === focus.regionId);
+      if (region) this.selectRegion(region);
+      else {
+        this.setCursor(focus.startSeconds);
+        this.reveal(focus.startSeconds, focus.endSeconds);
+      }
+    }
+    if (arrival.then) await undoOrRedo(arrival.then);
+  }
+
   /** Stops following events and timers; an open() still in flight starts nothing. */
   close(): void {
     this.scope.dispose();
@@ -115,8 +163,9 @@ export class ReviewStore {
 
   async onRecordingChanged(payload: ApiEvents['recording:changed']): Promise<void> {
     if (payload.recordingId !== this.recordingId || this.status !== 'ready') return;
-    // Labels changed from elsewhere (an import, the command line): Undo may now have something to undo.
-    if (payload.what === 'labels') await Promise.all([this.reloadLabels(), this.refreshHistory()]);
+    // Labels changed from elsewhere (an import, the command line): Undo may now have something to undo, and
+    // whether a region is reviewed depends on the labels, so regions are reloaded too.
+    if (payload.what === 'labels') await Promise.all([this.reloadLabels(), this.reloadRegions(), this.refreshHistory()]);
     else await this.reloadRegions();
   }
 
@@ -234,14 +283,20 @@ export class ReviewStore {
     this.pushToast('info', message);
   }
 
+  /** Confirms an edit, with an Undo button; a newer edit's toast replaces it (its Undo would undo the newer edit). */
+  showEdit(message: string, undo: () => void): void {
+    this.pushToast('info', message, { action: { label: 'Undo', run: undo }, topic: 'edit' });
+  }
+
   dismissToast(id: number): void {
     this.toasts = this.toasts.filter((t) => t.id !== id);
   }
 
-  private pushToast(kind: Toast['kind'], message: string): void {
+  private pushToast(kind: Toast['kind'], message: string, extra: Pick<Toast, 'action' | 'topic'> = {}): void {
     const id = this.nextToastId++;
-    this.toasts = [...this.toasts.filter((t) => t.message !== message), { id, kind, message }].slice(-MAX_TOASTS);
-    if (kind === 'info') this.scope.timeout(() => this.dismissToast(id), INFO_TOAST_MS);
+    const kept = this.toasts.filter((t) => t.message !== message && (extra.topic === undefined || t.topic !== extra.topic));
+    this.toasts = [...kept, { id, kind, message, ...extra }].slice(-MAX_TOASTS);
+    if (kind === 'info') this.scope.timeout(() => this.dismissToast(id), extra.action ? EDIT_TOAST_MS : INFO_TOAST_MS);
   }
 }
 

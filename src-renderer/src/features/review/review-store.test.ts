@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeApi, makeReview, RATE, region } from './testing/fake-api';
 import { NO_LABEL_EXTRAS } from '../../../../src-shared/label-types';
 import { ReviewStore } from './review-store.svelte';
@@ -130,7 +130,7 @@ describe('review queue', () => {
   it('marks the current region with a human label and auto-advances to the next most uncertain one', async () => {
     const store = await openStore();
     const first = await goToNextUncertain(store);
-    expect(first?.region.id).toBe(2); // p = 0.52: the least certain
+    expect(first?.id).toBe(2); // p = 0.52: the least certain
     expect(store.currentRegionId).toBe(2);
     expect(store.cursorSeconds).toBe(30);
 
@@ -139,20 +139,33 @@ describe('review queue', () => {
     expect(created).toEqual({ recordingId: 1, startSample: 30 * RATE, endSample: 35 * RATE, value: 'sound' });
     expect(store.regions.find((r) => r.id === 2)?.reviewed).toBe(true);
     expect(store.currentRegionId).toBe(4); // p = 0.45, after region 2
-    expect(store.remaining).toBe(3);
 
     await decideAndAdvance(store, 'silence');
     expect(store.currentRegionId).toBe(3); // p = 0.3, certainty 0.4: next after 0.45
   });
 
-  it('asking again without deciding keeps the region and says why', async () => {
+  it('asking again without deciding skips to the next region in queue order, and wraps around', async () => {
     const store = await openStore();
-    await goToNextUncertain(store);
-    const item = await goToNextUncertain(store);
-    expect(item?.region.id).toBe(2);
-    expect(store.currentRegionId).toBe(2);
-    expect(store.toasts.at(-1)?.message).toMatch(/still the most uncertain region/);
-    expect(api.calls.filter((c) => c.name === 'review:nextUncertain').at(-1)?.args[0]).toEqual({ recordingId: 1, sample: 35 * RATE });
+    const seen: Array<number | undefined> = [];
+    for (let i = 0; i < 5; i++) seen.push((await goToNextUncertain(store))?.id);
+    // Certainty 0.04, 0.1, 0.4, 0.8, then back to the head: never the same region twice in a row.
+    expect(seen).toEqual([2, 4, 3, 1, 2]);
+  });
+
+  it('auto-advance stays in this recording and says what is left; only an explicit request leaves it', async () => {
+    const store = await openStore();
+    const onOtherRecording = vi.fn();
+    api.nextRecordingItem = { recordingId: 7, path: 'site/b.wav', region: { ...region(9, 1, 2, 0.5), recordingId: 7 }, certainty: 0, remaining: 5 };
+    for (let i = 0; i < 4; i++) {
+      if (i === 0) await goToNextUncertain(store, { onOtherRecording });
+      await decideAndAdvance(store, 'sound', { onOtherRecording });
+    }
+    expect(store.regions.every((r) => r.reviewed)).toBe(true);
+    expect(onOtherRecording).not.toHaveBeenCalled();
+    expect(store.toasts.at(-1)?.message).toMatch(/Every region of this recording is reviewed/);
+    // Enter on a fully reviewed recording: the project's next region, in the other file.
+    await goToNextUncertain(store, { onOtherRecording });
+    expect(onOtherRecording).toHaveBeenCalledWith(expect.objectContaining({ recordingId: 7, path: 'site/b.wav' }));
   });
 
   it('does not advance when the decision failed or auto-advance is off', async () => {
@@ -184,8 +197,22 @@ describe('review queue', () => {
     api.regions = api.regions.map((r) => ({ ...r, reviewed: true }));
     const store = await openStore();
     expect(await goToNextUncertain(store)).toBeNull();
-    expect(store.remaining).toBe(0);
-    expect(store.toasts.at(-1)?.message).toBe('Every region has been reviewed.');
+    expect(store.toasts.at(-1)?.message).toBe('Every region of the project has been reviewed.');
+  });
+});
+
+describe('preferences', () => {
+  it('remembers auto-advance and the drawing value for the next recording opened', async () => {
+    localStorage.clear();
+    const first = await openStore();
+    expect(first.autoAdvance).toBe(true);
+    expect(first.drawValue).toBe('sound');
+    first.setAutoAdvance(false);
+    first.setDrawValue('silence');
+    const next = await openStore();
+    expect(next.autoAdvance).toBe(false); // it used to switch itself back on for every recording
+    expect(next.drawValue).toBe('silence');
+    localStorage.clear();
   });
 });
 

@@ -31,3 +31,9 @@ export function formatFrequency(hz: number): string {
   const khz = hz / 1000;
   return `${Number.isInteger(khz) ? khz : khz.toFixed(khz < 10 ? 2 : 1).replace(/0+$/, '').replace(/\.$/, '')} kHz`;
 }
+
+/** A time span as shown in messages: '0:06.00–0:08.00'. */
+export function formatSpan(startSeconds: number, endSeconds: number): string {
+  const withHours = endSeconds >= 3600;
+  return `${formatTime(startSeconds, 2, withHours)}–${formatTime(endSeconds, 2, withHours)}`;
+}

@@ -41,6 +41,8 @@ export class FakeApi implements SonotypeApi {
   regions: RegionView[];
   calls: Array<{ name: string; args: unknown[] }> = [];
   displayPrefs: DisplayPreferences = { ...DEFAULT_DISPLAY_PREFERENCES };
+  /** What review:nextUncertain answers once this recording has nothing left (a region in another recording), or null. */
+  nextRecordingItem: ReviewItem | null = null;
   private undoStack: Edit[] = [];
   private redoStack: Edit[] = [];
   private nextId = 100;
@@ -173,7 +175,7 @@ export class FakeApi implements SonotypeApi {
         const open = this.regions
           .filter((r) => !r.reviewed)
           .sort((a, b) => certainty(a) - certainty(b) || notAfter(a) - notAfter(b) || a.startSample - b.startSample || a.id - b.id);
-        if (open.length === 0) return null;
+        if (open.length === 0) return this.nextRecordingItem;
         const r = open[0];
         const item: ReviewItem = { recordingId: 1, path: 'site/a.wav', region: r, certainty: certainty(r), remaining: this.regions.filter((x) => !x.reviewed).length };
         return item;
