@@ -47,6 +47,12 @@ export interface JobProgress {
   resumedFrom?: number;
   /** What the task returned when it succeeded (plain data; typed per kind by `jobResultOf` in job-kinds.ts). */
   result?: unknown;
+  /** The parameters the job was started with (as stored with it). */
+  params?: Record<string, unknown>;
+  /** When the job was created, started running and ended (ms since 1970), where known. */
+  createdAt?: number;
+  startedAt?: number;
+  finishedAt?: number;
 }
 
 /**

@@ -10,6 +10,8 @@ import type { JobProgress } from '../../src-shared/job-types';
 import { SonotypeError } from '../../src-shared/errors';
 import { jobResultOf, type JobKind } from '../../src-shared/job-kinds';
 import { JobRunner } from '../engine/jobs/job-runner';
+import { jobRecordToProgress } from '../engine/jobs/job-records';
+import { listJobsUpdatedSince } from '../engine/store/jobs';
 import type { Project } from '../engine/project/open-project';
 import { listRecordings } from '../engine/store/recordings';
 import { createTileService, type TileService } from '../engine/tiles';
@@ -25,7 +27,12 @@ export interface ProjectSession {
   project: Project;
   runner: JobRunner;
   tiles: TileService;
+  /** Stops following jobs that other processes run on the project. */
+  stopWatchingJobs: () => void;
 }
+
+/** How often the jobs table is checked for jobs of other processes (the CLI on the same project). */
+export const FOREIGN_JOB_POLL_MS = 1000;
 
 export interface AppState {
   mode: 'electron' | 'browser';
@@ -114,10 +121,37 @@ function createSession(state: AppState, project: Project): ProjectSession {
       }
     },
   });
-  return { project, runner, tiles };
+  return { project, runner, tiles, stopWatchingJobs: watchForeignJobs(state, project, runner) };
+}
+
+/**
+ * Forwards progress of jobs this process does not run — `sonotype train` or
+ * `detect` from a terminal, a scan — as 'jobs:progress', so the jobs panel
+ * lists them live. Reads only rows changed since the last look.
+ */
+function watchForeignJobs(state: AppState, project: Project, runner: JobRunner): () => void {
+  let since = Date.now();
+  // Rows changed in the same millisecond as the last look are read again: emit each change once.
+  const seen = new Map<number, number>();
+  const timer = setInterval(() => {
+    if (state.project !== project) return;
+    try {
+      for (const record of listJobsUpdatedSince(project.db, since - 1)) {
+        since = Math.max(since, record.updatedAt);
+        if (runner.owns(record.id) || seen.get(record.id) === record.updatedAt) continue;
+        seen.set(record.id, record.updatedAt);
+        state.emit('jobs:progress', jobRecordToProgress(record));
+      }
+    } catch {
+      // A busy or closing database: look again next time.
+    }
+  }, FOREIGN_JOB_POLL_MS);
+  timer.unref?.();
+  return () => clearInterval(timer);
 }
 
 async function closeSessionServices(session: ProjectSession): Promise<void> {
+  session.stopWatchingJobs();
   try {
     await session.runner.shutdown();
   } finally {

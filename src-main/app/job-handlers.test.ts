@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobProgress } from '../../src-shared/job-types';
 import { TASK_REGISTRY } from '../engine/jobs/task-registry';
 import { createJob, finishJob, startJob, updateJobProgress } from '../engine/store/jobs';
+import { openProjectDb, projectDbPath } from '../engine/store/database';
+import { runRecordedJob } from '../engine/jobs/recorded-job';
 import { recordingIdsOf } from './app-state';
 import { createTestApp, TEST_RATE, valueOf, type TestApp } from './test-helpers';
 import { writeFileSync } from 'node:fs';
@@ -118,6 +120,47 @@ describe('jobs', () => {
       expect(report).toBeNull();
     }
   }, 320_000);
+});
+
+describe('jobs of other processes and their facts', () => {
+  it('lists the scan with its file count, start, end and folder (not a bare 0)', async () => {
+    const scan = valueOf(await app.call('jobs:list')).find((j) => j.kind === 'scan')!;
+    expect(scan).toMatchObject({ state: 'succeeded', done: 3, total: 3, itemsLabel: 'files', params: { audioRoot: expect.any(String) } });
+    expect(scan.message).toMatch(/3 readable, 0 unreadable/);
+    expect(scan.startedAt).toBeGreaterThan(0);
+    expect(scan.finishedAt).toBeGreaterThanOrEqual(scan.startedAt!);
+  });
+
+  it('forwards progress of a job another process runs on the project (the CLI) while it runs', async () => {
+    // A second connection, as `sonotype detect` in a terminal would open.
+    const other = openProjectDb(projectDbPath(app.projectDir));
+    try {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const running = runRecordedJob(other, 'detect', { threshold: 0.4, startedFrom: 'command line' }, async (report) => {
+        report({ phase: 'embedding', done: 10, total: 40, itemsLabel: 'windows' });
+        await gate;
+        return 'done';
+      }, { persistIntervalMs: 0 });
+      const seen = async (state: string) => {
+        for (let i = 0; i < 100; i++) {
+          const hit = app.events.map((e) => e.payload as JobProgress).find((p) => p?.kind === 'detect' && p.state === state);
+          if (hit) return hit;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        throw new Error(`no ${state} event for the other process's job`);
+      };
+      const live = await seen('running');
+      expect(live).toMatchObject({ phase: 'embedding', done: 10, total: 40, params: { threshold: 0.4, startedFrom: 'command line' } });
+      expect(live.startedAt).toBeGreaterThan(0);
+      release();
+      await running;
+      expect((await seen('succeeded')).finishedAt).toBeGreaterThan(0);
+      expect(valueOf(await app.call('jobs:list')).find((j) => j.jobId === live.jobId)?.state).toBe('succeeded');
+    } finally {
+      other.close();
+    }
+  });
 });
 
 describe('retrain:lastReport', () => {

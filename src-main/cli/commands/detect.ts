@@ -7,6 +7,7 @@ import { DISTRIBUTED_DETECT_FLAGS, positiveNumberFlag, queueProgressPrinter, red
 import { SonotypeError } from '../../../src-shared/errors';
 import { openProject, type Project } from '../../engine/project/open-project';
 import { projectDbPath } from '../../engine/store/database';
+import { runRecordedJob } from '../../engine/jobs/recorded-job';
 import type { DetectProgress, DetectResult } from '../../engine/detection/detect-types';
 import type { RegionParams } from '../../engine/detection/regions';
 
@@ -56,14 +57,24 @@ export const detectCommand: CliCommand = {
       const { detectProject } = await import('../../engine/detection/detect-project');
       const showProgress = Boolean(process.stderr.isTTY);
       const analysis = distributed ? await distributedStage(distributed, project, io, showProgress) : undefined;
-      const result = await detectProject(project, {
-        regionParams,
-        retrainHead: Boolean(values['retrain-head']),
-        backend: backend as 'auto' | 'wasm' | 'cpu' | 'tensorflow',
-        signal: stop.signal,
-        analysis,
-        onProgress: showProgress && !distributed ? (p) => process.stderr.write(`\r${progressLine(p)}`.padEnd(100)) : undefined,
-      });
+      const retrainHead = Boolean(values['retrain-head']);
+      // Recorded as a 'detect' job in the project, so the app (open on the same project) lists it live.
+      const jobParams = { regionParams, ...(retrainHead ? { retrainHead } : {}), backend };
+      const result = await runRecordedJob(project.db, 'detect', jobParams, (report) =>
+        detectProject(project, {
+          regionParams,
+          retrainHead,
+          backend: backend as 'auto' | 'wasm' | 'cpu' | 'tensorflow',
+          signal: stop.signal,
+          analysis,
+          onProgress: (p) => {
+            report({
+              phase: p.phase, done: p.done, total: p.total, itemsLabel: p.itemsLabel, message: 'started from the command line',
+              ...(p.itemsPerSecond ? { itemsPerSecond: p.itemsPerSecond } : {}),
+            });
+            if (showProgress && !distributed) process.stderr.write(`\r${progressLine(p)}`.padEnd(100));
+          },
+        }), { signal: stop.signal });
       if (showProgress) process.stderr.write('\r'.padEnd(100) + '\r');
       io.out(values.json ? JSON.stringify(detectJson(result)) : formatDetection(result));
       return EXIT_OK;

@@ -20,14 +20,20 @@ export function jobRecordToProgress(record: JobRecord): JobProgress {
     total: typeof stored.total === 'number' ? stored.total : null,
     // An ETA saved while the job ran means nothing once it is read back later.
     etaSeconds: record.state === 'succeeded' ? 0 : null,
+    params: record.params,
+    createdAt: record.createdAt,
   };
+  if (record.startedAt !== null) progress.startedAt = record.startedAt;
+  else delete progress.startedAt;
+  if (record.finishedAt !== null) progress.finishedAt = record.finishedAt;
+  else delete progress.finishedAt;
   if (record.error) progress.error = record.error;
   else delete progress.error;
   return progress;
 }
 
-/** The snapshot written to jobs.progress_json (everything but the ids, which are columns). */
+/** The snapshot written to jobs.progress_json (everything but what the row keeps in columns). */
 export function progressToRecord(progress: JobProgress): Record<string, unknown> {
-  const { jobId: _jobId, kind: _kind, ...rest } = progress;
+  const { jobId: _jobId, kind: _kind, params: _params, createdAt: _c, startedAt: _s, finishedAt: _f, ...rest } = progress;
   return rest;
 }

@@ -17,7 +17,7 @@ import { createJob, finishJob, getJob, heartbeatJobs, HEARTBEAT_INTERVAL_MS, lis
 import { jobCheckpointDir, pruneCheckpoints, readCheckpoint, resolveCheckpointPath, setJobCheckpointPath } from './checkpoint-store';
 import { jobRecordToProgress, progressToRecord } from './job-records';
 import { JobWorker, type WorkerEnd } from './job-worker';
-import { RateEstimator } from './progress-rate';
+import { RateEstimator, remainingSeconds } from './progress-rate';
 import type { ResumePoint } from './task-context';
 import { isHeavyKind, type RunnableJobKind } from './task-registry';
 import { resolveWorkerEntry } from './worker-entry';
@@ -104,7 +104,10 @@ export class JobRunner {
     let settle!: (final: JobProgress) => void;
     const finished = new Promise<JobProgress>((resolve) => (settle = resolve));
     const job: ActiveJob = {
-      progress: { jobId: record.id, kind: kind as RunnableJobKind, state: 'queued', phase: 'waiting for other jobs', done: 0, total: null, etaSeconds: null },
+      progress: {
+        jobId: record.id, kind: kind as RunnableJobKind, state: 'queued', phase: 'waiting for other jobs', done: 0, total: null, etaSeconds: null,
+        params, createdAt: record.createdAt,
+      },
       params, heavy: isHeavyKind(kind), resume, rate: new RateEstimator(), worker: null,
       lastPersistAt: 0, persistTimer: null, finished, settle,
     };
@@ -135,6 +138,11 @@ export class JobRunner {
       job.worker.requestCancel();
     }
     return true;
+  }
+
+  /** Whether this runner runs (or ran) the job; other jobs of the project belong to other processes. */
+  owns(jobId: number): boolean {
+    return this.active.has(jobId) || this.ended.has(jobId);
   }
 
   /** Calls `listener` with every progress snapshot of every job; returns the unsubscribe function. */
@@ -234,7 +242,7 @@ export class JobRunner {
 
   private launch(job: ActiveJob): void {
     const { jobId, kind } = job.progress;
-    job.progress = { ...job.progress, state: 'running', phase: 'starting' };
+    job.progress = { ...job.progress, state: 'running', phase: 'starting', startedAt: Date.now() };
     try {
       startJob(this.db, jobId);
       this.emit(job);
@@ -262,7 +270,9 @@ export class JobRunner {
     if (update.done !== undefined) job.rate.observe(update.done, performance.now());
     const rate = job.rate.itemsPerSecond;
     if (update.itemsPerSecond === undefined && rate !== null) next.itemsPerSecond = rate;
-    next.etaSeconds = job.rate.etaSeconds(next.done, next.total);
+    next.etaSeconds = update.itemsPerSecond !== undefined
+      ? remainingSeconds(next.done, next.total, update.itemsPerSecond)
+      : job.rate.etaSeconds(next.done, next.total);
     job.progress = next;
     this.emit(job);
     this.persistThrottled(job);
@@ -288,7 +298,7 @@ export class JobRunner {
     if (job.persistTimer) clearTimeout(job.persistTimer);
     const outcome: JobOutcome =
       end.type === 'done' ? { state: 'succeeded' } : end.type === 'stopped' ? { state: 'cancelled' } : { state: 'failed', error: end.error };
-    const final: JobProgress = { ...job.progress, state: outcome.state, etaSeconds: outcome.state === 'succeeded' ? 0 : null };
+    const final: JobProgress = { ...job.progress, state: outcome.state, etaSeconds: outcome.state === 'succeeded' ? 0 : null, finishedAt: Date.now() };
     delete final.message;
     if (outcome.state === 'failed') final.error = outcome.error;
     if (end.type === 'done') final.result = end.result;

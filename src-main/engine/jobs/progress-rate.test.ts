@@ -46,3 +46,18 @@ describe('RateEstimator', () => {
     expect(rate.itemsPerSecond).toBeCloseTo(10, 9);
   });
 });
+
+describe('a training job\'s rate and ETA agree', () => {
+  it('reports batches per second for batch progress, and the ETA follows that same rate', async () => {
+    const { batchProgress } = await import('./tasks/train-progress');
+    const { remainingSeconds } = await import('./progress-rate');
+    // The trial: 315 batches of 32 windows, one batch every 40 s (0.8 windows/s), 105 done.
+    const update = batchProgress({ epoch: 1, batch: 0, batches: 105, loss: 0.5, windowsPerSecond: 0.8 }, 3, 32);
+    expect(update).toMatchObject({ done: 105, itemsLabel: 'batches' });
+    expect(update.itemsPerSecond).toBeCloseTo(1 / 40, 12); // not 0.8 (windows/s shown as "batches/s")
+    expect(remainingSeconds(update.done!, 315, update.itemsPerSecond)).toBeCloseTo(210 * 40, 6);
+    expect(remainingSeconds(315, 315, update.itemsPerSecond)).toBe(0);
+    expect(remainingSeconds(3, null, 1)).toBeNull();
+    expect(remainingSeconds(3, 10, 0)).toBeNull();
+  });
+});

@@ -58,3 +58,15 @@ export class RateEstimator {
     return (total - done) / this.smoothed;
   }
 }
+
+/**
+ * Seconds left at `itemsPerSecond` (in the units `done` and `total` count), or
+ * null when unknown. A task that reports its own rate gets its ETA from that
+ * same rate, so the two numbers shown side by side always agree.
+ */
+export function remainingSeconds(done: number, total: number | null, itemsPerSecond: number | undefined): number | null {
+  if (total === null || !Number.isFinite(total)) return null;
+  if (done >= total) return 0;
+  if (itemsPerSecond === undefined || !(itemsPerSecond > 0)) return null;
+  return (total - done) / itemsPerSecond;
+}

@@ -57,9 +57,10 @@ export async function scanProject(project: Project, options: ScanOptions = {}): 
       ...options,
       onFile: (done, relPath) => {
         options.onFile?.(done, relPath);
-        if (done % 25 === 0) updateJobProgress(db, job.id, { phase: 'scanning', done });
+        if (done % 25 === 0) updateJobProgress(db, job.id, { phase: 'scanning', done, itemsLabel: 'files' });
       },
     });
+    updateJobProgress(db, job.id, scanSummary(report.totals));
     finishJob(db, job.id, { state: 'succeeded' });
     return report;
   } catch (error) {
@@ -67,6 +68,14 @@ export async function scanProject(project: Project, options: ScanOptions = {}): 
     finishJob(db, job.id, cancelled ? { state: 'cancelled' } : { state: 'failed', error: { code: 'INTERNAL', message: (error as Error).message } });
     throw error;
   }
+}
+
+/** A finished scan's progress as the jobs panel shows it: what it found, not a bare count. */
+export function scanSummary(totals: ScanTotals): { phase: 'scanning'; done: number; total: number; itemsLabel: 'files'; message: string } {
+  return {
+    phase: 'scanning', done: totals.files, total: totals.files, itemsLabel: 'files',
+    message: `${totals.ok} readable, ${totals.errors} unreadable, ${totals.inserted} new, ${totals.missing} missing`,
+  };
 }
 
 /** The scan itself: every file of the audio root upserted in its own transaction, vanished ones flagged missing. */

@@ -156,6 +156,15 @@ export function listJobs(db: ProjectDb, filter: { states?: readonly JobState[]; 
 }
 
 /**
+ * Jobs whose row changed after `sinceMs` (updated_at), oldest change first:
+ * how the app notices jobs that another process (the CLI) runs on the same project.
+ */
+export function listJobsUpdatedSince(db: ProjectDb, sinceMs: number): JobRecord[] {
+  const rows = db.statement('SELECT * FROM jobs WHERE updated_at > ? ORDER BY updated_at, id').all(sinceMs) as JobRow[];
+  return rows.map(toJob);
+}
+
+/**
  * Marks every job still 'running' whose owner process is gone (jobOwnerGone)
  * as failed with message "interrupted". Jobs of live processes — the app
  * training while `sonotype scan` opens the project — are left alone. Called

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseName, errorMessage, formatDuration, formatEta, formatPercent, formatRate } from './format';
+import { baseName, errorMessage, formatDuration, formatEta, formatPercent, formatRate, formatRatePerItem } from './format';
 import { ApiError } from './api';
 
 describe('format', () => {
@@ -35,5 +35,12 @@ describe('format', () => {
     expect(errorMessage(new ApiError('EMPTY_FILE', 'File is empty (0 bytes).'))).toBe('File is empty (0 bytes).');
     expect(errorMessage({ code: 'X', message: 'plain' })).toBe('plain');
     expect(errorMessage('text')).toBe('text');
+  });
+
+  it('shows slow rates as time per item, in the unit that is counted', () => {
+    expect(formatRatePerItem(1 / 40, 'batches')).toBe('40 s per batch');
+    expect(formatRatePerItem(3.25, 'windows')).toBe('3.3 windows/s');
+    expect(formatRatePerItem(0.5, 'files')).toBe('2 s per file');
+    expect(formatRatePerItem(0, 'batches')).toBe('');
   });
 });

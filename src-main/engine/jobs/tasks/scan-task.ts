@@ -7,7 +7,7 @@
 import { dirname } from 'node:path';
 import type { JobParams, JobResult } from '../../../../src-shared/job-kinds';
 import { openProject } from '../../project/open-project';
-import { scanProjectFiles } from '../../project/scan-project';
+import { scanProjectFiles, scanSummary } from '../../project/scan-project';
 import type { JobContext } from '../task-context';
 
 export async function run(ctx: JobContext<'scan'>, _params: JobParams<'scan'>): Promise<JobResult<'scan'>> {
@@ -15,6 +15,8 @@ export async function run(ctx: JobContext<'scan'>, _params: JobParams<'scan'>): 
   try {
     ctx.report({ phase: 'scanning', done: 0, total: null, itemsLabel: 'files', message: project.audioRoot });
     const report = await scanProjectFiles(project, { signal: ctx.signal, onFile: (done, relPath) => ctx.report({ done, message: relPath }) });
+    // The jobs panel then shows what the scan found, not the last file name and a bare count.
+    ctx.report(scanSummary(report.totals));
     return report.totals;
   } finally {
     project.close();

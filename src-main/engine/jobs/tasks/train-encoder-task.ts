@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import { SonotypeError } from '../../../../src-shared/errors';
 import type { JobParams, JobResult } from '../../../../src-shared/job-kinds';
 import type { JobContext } from '../task-context';
+import { batchProgress } from './train-progress';
 import { openProject } from '../../project/open-project';
 import { listRecordings } from '../../store/recordings';
 import { initBackend } from '../../models/backend';
@@ -58,7 +59,7 @@ export async function run(ctx: JobContext<'train'>, params: JobParams<'train'>):
       ctx.report({ phase: 'training', done: (resumed?.nextEpoch ?? 0) * batches, total: epochs * batches, itemsLabel: 'batches', epochs, message: resumed ? `resumed at epoch ${resumed.nextEpoch + 1}` : undefined });
       const result = await trainEncoder(trainer, windows, {
         epochs, batchSize, startEpoch: resumed?.nextEpoch ?? 0, seed: params.seed, workers: params.workers ?? availableParallelism(), signal: ctx.signal, isCancelled: () => ctx.isCancelled(),
-        onBatch: (p) => ctx.report({ epoch: p.epoch + 1, epochs, batch: p.batch, batches: p.batches, loss: p.loss, done: p.epoch * p.batches + p.batch, itemsPerSecond: p.windowsPerSecond }),
+        onBatch: (p) => ctx.report(batchProgress(p, epochs, batchSize)),
         onEpochEnd: async (epoch, loss) => {
           lossCurve.push({ epoch, loss });
           if (epoch + 1 < epochs) await ctx.checkpoint({ nextEpoch: epoch + 1, lossCurve } as never, await serializeLayersModel(trainer.trainer));

@@ -42,8 +42,8 @@ describe('JobsPanel', () => {
     render(JobsPanel, { store });
     await screen.findByRole('list', { name: 'Jobs' });
     const running = jobItem(2);
-    const bar = within(running).getByRole('progressbar', { name: 'Progress of job 2' }) as HTMLProgressElement;
-    expect(bar.value).toBeCloseTo(0.25);
+    const bar = within(running).getByRole('progressbar', { name: 'Progress of job 2' });
+    expect(bar.getAttribute('aria-valuenow')).toBe('25');
     expect(within(running).getByText('writing predictions')).toBeTruthy();
     expect(running.querySelector('.counts')?.textContent).toBe('250 / 1,000 windows (25%)');
     expect(within(running).getByText('ETA 3 min 20 s')).toBeTruthy();
@@ -51,7 +51,7 @@ describe('JobsPanel', () => {
 
     api.emit('jobs:progress', job({ jobId: 2, kind: 'detect', phase: 'training', done: 900, total: 1000, itemsLabel: 'windows', etaSeconds: 12, epoch: 3, epochs: 10, loss: 0.123456 }));
     await waitFor(() => expect(within(jobItem(2)).getByText('ETA 12 s')).toBeTruthy());
-    expect((within(jobItem(2)).getByRole('progressbar') as HTMLProgressElement).value).toBeCloseTo(0.9);
+    expect(within(jobItem(2)).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('90');
     expect(within(jobItem(2)).getByText('epoch 3 / 10')).toBeTruthy();
     expect(within(jobItem(2)).getByText('loss 0.1235')).toBeTruthy();
 
@@ -89,10 +89,38 @@ describe('JobsPanel', () => {
     render(JobsPanel, { store: createJobsStore() });
     await screen.findByRole('list', { name: 'Jobs' });
     expect(within(jobItem(7)).getByText('Failed: rec.flac: the FLAC stream is corrupt at 12.5 s.')).toBeTruthy();
-    const bar = within(jobItem(6)).getByRole('progressbar') as HTMLProgressElement;
-    expect(bar.hasAttribute('value')).toBe(false);
+    const bar = within(jobItem(6)).getByRole('progressbar');
+    expect(bar.hasAttribute('aria-valuenow')).toBe(false);
     expect(within(jobItem(6)).getByText('ETA estimating…')).toBeTruthy();
     expect(within(jobItem(6)).getByText('3 batches')).toBeTruthy();
+  });
+
+  it('draws 0 % as an empty bar, not a full one (native <progress> on a dark page reads as full)', async () => {
+    installFakeApi({ 'jobs:list': () => [job({ jobId: 8, kind: 'detect', done: 0, total: 40, itemsLabel: 'windows' })] });
+    render(JobsPanel, { store: createJobsStore() });
+    await screen.findByRole('list', { name: 'Jobs' });
+    const bar = within(jobItem(8)).getByRole('progressbar');
+    expect(bar.tagName).not.toBe('PROGRESS');
+    expect(bar.getAttribute('aria-valuenow')).toBe('0');
+    expect((within(bar).getByTestId('progress-fill') as HTMLElement).style.width).toBe('0%');
+  });
+
+  it('lists when each job started, how long it ran and its parameters; a bare 0 is not shown', async () => {
+    const startedAt = new Date(2026, 0, 5, 14, 3, 27).getTime();
+    installFakeApi({
+      'jobs:list': () => [
+        job({ jobId: 3, kind: 'train', state: 'succeeded', phase: 'done', done: 60, total: 60, itemsLabel: 'batches', params: { model: 'v1', epochs: 3, maxWindows: 2000 }, createdAt: startedAt - 1000, startedAt, finishedAt: startedAt + 134_000 }),
+        job({ jobId: 2, kind: 'scan', state: 'succeeded', phase: 'succeeded', done: 0, total: null, params: { audioRoot: '/data/reef' }, startedAt, finishedAt: startedAt + 900 }),
+      ],
+    });
+    render(JobsPanel, { store: createJobsStore() });
+    await screen.findByRole('list', { name: 'Jobs' });
+    const facts = within(jobItem(3)).getByTestId('job-facts').textContent ?? '';
+    expect(facts).toMatch(/started (2026-01-05 )?14:03:27/);
+    expect(facts).toContain('ran 2 min 14 s');
+    expect(facts).toContain('model v1 · epochs 3 · windows 2,000');
+    expect(within(jobItem(2)).getByTestId('job-facts').textContent).toContain('folder /data/reef');
+    expect(jobItem(2).querySelector('.counts')).toBeNull();
   });
 });
 

@@ -29,6 +29,14 @@ describe('RecordingsTable', () => {
     expect(marker.getAttribute('title')).toBe(warning);
   });
 
+  it('draws 0 reviewed as an empty bar and all reviewed as a full one', () => {
+    render(RecordingsTable, { rows: [recordingRow({ regionCount: 26, reviewedCount: 0 }), recordingRow({ id: 2, path: 'b.wav', regionCount: 4, reviewedCount: 4 })] });
+    const [none, all] = bodyRows().map((row) => within(row).getByRole('progressbar'));
+    expect(none.tagName).not.toBe('PROGRESS'); // Chromium's native bar draws its light track: 0 % looked full
+    expect((within(none).getByTestId('progress-fill') as HTMLElement).style.width).toBe('0%');
+    expect((within(all).getByTestId('progress-fill') as HTMLElement).style.width).toBe('100%');
+  });
+
   it('asks to sort when a header is clicked and marks the sorted column', async () => {
     const onSort = vi.fn();
     render(RecordingsTable, { rows: threeRows, sortKey: 'duration', direction: 'desc', onSort });
