@@ -27,6 +27,12 @@ describe('ConfusionMatrix', () => {
 });
 
 describe('LossCurve', () => {
+  it('says plainly that one epoch was run instead of drawing a lone dot on an empty axis', () => {
+    const { container } = render(LossCurve, { loss: [0.6931], title: 'Silence head training' });
+    expect(container.querySelector('svg')).toBeNull();
+    expect(screen.getByTestId('single-loss').textContent).toContain('one epoch was run; its loss was 0.6931');
+  });
+
   const ticks = (container: Element, axis: string) =>
     Array.from(container.querySelectorAll(`g.${axis} g.tick`)).map((g) => ({
       label: g.querySelector('text')?.textContent,
