@@ -137,7 +137,7 @@ describe('jobs of other processes and their facts', () => {
     try {
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
-      const running = runRecordedJob(other, 'detect', { threshold: 0.4, startedFrom: 'command line' }, async (report) => {
+      const running = runRecordedJob(other, 'detect', { regionParams: { threshold: 0.4 } }, async (report) => {
         report({ phase: 'embedding', done: 10, total: 40, itemsLabel: 'windows' });
         await gate;
         return 'done';
@@ -151,7 +151,7 @@ describe('jobs of other processes and their facts', () => {
         throw new Error(`no ${state} event for the other process's job`);
       };
       const live = await seen('running');
-      expect(live).toMatchObject({ phase: 'embedding', done: 10, total: 40, params: { threshold: 0.4, startedFrom: 'command line' } });
+      expect(live).toMatchObject({ phase: 'embedding', done: 10, total: 40, params: { regionParams: { threshold: 0.4 } } });
       expect(live.startedAt).toBeGreaterThan(0);
       release();
       await running;

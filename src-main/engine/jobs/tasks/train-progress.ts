@@ -11,7 +11,7 @@ export function batchProgress(
   p: { epoch: number; batch: number; batches: number; loss: number; windowsPerSecond: number },
   epochs: number,
   batchSize: number,
-): JobProgressUpdate {
+): Omit<JobProgressUpdate, 'phase'> {
   return {
     epoch: p.epoch + 1, epochs, batch: p.batch, batches: p.batches, loss: p.loss,
     done: p.epoch * p.batches + p.batch, itemsLabel: 'batches', itemsPerSecond: p.windowsPerSecond / batchSize,

@@ -4,6 +4,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import JobsPanel from './JobsPanel.svelte';
 import JobsIndicator from './JobsIndicator.svelte';
 import { createJobsStore } from './jobs-store.svelte';
+import { describeParams } from './job-facts';
 import { deferred, installFakeApi } from '../../lib/testing/fake-api';
 import { SonotypeError } from '../../../../src-shared/errors';
 import type { JobProgress } from '../../../../src-shared/job-types';
@@ -120,6 +121,7 @@ describe('JobsPanel', () => {
     expect(facts).toContain('ran 2 min 14 s');
     expect(facts).toContain('model v1 · epochs 3 · windows 2,000');
     expect(within(jobItem(2)).getByTestId('job-facts').textContent).toContain('folder /data/reef');
+    expect(describeParams({ regionParams: { threshold: 0.4, mergeGapSeconds: 0.1 }, backend: 'wasm' })).toBe('threshold 0.4 · merge gap (s) 0.1 · backend wasm');
     expect(jobItem(2).querySelector('.counts')).toBeNull();
   });
 });

@@ -10,8 +10,10 @@ const NAMES: Record<string, string> = {
   predictFrames: 'predict frames',
   learningRate: 'learning rate',
   audioRoot: 'folder',
-  minLength: 'min length',
-  mergeGap: 'merge gap',
+  minSoundSeconds: 'min sound (s)',
+  mergeGapSeconds: 'merge gap (s)',
+  smoothingWindows: 'smoothing',
+  retrainHead: 'retrain head',
 };
 
 function valueText(value: unknown): string | null {
@@ -22,10 +24,17 @@ function valueText(value: unknown): string | null {
   return null;
 }
 
+/** Nested settings (a detect job's regionParams) read as their own names. */
+function flatten(params: Record<string, unknown>): Array<[string, unknown]> {
+  return Object.entries(params).flatMap(([key, value]): Array<[string, unknown]> =>
+    value !== null && typeof value === 'object' && !Array.isArray(value) ? flatten(value as Record<string, unknown>) : [[key, value]],
+  );
+}
+
 /** The parameters as one line, or '' when there are none worth showing. */
 export function describeParams(params: Record<string, unknown> | undefined): string {
   if (!params) return '';
-  return Object.entries(params)
+  return flatten(params)
     .map(([key, value]) => {
       const text = valueText(value);
       return text === null ? null : `${NAMES[key] ?? key} ${text}`;
