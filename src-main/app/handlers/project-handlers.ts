@@ -68,7 +68,7 @@ export function projectHandlers(state: AppState): HandlersFor<ProjectCalls> {
     'project:openDemo': async () => adopt(openDemoProject),
     'project:recent': async () => listRecentProjects(),
     'project:scan': async () => {
-      const totals = await runJobToEnd(requireSession(state).runner, 'scan', {});
+      const totals = await runJobToEnd(requireSession(state).runner, 'scan', { audioRoot: requireProject(state).audioRoot });
       state.emit('recordings:changed', { count: totals.files });
       return totals;
     },
