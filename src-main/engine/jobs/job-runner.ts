@@ -299,7 +299,8 @@ export class JobRunner {
     const outcome: JobOutcome =
       end.type === 'done' ? { state: 'succeeded' } : end.type === 'stopped' ? { state: 'cancelled' } : { state: 'failed', error: end.error };
     const final: JobProgress = { ...job.progress, state: outcome.state, etaSeconds: outcome.state === 'succeeded' ? 0 : null, finishedAt: Date.now() };
-    delete final.message;
+    // A succeeded job keeps its last note (a scan's summary, a training's speed); others lose transient ones ("cancelling…").
+    if (outcome.state !== 'succeeded') delete final.message;
     if (outcome.state === 'failed') final.error = outcome.error;
     if (end.type === 'done') final.result = end.result;
     job.progress = final;
