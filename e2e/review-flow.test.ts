@@ -103,7 +103,7 @@ describe.skipIf(Boolean(skipReason))('review workflow in Chromium (browser mode)
     await review.dragToCreate(6, 8, SCENE_SECONDS);
     await expect.poll(spans).toHaveLength(1);
     let [created] = await spans();
-    expect(created.value).toBe('sound') // a drawn label is 'sound' unless the researcher chose otherwise;
+    expect(created.value).toBe('sound'); // a drawn label is 'sound' unless the researcher chose otherwise
     expect(created.start).toBeCloseTo(6, 1);
     expect(created.end).toBeCloseTo(8, 1);
 

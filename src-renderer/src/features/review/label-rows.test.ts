@@ -36,8 +36,9 @@ describe('span drags', () => {
   });
 
   it('resizes by either edge (crossing over swaps them) and draws in either direction', () => {
-    expect(draggedSpan({ kind: 'resize', id: 1, start: 20, end: 25, edge: 'end', x: 200 }, vp, 60)).toEqual([20, 30]);
-    expect(draggedSpan({ kind: 'resize', id: 1, start: 20, end: 25, edge: 'start', x: 200 }, vp, 60)).toEqual([25, 30]);
+    // Grabbed 3 px inside the end edge (x 147 = 24.7 s) and moved 50 px: the end moves 5 s, from where it was.
+    expect(draggedSpan({ kind: 'resize', id: 1, start: 20, end: 25, edge: 'end', x0: 147, x: 197 }, vp, 60)).toEqual([20, 30]);
+    expect(draggedSpan({ kind: 'resize', id: 1, start: 20, end: 25, edge: 'start', x0: 100, x: 200 }, vp, 60)).toEqual([25, 30]);
     expect(draggedSpan({ kind: 'create', x0: 300, x1: 100 }, vp, 60)).toEqual([20, 40]);
   });
 });

@@ -9,7 +9,7 @@ import { xToSeconds, type Viewport } from './viewport';
 /** A drag in progress; x positions are pixels inside the surface. */
 export type SpanDrag =
   | { kind: 'create'; x0: number; x1: number }
-  | { kind: 'resize'; id: number; start: number; end: number; edge: 'start' | 'end'; x: number }
+  | { kind: 'resize'; id: number; start: number; end: number; edge: 'start' | 'end'; x0: number; x: number }
   | { kind: 'move'; id: number; start: number; end: number; x0: number; x: number };
 
 /** Pointer travel (px) below which a press is a click, not a drag. */
@@ -31,7 +31,8 @@ export function draggedSpan(drag: SpanDrag, vp: Viewport, durationSeconds: numbe
     return [Math.min(a, b), Math.max(a, b)];
   }
   if (drag.kind === 'resize') {
-    const t = clamp(xToSeconds(vp, drag.x));
+    // The edge moves as far as the pointer did: grabbing a handle a few pixels off the edge does not make it jump.
+    const t = clamp((drag.edge === 'start' ? drag.start : drag.end) + (drag.x - drag.x0) * vp.secondsPerPixel);
     const a = drag.edge === 'start' ? t : drag.start;
     const b = drag.edge === 'end' ? t : drag.end;
     return [Math.min(a, b), Math.max(a, b)];
