@@ -92,7 +92,7 @@ describe('review display', () => {
     expect(band()).toEqual([0, 500]);
     await fireEvent.pointerDown(axis, { button: 0, clientY: 20, pointerId: 1 });
     await fireEvent.pointerUp(axis, { clientY: 100, pointerId: 1 });
-    await fireEvent.click(screen.getByRole('button', { name: /all/ }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Show 0 Hz to Nyquist' }));
     expect(band()).toEqual([0, 500]);
   });
 
