@@ -9,7 +9,7 @@
  * - the coordinator killed (-9) mid-run resumes where it stopped;
  * - Redis stopped mid-run: a clear error, and a resume once it is back.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, copyFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, copyFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -97,6 +97,8 @@ describe.skipIf(skip)('detect --distributed with worker processes on real record
   it('gives the results of local detect while a worker is killed mid-shard; a worker refuses paths outside its storage', async () => {
     const w1 = await worker();
     const w2 = await worker();
+    // A worker only connects out: it listens on no port at all.
+    expect(listeningSockets(w1.pid)).toEqual([]);
     const queue = new Queue(DEFAULT_QUEUE, { connection: parseRedisUrl(redis.url).options, prefix: QUEUE_PREFIX });
     try {
       // A job that tries to leave the storage root is refused, not run.
@@ -157,6 +159,10 @@ describe.skipIf(skip)('detect --distributed with worker processes on real record
     expect(maxEmbeddingDifference(embeddingsOf(dir), local.embeddings)).toBeLessThan(1e-6);
     expect(heuristicLabelsOf(dir)).toEqual(local.labels);
     expect(JSON.parse(second.stdout()).regions.length).toBeGreaterThan(0);
+    // Everything is in the project now: running it again enqueues nothing.
+    const third = coordinator(dir);
+    expect(await third.exited).toBe(0);
+    expect(jobsToRun(third)).toBe(0);
   });
 
   it('stops with a clear error when Redis goes away mid-run, and resumes once it is back', async () => {
@@ -179,6 +185,30 @@ describe.skipIf(skip)('detect --distributed with worker processes on real record
     expect(heuristicLabelsOf(dir)).toEqual(local.labels);
   });
 });
+
+/** TCP sockets in LISTEN state owned by process `pid` (Linux /proc; [] elsewhere). */
+function listeningSockets(pid: number): string[] {
+  if (!existsSync(`/proc/${pid}/fd`)) return [];
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m) inodes.add(m[1]);
+    } catch {
+      // The descriptor closed meanwhile.
+    }
+  }
+  const listening: string[] = [];
+  for (const table of ['tcp', 'tcp6']) {
+    const path = `/proc/${pid}/net/${table}`;
+    if (!existsSync(path)) continue;
+    for (const line of readFileSync(path, 'utf8').split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols[3] === '0A' && inodes.has(cols[9])) listening.push(`${table} ${cols[1]}`);
+    }
+  }
+  return listening;
+}
 
 /** Removes a project's heuristic labels, windows (with embeddings and predictions) and regions; models stay. */
 function clearAnalysis(projectDir: string): void {
