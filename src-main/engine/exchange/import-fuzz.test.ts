@@ -38,7 +38,7 @@ function goodRow(rng: Rng, slot: number): Fields {
 
 /** Ways to break a row so that it cannot be imported. */
 const BREAKS: ((f: Fields, rng: Rng) => Partial<Fields>)[] = [
-  () => ({ start: pick(createRng(), ['abc', '', 'NaN', '1e999', '--1', '1.2.3', '0x10']) }),
+  (_, rng) => ({ start: pick(rng, ['abc', '', 'NaN', '1e999', '--1', '1.2.3', '0x10', ' ', '½']) }),
   (f) => ({ end: String(Number(f.start) - 0.01) }),
   () => ({ start: '-0.5' }),
   () => ({ start: '10.5', end: '10.6' }),
@@ -47,7 +47,7 @@ const BREAKS: ((f: Fields, rng: Rng) => Partial<Fields>)[] = [
   (f) => ({ low: String(Number(f.high) + 1) }),
   () => ({ high: '99999' }),
   () => ({ low: 'low' }),
-  () => ({ confidence: pick(createRng(), ['1.5', '-0.1', 'high']) }),
+  (_, rng) => ({ confidence: pick(rng, ['1.5', '-0.1', 'high', 'NaN']) }),
   () => ({ type: 'x'.repeat(150) }),
   () => ({ file: 'missing.wav' }),
 ];
