@@ -8,6 +8,7 @@ import type { ParseArgsConfig } from 'node:util';
 import type { FeatureConfig } from '../../src-shared/feature-types';
 import { defaultFeatureConfig, type FeatureConfigOverrides } from '../engine/features';
 import { UsageError } from './exit-codes';
+import { integerFlag } from './number-flags';
 
 export const featureFlagOptions: NonNullable<ParseArgsConfig['options']> = {
   'analysis-rate': { type: 'string' },
@@ -24,12 +25,6 @@ export const featureFlagOptions: NonNullable<ParseArgsConfig['options']> = {
 export const FEATURE_FLAGS_HELP =
   '[--analysis-rate <Hz>] [--channel <n>] [--fft <n>] [--hop <n>] [--magnitude db|linear] [--band <lowHz>-<highHz>] [--window-frames <n>] [--window-stride <n>] [--normalisation window|recording|none]';
 
-function integer(name: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number ≥ 0, got '${String(value)}'`);
-  return n;
-}
 
 function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
@@ -39,17 +34,17 @@ function oneOf<T extends string>(name: string, value: unknown, allowed: readonly
 
 /** Applies the flags in `values` on top of `base` (or the defaults at `nativeRate`). */
 export function applyFeatureFlags(values: Record<string, unknown>, base: FeatureConfig | null, nativeRate: number): FeatureConfig {
-  const rate = integer('analysis-rate', values['analysis-rate']) ?? base?.analysisSampleRate ?? nativeRate;
+  const rate = integerFlag(values, 'analysis-rate') ?? base?.analysisSampleRate ?? nativeRate;
   const overrides: FeatureConfigOverrides = {};
   const set = <K extends keyof FeatureConfigOverrides>(key: K, v: FeatureConfigOverrides[K] | undefined) => {
     if (v !== undefined) overrides[key] = v;
   };
-  set('channel', integer('channel', values.channel));
-  set('fftSize', integer('fft', values.fft));
-  set('hopSize', integer('hop', values.hop));
+  set('channel', integerFlag(values, 'channel'));
+  set('fftSize', integerFlag(values, 'fft'));
+  set('hopSize', integerFlag(values, 'hop'));
   set('magnitude', oneOf('magnitude', values.magnitude, ['db', 'linear'] as const));
-  set('windowFrames', integer('window-frames', values['window-frames']));
-  set('windowStride', integer('window-stride', values['window-stride']));
+  set('windowFrames', integerFlag(values, 'window-frames'));
+  set('windowStride', integerFlag(values, 'window-stride'));
   set('normalisation', oneOf('normalisation', values.normalisation, ['window', 'recording', 'none'] as const));
   if (values.band !== undefined) {
     const m = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$/.exec(String(values.band));

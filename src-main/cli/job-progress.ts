@@ -3,6 +3,7 @@
  * --json, a line per phase/epoch otherwise; Ctrl-C cancels the job cleanly
  * (its checkpoint stays, so `--resume` continues it).
  */
+import { formatEta } from '../../src-shared/format';
 import type { JobProgress } from '../../src-shared/job-types';
 import type { JobRunner } from '../engine/jobs';
 import type { CliIo } from './output';
@@ -12,11 +13,6 @@ export interface RunJobOptions {
   io: CliIo;
 }
 
-function formatEta(seconds: number | null): string {
-  if (seconds == null) return '--:--';
-  const m = Math.floor(seconds / 60);
-  return `${m}:${String(Math.round(seconds % 60)).padStart(2, '0')}`;
-}
 
 export function progressLine(p: JobProgress): string {
   const fraction = p.total ? Math.min(1, p.done / p.total) : 0;

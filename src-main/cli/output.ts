@@ -2,6 +2,8 @@
  * Where CLI commands write. Injected so tests can capture output without
  * spawning processes.
  */
+import { formatDuration as formatSharedDuration } from '../../src-shared/format';
+
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
@@ -26,12 +28,7 @@ export function formatTable(headers: string[], rows: string[][], alignRight: boo
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-/** 3725.5 → "1:02:05.5"; keeps durations readable at a glance. */
+/** 3725.5 → "1:02:05.500": durations to the millisecond in the CLI's tables (same rule as the UI, src-shared/format.ts). */
 export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds == null || !Number.isFinite(seconds)) return '-';
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds - h * 3600 - m * 60;
-  const ss = s.toFixed(3).padStart(6, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+  return formatSharedDuration(seconds, 3);
 }

@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import type { CliCommand } from '../main';
 import { UsageError, EXIT_OK } from '../exit-codes';
 import { formatDuration, formatTable, type CliIo } from '../output';
-import { DISTRIBUTED_DETECT_FLAGS, positiveNumberFlag, queueProgressPrinter, redisFromFlags } from './distributed-flags';
+import { DISTRIBUTED_DETECT_FLAGS, queueProgressPrinter, redisFromFlags } from './distributed-flags';
+import { numberFlag, positiveNumberFlag } from '../number-flags';
 import { SonotypeError } from '../../../src-shared/errors';
 import { openProject, type Project } from '../../engine/project/open-project';
 import { projectDbPath } from '../../engine/store/database';
@@ -125,14 +126,6 @@ export async function openExistingProject(dir: string | undefined): Promise<Proj
     throw new SonotypeError('NOT_FOUND', `No Sonotype project in ${projectDir} (no sonotype.db): run \`sonotype scan <folder> --project ${projectDir}\` first.`);
   }
   return openProject(projectDir);
-}
-
-function numberFlag(values: Record<string, unknown>, name: string, check: (n: number) => boolean, expected: string): number | undefined {
-  const raw = values[name];
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (String(raw).trim() === '' || !Number.isFinite(n) || !check(n)) throw new UsageError(`--${name} must be ${expected}, got '${String(raw)}'`);
-  return n;
 }
 
 /** The region settings given on the command line (unset ones keep their stored or default values). */

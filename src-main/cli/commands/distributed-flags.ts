@@ -24,14 +24,6 @@ export const DISTRIBUTED_DETECT_FLAGS: NonNullable<ParseArgsConfig['options']> =
   'redis-timeout': { type: 'string' },
 };
 
-export function positiveNumberFlag(values: Record<string, unknown>, name: string): number | undefined {
-  const raw = values[name];
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (String(raw).trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a number > 0, got '${String(raw)}'`);
-  return n;
-}
-
 /** The Redis settings of `--redis`/`--distributed` (usage error for a malformed URL). */
 export function redisFromFlags(url: unknown, values: Record<string, unknown>, flag: string): RedisSettings {
   if (typeof url !== 'string' || url === '') throw new UsageError(`--${flag} needs a Redis URL, e.g. redis://127.0.0.1:6379`);

@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { formatPercent } from '../../../src-shared/format';
+import { numberFlag } from '../number-flags';
 import type { CliCommand } from '../main';
 import { UsageError, EXIT_OK } from '../exit-codes';
 import { formatTable } from '../output';
@@ -27,8 +29,7 @@ export const evalCommand: CliCommand = {
   async run({ positionals, values, io }) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     if (typeof values.truth !== 'string' || values.truth === '') throw new UsageError('--truth <file> is required');
-    const minIoU = values['min-iou'] === undefined ? undefined : Number(values['min-iou']);
-    if (minIoU !== undefined && !(minIoU >= 0 && minIoU <= 1)) throw new UsageError(`--min-iou must be between 0 and 1, got '${String(values['min-iou'])}'`);
+    const minIoU = numberFlag(values, 'min-iou', (n) => n >= 0 && n <= 1, 'a number between 0 and 1');
     const project = await openExistingProject(values.project as string | undefined);
     try {
       const result = await evaluateDetections(project, resolve(values.truth), { recording: values.recording as string | undefined, minIoU });
@@ -40,14 +41,11 @@ export const evalCommand: CliCommand = {
   },
 };
 
-function pct(x: number | null): string {
-  return x === null ? '-' : `${(100 * x).toFixed(1)}%`;
-}
 
 function formatEvaluation(e: DetectionEvaluation): string {
   const rows = e.recordings.map((r) => [
     r.path, String(r.events), String(r.eventScores.predictions), String(r.windows),
-    pct(summaryAccuracy(r.confusion.counts)), pct(r.eventScores.precision), pct(r.eventScores.recall),
+    formatPercent(summaryAccuracy(r.confusion.counts)), formatPercent(r.eventScores.precision), formatPercent(r.eventScores.recall),
   ]);
   const s = e.eventScores;
   return [
@@ -58,7 +56,7 @@ function formatEvaluation(e: DetectionEvaluation): string {
     formatConfusionMatrix(e.confusion, 'Window-level confusion matrix (rows: truth, columns: prediction)'),
     '',
     `Event level (a sound region matches an event when they overlap${s.minIoU > 0 ? ` with IoU ≥ ${s.minIoU}` : ''}): ` +
-      `precision ${pct(s.precision)} (${s.matchedPredictions}/${s.predictions} regions), recall ${pct(s.recall)} (${s.detectedEvents}/${s.events} events), F1 ${pct(s.f1)}`,
+      `precision ${formatPercent(s.precision)} (${s.matchedPredictions}/${s.predictions} regions), recall ${formatPercent(s.recall)} (${s.detectedEvents}/${s.events} events), F1 ${formatPercent(s.f1)}`,
     ...(e.unmatched.length ? [`not in this project: ${e.unmatched.join(', ')}`] : []),
   ].join('\n');
 }

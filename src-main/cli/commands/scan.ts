@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { CliCommand } from '../main';
 import { UsageError, EXIT_OK } from '../exit-codes';
 import { formatDuration, formatTable } from '../output';
+import { integerFlag, numberFlag } from '../number-flags';
 import { openProject } from '../../engine/project/open-project';
 import { scanProject, type ScanReport } from '../../engine/project/scan-project';
 import type { RateGroup } from '../../../src-shared/feature-types';
@@ -27,15 +28,10 @@ export const scanCommand: CliCommand = {
     const folder = resolve(positionals[0]);
     const info = await stat(folder).catch(() => null);
     if (!info?.isDirectory()) throw new UsageError(`not a folder: ${positionals[0]}`);
-    const channel = values.channel === undefined ? undefined : Number(values.channel);
-    if (channel !== undefined && (!Number.isInteger(channel) || channel < 0)) {
-      throw new UsageError('--channel must be a whole number ≥ 0');
-    }
-    const rateFlag = values['analysis-rate'];
-    const analysisSampleRate = rateFlag === undefined ? undefined : rateFlag === 'auto' ? 'auto' : Number(rateFlag);
-    if (typeof analysisSampleRate === 'number' && (!Number.isInteger(analysisSampleRate) || analysisSampleRate < 1000)) {
-      throw new UsageError('--analysis-rate must be a whole number of Hz ≥ 1000, or auto (each recording at its rate group\'s rate)');
-    }
+    const channel = integerFlag(values, 'channel');
+    const analysisSampleRate = values['analysis-rate'] === 'auto' ? 'auto' : numberFlag(
+      values, 'analysis-rate', (n) => Number.isInteger(n) && n >= 1000, "a whole number of Hz ≥ 1000, or auto (each recording at its rate group's rate)",
+    );
     const projectDir = resolve((values.project as string | undefined) ?? folder);
     const project = await openProject(projectDir, { audioRoot: folder, channel, analysisSampleRate });
     try {

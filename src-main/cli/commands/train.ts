@@ -5,6 +5,7 @@ import { findProjectFor, openProject } from '../../engine/project/open-project';
 import { JobRunner } from '../../engine/jobs';
 import { listJobs } from '../../engine/store/jobs';
 import { followJob } from '../job-progress';
+import { integerFlag } from '../number-flags';
 import { jobResultOf } from '../../../src-shared/job-kinds';
 
 /**
@@ -30,13 +31,7 @@ export const trainCommand: CliCommand = {
   },
   async run({ positionals, values, io }) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-    const int = (name: string, min: number) => {
-      const v = values[name];
-      if (v === undefined) return undefined;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}`);
-      return n;
-    };
+    const int = (name: string, min: number) => integerFlag(values, name, min);
     const model = values.model === 'v1' || values.model === 'v3' ? values.model : undefined;
     if (!values.resume && !model) throw new UsageError('--model v1 or --model v3 is required');
     const predictFrames = int('predict-frames', 1);

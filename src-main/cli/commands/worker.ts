@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { CliCommand } from '../main';
 import { EXIT_OK, UsageError } from '../exit-codes';
-import { positiveNumberFlag, redisFromFlags, REDIS_FLAGS } from './distributed-flags';
+import { redisFromFlags, REDIS_FLAGS } from './distributed-flags';
+import { positiveNumberFlag } from '../number-flags';
 
 /**
  * `sonotype worker --redis redis://HOST:PORT [--concurrency N] [--storage DIR]

@@ -13,6 +13,7 @@
  * (ORIGINAL_PIPELINE.md §3), so the layout is fixed here and printed with
  * labels by formatConfusionMatrix.
  */
+import { formatPercent } from '../../../src-shared/format';
 import { SonotypeError } from '../../../src-shared/errors';
 
 /** A time interval in seconds, [startSeconds, endSeconds). */
@@ -117,9 +118,6 @@ export function summariseConfusion(m: ConfusionMatrix): ConfusionSummary {
   };
 }
 
-function pct(x: number | null): string {
-  return x === null ? '—' : `${(100 * x).toFixed(1)}%`;
-}
 
 /**
  * The matrix as a text table with labelled truth rows and predicted columns,
@@ -141,9 +139,9 @@ export function formatConfusionMatrix(m: ConfusionMatrix, title?: string): strin
   if (title) lines.push(title);
   lines.push(`${'predicted:'.padEnd(labelWidth)}${CLASS_NAMES.map(cell).join('')}${'recall'.padStart(9)}`);
   for (const t of [0, 1]) {
-    lines.push(`${rowLabels[t].padEnd(labelWidth)}${m.counts[t].map((n) => cell(String(n))).join('')}${pct(s.recall[t]).padStart(9)}`);
+    lines.push(`${rowLabels[t].padEnd(labelWidth)}${m.counts[t].map((n) => cell(String(n))).join('')}${formatPercent(s.recall[t]).padStart(9)}`);
   }
-  lines.push(`${'precision'.padEnd(labelWidth)}${s.precision.map((x) => cell(pct(x))).join('')}`);
-  lines.push(`accuracy ${pct(s.accuracy)}, balanced accuracy ${pct(s.balancedAccuracy)}, ${s.total} windows`);
+  lines.push(`${'precision'.padEnd(labelWidth)}${s.precision.map((x) => cell(formatPercent(x))).join('')}`);
+  lines.push(`accuracy ${formatPercent(s.accuracy)}, balanced accuracy ${formatPercent(s.balancedAccuracy)}, ${s.total} windows`);
   return lines.join('\n');
 }

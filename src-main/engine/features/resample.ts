@@ -1,8 +1,8 @@
 /**
  * Streaming rational resampler: polyphase windowed-sinc (Kaiser) low-pass.
  *
- * Why hand-written instead of @alexanderolsen/libsamplerate-js (installed and
- * measured first, 96 kHz → 48 kHz mono through its streaming `full` API in
+ * Why hand-written instead of @alexanderolsen/libsamplerate-js (it was
+ * installed and measured first, 96 kHz → 48 kHz mono through its streaming `full` API in
  * 64 Ki-sample blocks, on this 2-core box, numbers per 10 minutes of audio):
  *   quiet box:  SRC_SINC_FASTEST 9.2 s wall, SRC_SINC_MEDIUM_QUALITY 14.8 s wall
  *   loaded box (load ≈ 5): FASTEST 12.1 s CPU, MEDIUM 20.6 s CPU

@@ -89,8 +89,3 @@ export function assertModelInput(config: FeatureConfig): void {
     );
   }
 }
-
-/** Builds a fresh, untrained encoder of the given kind (with its training head). */
-export function buildEncoder(kind: EncoderKind, seed?: number) {
-  return kind === 'encoder-v1' ? buildConvnetV1({ seed }) : buildLstmV3({ seed });
-}

@@ -12,11 +12,11 @@ import { sameLabelState, validateLabelState, type LabelSource, type LabelState }
 export { validateLabelState, type LabelSource, type LabelState } from './label-state';
 
 /** A label row as stored: its state plus id and timestamps. */
-export interface StoredLabel extends Omit<LabelState, 'deleted'> {
+/** A label row: its state (the same shape the undo history keeps) plus identity and times. */
+export interface StoredLabel extends LabelState {
   id: number;
   createdAt: number;
   updatedAt: number;
-  deleted: boolean;
 }
 
 export interface NewLabel extends Partial<LabelExchangeFields> {

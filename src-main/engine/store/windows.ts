@@ -4,18 +4,14 @@
 import type { WindowSpan } from '../../../src-shared/feature-types';
 import type { ProjectDb } from './database';
 
-/** A stored window: the span plus its row id (referenced by embeddings and predictions). */
-export interface StoredWindow {
+/**
+ * A stored window: the span (seconds are not stored: they follow from the
+ * native samples) plus its row id (referenced by embeddings and predictions).
+ */
+export interface StoredWindow extends Omit<WindowSpan, 'startSeconds' | 'endSeconds'> {
   id: number;
   recordingId: number;
   featureConfigId: number;
-  index: number;
-  startFrame: number;
-  startSample: number;
-  endSample: number;
-  startNativeSample: number;
-  endNativeSample: number;
-  padded: boolean;
 }
 
 /**

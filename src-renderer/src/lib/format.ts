@@ -3,39 +3,8 @@
  * through here so durations, rates and ETAs look the same everywhere.
  */
 
-/** Seconds as `m:ss.s` (`h:mm:ss` from one hour on, `N ms` under a second); '–' when unknown. */
-export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds == null || !Number.isFinite(seconds) || seconds < 0) return '–';
-  // Bat and click snippets are fractions of a second: "0:00.0" would hide them.
-  if (seconds < 0.95) return `${Math.round(seconds * 1000)} ms`;
-  if (seconds >= 3600) {
-    const whole = Math.round(seconds);
-    const h = Math.floor(whole / 3600);
-    const m = Math.floor((whole % 3600) / 60);
-    const s = whole % 60;
-    return `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
-  }
-  // Round first so 59.96 s reads 1:00.0, not 0:60.0.
-  const tenths = Math.round(seconds * 10);
-  const m = Math.floor(tenths / 600);
-  const rest = (tenths - m * 600) / 10;
-  return `${m}:${rest.toFixed(1).padStart(4, '0')}`;
-}
-
-/** A remaining time in words a person reads at a glance ("45 s", "3 min 20 s", "2 h 05 min"). */
-export function formatEta(seconds: number | null | undefined): string {
-  if (seconds == null || !Number.isFinite(seconds) || seconds < 0) return 'estimating…';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
-}
-
-/** A fraction 0…1 as a percentage with one decimal; '–' when unknown. */
-export function formatPercent(fraction: number | null | undefined): string {
-  if (fraction == null || !Number.isFinite(fraction)) return '–';
-  return `${(fraction * 100).toFixed(1)}%`;
-}
+/** Durations, ETAs and percentages follow the CLI's rules (src-shared/format.ts). */
+export { formatDuration, formatEta, formatPercent } from '../../../src-shared/format';
 
 /** A sample rate in Hz as "48 kHz" / "22.05 kHz" / "500 Hz"; '–' when unknown. */
 export function formatRate(hz: number | null | undefined): string {
