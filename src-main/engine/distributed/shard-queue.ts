@@ -19,6 +19,7 @@
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { SonotypeError, toErrorInfo, type ErrorInfo } from '../../../src-shared/errors';
+import { formatEta } from '../../../src-shared/format';
 import type { RedisSettings } from './redis-url';
 import { parseShardReturn, QUEUE_PREFIX, type ShardKind, type ShardReturn } from './shard-jobs';
 
@@ -80,19 +81,11 @@ export interface RunJobsOptions<P> {
   batchSize?: number;
 }
 
-/** One line: "jobs 12/40 done, 0 failed, 3 running on 2 workers, 0.80/s, ETA 0:35". */
+/** One line: "jobs 12/40 done, 0 failed, 3 running on 2 workers, 0.80/s, ETA 35 s" (ETA as everywhere, src-shared/format.ts). */
 export function describeQueueProgress(p: QueueProgress): string {
   const eta = p.etaSeconds === null ? '' : `, ETA ${formatEta(p.etaSeconds)}`;
   const rate = p.perSecond > 0 ? `, ${p.perSecond.toFixed(p.perSecond < 10 ? 2 : 0)}/s` : '';
   return `jobs ${p.done}/${p.total} done, ${p.failed} failed, ${p.running} running on ${p.workers} worker${p.workers === 1 ? '' : 's'}${rate}${eta}`;
-}
-
-function formatEta(seconds: number): string {
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const ss = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
 
 type Inbox = { kind: 'completed'; id: string; returnvalue: unknown } | { kind: 'failed'; id: string; reason: string };

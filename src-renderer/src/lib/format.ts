@@ -4,6 +4,8 @@
  */
 
 /** Durations, ETAs and percentages follow the CLI's rules (src-shared/format.ts). */
+import { formatEta } from '../../../src-shared/format';
+
 export { formatDuration, formatEta, formatPercent } from '../../../src-shared/format';
 
 /** A sample rate in Hz as "48 kHz" / "22.05 kHz" / "500 Hz"; '–' when unknown. */
