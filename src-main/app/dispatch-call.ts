@@ -9,14 +9,20 @@
  */
 import { checkCall, type CallResult } from '../../src-shared/contract';
 import { toErrorInfo } from '../../src-shared/errors';
+import { withEditClient } from '../engine/store/edit-clients';
 import type { Handlers } from './handlers';
 
-export async function dispatchCall(handlers: Handlers, name: unknown, args: unknown): Promise<CallResult<unknown>> {
+/** Who is calling: the window (edit client) whose undo history the call's edits join. */
+export interface CallContext {
+  client?: string;
+}
+
+export async function dispatchCall(handlers: Handlers, name: unknown, args: unknown, context: CallContext = {}): Promise<CallResult<unknown>> {
   const checked = checkCall(name, args);
   if (!checked.ok) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: checked.message } };
   try {
     const handler = handlers[checked.name] as (...a: unknown[]) => Promise<unknown>;
-    return { ok: true, value: await handler(...checked.args) };
+    return { ok: true, value: await withEditClient(context.client, () => handler(...checked.args)) };
   } catch (error) {
     return { ok: false, error: toErrorInfo(error) };
   }

@@ -10,6 +10,7 @@ import { app, BrowserWindow, ipcMain, shell, type IpcMainInvokeEvent } from 'ele
 import type { CallResult, MenuCommand } from '../../src-shared/contract';
 import { toErrorInfo } from '../../src-shared/errors';
 import { dispatchCall } from '../app/dispatch-call';
+import { registerEditClient } from '../engine/store/edit-clients';
 import { closeProject, createHandlers, requireSession, type AppState } from '../app/handlers';
 import { Scope } from '../../src-shared/scope';
 import { listRecentProjects } from '../app/recent-projects';
@@ -46,7 +47,7 @@ function isTrustedSender(event: IpcMainInvokeEvent): boolean {
 
 ipcMain.handle('sonotype:call', async (event, name: unknown, args: unknown): Promise<CallResult<unknown>> => {
   if (!isTrustedSender(event)) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: 'Refused: untrusted sender.' } };
-  return dispatchCall(handlers, name, args);
+  return dispatchCall(handlers, name, args, { client: windowClient?.id });
 });
 
 /** Opens a project from the menu, the recent list or a dropped folder, and tells the page. */
@@ -79,8 +80,12 @@ async function refreshMenu(): Promise<void> {
   });
 }
 
+/** The window's edit client: its undo takes its own edits (and those of earlier runs). */
+let windowClient: ReturnType<typeof registerEditClient> | null = null;
+
 function createWindow(): void {
   const saved = loadWindowState(app.getPath('userData'));
+  windowClient = registerEditClient();
   mainWindow = new BrowserWindow({
     ...saved.bounds,
     minWidth: 800,
@@ -119,7 +124,11 @@ function createWindow(): void {
   });
   if (!app.isPackaged && process.env.ELECTRON_RENDERER_URL) void mainWindow.loadURL(process.env.ELECTRON_RENDERER_URL);
   else void mainWindow.loadFile(join(here, '../renderer/index.html'));
-  mainWindow.on('closed', () => (mainWindow = null));
+  mainWindow.on('closed', () => {
+    mainWindow = null;
+    windowClient?.release();
+    windowClient = null;
+  });
   void refreshMenu();
 }
 

@@ -14,6 +14,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApiEvents, CallResult } from '../../src-shared/contract';
 import { SonotypeError, toErrorInfo } from '../../src-shared/errors';
 import { dispatchCall } from '../app/dispatch-call';
+import { registerEditClient } from '../engine/store/edit-clients';
 import { closeProject, createHandlers, requireSession, type AppState } from '../app/handlers';
 import { openProject } from '../engine/project/open-project';
 import { handleMediaRequest } from '../engine/tiles';
@@ -120,21 +121,26 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
+      // Each connection (a browser tab) is its own edit client: its undo takes its own edits.
+      const client = registerEditClient();
+      ws.on('close', () => {
+        sockets.delete(ws);
+        client.release();
+      });
       // ws closes the socket itself on oversized frames (1009) and protocol errors (1002); without a
       // listener, that error event would end the whole process.
       ws.on('error', () => {});
-      ws.on('message', (data) => void answer(ws, data.toString()));
+      ws.on('message', (data) => void answer(ws, data.toString(), client.id));
     });
   });
 
-  async function answer(ws: WebSocket, raw: string): Promise<void> {
+  async function answer(ws: WebSocket, raw: string, client: string): Promise<void> {
     let id: unknown = null;
     let result: CallResult<unknown>;
     try {
       const msg = parseMessage(raw);
       id = msg.id;
-      result = await dispatchCall(handlers, msg.call, msg.args);
+      result = await dispatchCall(handlers, msg.call, msg.args, { client });
     } catch (error) {
       result = { ok: false, error: toErrorInfo(error) };
     }

@@ -77,7 +77,26 @@ export function sendAndReceive(ws: WebSocket, raw: string | Buffer, timeoutMs = 
   });
 }
 
-/** One contract call over an open socket. */
-export async function callOver(ws: WebSocket, id: number, call: string, args: unknown[]): Promise<{ id: unknown; result: { ok: boolean; value?: unknown; error?: { code: string; message: string } } }> {
-  return (await sendAndReceive(ws, JSON.stringify({ id, call, args }))) as never;
+export interface CallReply {
+  id: unknown;
+  result: { ok: boolean; value?: unknown; error?: { code: string; message: string } };
+}
+
+/** One contract call over an open socket; resolves with the reply carrying `id` (events in between are skipped). */
+export function callOver(ws: WebSocket, id: number, call: string, args: unknown[], timeoutMs = 30_000): Promise<CallReply> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      ws.off('message', onMessage);
+      reject(new Error(`no answer to ${call} (id ${id})`));
+    }, timeoutMs);
+    const onMessage = (data: Buffer) => {
+      const message = JSON.parse(data.toString()) as Partial<CallReply>;
+      if (message.id !== id || !message.result) return;
+      clearTimeout(timer);
+      ws.off('message', onMessage);
+      resolve(message as CallReply);
+    };
+    ws.on('message', onMessage);
+    ws.send(JSON.stringify({ id, call, args }));
+  });
 }

@@ -5,9 +5,14 @@
  * undone = 1 are the redo branch, discarded by the next new edit.
  * Cluster edits (target 'clusters') share the stack: their rows hold a
  * before/after ClusterPatch instead of a label state.
+ * Each row records the window (edit client) that made it; undo and redo take
+ * the caller's own steps and those nobody owns any more (edit-clients.ts),
+ * and refuse a step whose label another window changed since.
  */
+import { SonotypeError } from '../../../src-shared/errors';
 import { applyClusterPatch, parseClusterPatch, type ClusterPatch } from './cluster-patch';
 import type { ProjectDb } from './database';
+import { currentEditClient, ownedByCaller } from './edit-clients';
 import { parseJsonColumn } from './json';
 import { exchangeColumns, rowToLabelState, type LabelRow } from './label-rows';
 import { normaliseLabelState, type LabelState } from './label-state';
@@ -40,7 +45,7 @@ export interface LabelHistoryEntry extends Omit<LabelEditRef, 'labelId' | 'recor
 
 interface HistoryRow {
   id: number; op: LabelEditOp; target: 'label' | 'clusters'; label_id: number | null; before_json: string | null; after_json: string;
-  author: string | null; created_at: number; undone: number; edit_group: number | null;
+  author: string | null; created_at: number; undone: number; edit_group: number | null; client: string | null;
 }
 
 /** Open edit groups per connection: undefined = none, null = opened but no edit yet, number = group id. */
@@ -101,10 +106,14 @@ function appendHistoryRow(
   db: ProjectDb,
   row: { target: 'label' | 'clusters'; op: LabelEditOp; labelId: number | null; beforeJson: string | null; afterJson: string; author: string | null },
 ): void {
-  db.statement('DELETE FROM label_history WHERE undone = 1').run();
+  // A new edit makes the caller's redo branch unreachable; other open windows keep theirs.
+  const redoable = (db.statement('SELECT id, client FROM label_history WHERE undone = 1').all() as Pick<HistoryRow, 'id' | 'client'>[])
+    .filter((r) => ownedByCaller(r.client));
+  const drop = db.statement('DELETE FROM label_history WHERE id = ?');
+  for (const r of redoable) drop.run(r.id);
   const inserted = db
-    .statement('INSERT INTO label_history (op, target, label_id, before_json, after_json, author, created_at, edit_group) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(row.op, row.target, row.labelId, row.beforeJson, row.afterJson, row.author, Date.now(), openGroups.get(db) ?? null);
+    .statement('INSERT INTO label_history (op, target, label_id, before_json, after_json, author, created_at, edit_group, client) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(row.op, row.target, row.labelId, row.beforeJson, row.afterJson, row.author, Date.now(), openGroups.get(db) ?? null, currentEditClient() ?? null);
   if (openGroups.has(db) && openGroups.get(db) === null) {
     const id = Number(inserted.lastInsertRowid);
     openGroups.set(db, id);
@@ -120,12 +129,37 @@ function stepRows(db: ProjectDb, row: HistoryRow, undone: 0 | 1, order: 'ASC' | 
     .all(row.edit_group, undone) as HistoryRow[];
 }
 
-/** Reverts the newest edit not yet undone; null when there is nothing to undo. */
+/** The caller's next step to undo (newest first) or redo (oldest first), if any. */
+function callersStep(db: ProjectDb, undone: 0 | 1): HistoryRow | undefined {
+  const order = undone === 0 ? 'DESC' : 'ASC';
+  for (const row of db.statement(`SELECT * FROM label_history WHERE undone = ? ORDER BY id ${order}`).iterate(undone) as IterableIterator<HistoryRow>) {
+    if (ownedByCaller(row.client)) return row;
+  }
+  return undefined;
+}
+
+/** Refuses a step when another window changed one of its labels after it (undoing it would silently discard that). */
+function refuseIfChangedSince(db: ProjectDb, rows: readonly HistoryRow[], what: 'Undo' | 'Redo'): void {
+  const later = db.statement(
+    "SELECT 1 FROM label_history WHERE label_id = ? AND id > ? AND undone = 0 AND target = 'label' AND (edit_group IS NULL OR edit_group IS NOT ?) LIMIT 1",
+  );
+  for (const row of rows) {
+    if (row.target === 'label' && later.get(row.label_id, row.id, row.edit_group)) {
+      throw new SonotypeError(
+        'INVALID_ARGUMENT',
+        `${what} refused: another window changed this label after your edit. Undo it there first, or edit the label directly, so nothing of theirs is lost.`,
+      );
+    }
+  }
+}
+
+/** Reverts the caller's newest edit not yet undone; null when there is nothing to undo. */
 export function undoLastEdit(db: ProjectDb): LabelEditRef | null {
   return db.transaction(() => {
-    const top = db.statement('SELECT * FROM label_history WHERE undone = 0 ORDER BY id DESC LIMIT 1').get() as HistoryRow | undefined;
+    const top = callersStep(db, 0);
     if (!top) return null;
     const rows = stepRows(db, top, 0, 'DESC');
+    refuseIfChangedSince(db, rows, 'Undo');
     for (const row of rows) {
       if (row.target === 'clusters') {
         applyClusterPatch(db, parseClusterPatch(row.before_json, 'label_history.before')!);
@@ -141,12 +175,13 @@ export function undoLastEdit(db: ProjectDb): LabelEditRef | null {
   });
 }
 
-/** Re-applies the oldest undone edit; null when there is nothing to redo. */
+/** Re-applies the caller's oldest undone edit; null when there is nothing to redo. */
 export function redoEdit(db: ProjectDb): LabelEditRef | null {
   return db.transaction(() => {
-    const next = db.statement('SELECT * FROM label_history WHERE undone = 1 ORDER BY id ASC LIMIT 1').get() as HistoryRow | undefined;
+    const next = callersStep(db, 1);
     if (!next) return null;
     const rows = stepRows(db, next, 1, 'ASC');
+    refuseIfChangedSince(db, rows, 'Redo');
     for (const row of rows) {
       if (row.target === 'clusters') applyClusterPatch(db, parseClusterPatch(row.after_json, 'label_history.after')!);
       else writeLabelState(db, row.label_id!, historyState(row.after_json, 'label_history.after')!);
@@ -166,14 +201,14 @@ function stepRef(first: HistoryRow, rows: readonly HistoryRow[]): LabelEditRef {
   };
 }
 
-/** Whether undoLastEdit would do something. */
+/** Whether undoLastEdit would do something for the caller. */
 export function canUndo(db: ProjectDb): boolean {
-  return (db.statement('SELECT EXISTS (SELECT 1 FROM label_history WHERE undone = 0) AS yes').get() as { yes: number }).yes === 1;
+  return callersStep(db, 0) !== undefined;
 }
 
-/** Whether redoEdit would do something. */
+/** Whether redoEdit would do something for the caller. */
 export function canRedo(db: ProjectDb): boolean {
-  return (db.statement('SELECT EXISTS (SELECT 1 FROM label_history WHERE undone = 1) AS yes').get() as { yes: number }).yes === 1;
+  return callersStep(db, 1) !== undefined;
 }
 
 /** The newest label history entries first (undone ones included, flagged; cluster edits left out). */
