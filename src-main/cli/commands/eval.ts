@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { formatPercent } from '../../../src-shared/format';
 import { numberFlag } from '../number-flags';
 import type { CliCommand } from '../main';
@@ -7,10 +6,12 @@ import { formatTable } from '../output';
 import { evaluateDetections, type DetectionEvaluation } from '../../engine/detection/evaluate-detections';
 import { formatConfusionMatrix } from '../../engine/detection/confusion';
 import { openExistingProject } from './detect';
+import { withTruthTable } from '../truth-source';
 
 /**
- * `sonotype eval --truth <file> [--project <dir>] [--recording <path>] [--min-iou x] [--json]`
+ * `sonotype eval --truth <file>|reference [--project <dir>] [--recording <path>] [--min-iou x] [--json]`
  *
+ * `--truth reference` scores against the project's reference labels (`sonotype import --as reference`).
  * Scores the project's stored detections against a reference table (Raven
  * selection table, Audacity labels, or CSV with start/end columns): the
  * window-level confusion matrix (truth rows: not silence / silence) and
@@ -18,7 +19,7 @@ import { openExistingProject } from './detect';
  */
 export const evalCommand: CliCommand = {
   name: 'eval',
-  synopsis: 'eval --truth <file> [--project <dir>] [--recording <path>] [--min-iou x] [--json]   score detections against annotations',
+  synopsis: 'eval --truth <file>|reference [--project <dir>] [--recording <path>] [--min-iou x] [--json]   score detections against annotations',
   options: {
     truth: { type: 'string' },
     project: { type: 'string' },
@@ -32,7 +33,7 @@ export const evalCommand: CliCommand = {
     const minIoU = numberFlag(values, 'min-iou', (n) => n >= 0 && n <= 1, 'a number between 0 and 1');
     const project = await openExistingProject(values.project as string | undefined);
     try {
-      const result = await evaluateDetections(project, resolve(values.truth), { recording: values.recording as string | undefined, minIoU });
+      const result = await withTruthTable(values.truth, project.db, (truth) => evaluateDetections(project, truth, { recording: values.recording as string | undefined, minIoU }));
       io.out(values.json ? JSON.stringify(result) : formatEvaluation(result));
       return EXIT_OK;
     } finally {
