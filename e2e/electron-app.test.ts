@@ -35,6 +35,9 @@ describe.skipIf(Boolean(skipReason))('Electron app', () => {
       // Hardened: no Node in the renderer, only the contract.
       expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
       expect(await window.evaluate(() => typeof (globalThis as { sonotype?: { call?: unknown } }).sonotype?.call)).toBe('function');
+      // File menu: annotation exchange (the page opens its dialogs).
+      const fileItems = await app.evaluate(({ Menu }) => Menu.getApplicationMenu()?.items.find((i) => i.label === 'File')?.submenu?.items.map((i) => i.label) ?? []);
+      expect(fileItems).toEqual(expect.arrayContaining(['Import Annotations…', 'Export Labels…']));
     } finally {
       await app.close();
     }
