@@ -28,6 +28,7 @@ import { CLUSTER_CALLS } from './cluster-calls';
 import { WORKERS_CALLS } from './workers-calls';
 import { exportRequestSchema, importOptionsSchema, importTableSchema, type ExportReport, type ImportReport } from './exchange-types';
 import { displayPreferencesPatchSchema, type DisplayPreferences } from './display-types';
+import { regionSettingsSchema, type DetectionHeadView } from './detection-types';
 
 export type { StartableJobKind, StartJobArgs } from './job-kinds';
 
@@ -184,6 +185,22 @@ export const CALLS = {
     args: v.strictTuple([id, v.pipe(v.number(), v.integer(), v.minValue(0))]),
     result: returns<ReconstructionFigure | null>(),
   },
+
+  // ── Detection heads and region settings (src-main/app/handlers/detection-handlers.ts, issue 7) ──
+  /** The project's detection heads, newest first: a history with each head's held-out scores; one is active. */
+  'detection:heads': { args: noArgs, result: returns<DetectionHeadView[]>() },
+  /**
+   * Makes a stored head the active one (the user's choice, e.g. a retrained head kept inactive because it scored
+   * lower): every recording's frames are predicted with it from cached features and its regions derived.
+   * Args: head id. NOT_FOUND for an unknown head.
+   */
+  'detection:activateHead': { args: v.strictTuple([id]), result: returns<DetectionHeadView>() },
+  /**
+   * Regions of a recording under other region settings, from the active head's cached frame probabilities and the
+   * recording's human labels; nothing is stored (a live preview; a 'detect' job with regionParams applies them).
+   * Args: recording id, settings.
+   */
+  'detection:previewRegions': { args: v.strictTuple([id, regionSettingsSchema]), result: returns<RegionView[]>() },
 
   // ── Annotation exchange (src-main/app/handlers/exchange-handlers.ts) ──
   /**

@@ -30,11 +30,11 @@ interface JobKindSpec {
   phases: readonly string[];
 }
 
-/** Overrides of the region settings; engine/detection/regions.ts fills in defaults and checks the values. */
+/** Overrides of the region settings; engine/detection/frames/frame-regions.ts fills in defaults and checks the values. */
 const regionParamsOverrides = v.strictObject({
-  version: v.optional(v.literal(1)),
+  version: v.optional(v.literal(2)),
   threshold: v.optional(finite),
-  smoothingWindows: v.optional(v.number()),
+  smoothingFrames: v.optional(v.number()),
   mergeGapSeconds: v.optional(finite),
   minSoundSeconds: v.optional(finite),
 });
@@ -42,15 +42,25 @@ const regionParamsOverrides = v.strictObject({
 /** Which tfjs backend a job uses; 'auto' = tfjs-node when it loads, else WASM, else CPU. */
 const backendPreference = v.optional(v.picklist(['auto', 'tensorflow', 'wasm', 'cpu']));
 
-const DETECT_PHASES = ['labels', 'embedding', 'training', 'predicting', 'regions'] as const;
+/** Seed of a retrain's training sample (stored with the head). */
+const seed = v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)));
+
+const DETECT_PHASES = ['features', 'labels', 'embedding', 'training', 'predicting', 'regions'] as const;
 
 export const JOB_KINDS = {
-  /** Silence detection over the project: heuristic labels, embeddings, silence head, regions (only what is missing or stale). */
+  /**
+   * Silence detection over the project at frame resolution: frame features of new recordings, the active head
+   * (retrained when human labels changed, adopted only when it scores at least as well), probabilities, regions;
+   * window embeddings too when asked (only what is missing or stale).
+   */
   detect: {
     params: v.strictObject({
       regionParams: v.optional(regionParamsOverrides),
-      /** Train a new silence head even when the labels have not changed. */
+      /** Retrain the head even when the labels have not changed. */
       retrainHead: v.optional(v.boolean()),
+      seed,
+      /** Also embed the windows with the project's encoder (for the map and other uses of embeddings). */
+      embed: v.optional(v.boolean()),
       backend: backendPreference,
       /** Compute labels and embeddings on `sonotype worker` processes through the project's Redis queue ('workers:set'). */
       onWorkers: v.optional(v.boolean()),
@@ -59,13 +69,14 @@ export const JOB_KINDS = {
     startable: true,
     phases: DETECT_PHASES,
   },
-  /** Retrain the silence head from cached embeddings and current labels; re-derive all regions; held-out before/after scores. */
+  /**
+   * Retrain the detection head from cached frame features and the current labels; the new head becomes active only
+   * when it scores at least as well on held-out human labels; both scores are kept with it.
+   */
   'retrain-head': {
     params: v.strictObject({
       regionParams: v.optional(regionParamsOverrides),
-      /** Score the new head against the previous one on recordings held out by recording (default true). */
-      evaluate: v.optional(v.boolean()),
-      backend: backendPreference,
+      seed,
     }),
     result: returns<RetrainJobResult>(),
     startable: true,

@@ -20,79 +20,119 @@ export interface RegionParams {
   minSoundSeconds: number;
 }
 
-/** How much work a detection run actually did: lets callers (and tests) see that cached parts were reused. */
-export interface DetectWork {
-  /** Recordings whose heuristic labels were (re)computed. */
-  heuristicRecordings: number;
-  /** Recordings whose window rows were replaced (new file or changed spans). */
-  windowRowsReplaced: number;
-  /** Windows run through the encoder. */
-  windowsEmbedded: number;
-  /** Seconds spent in the encoder (for windows/s). */
-  embeddingSeconds: number;
-  headTrained: boolean;
-  predictionsWritten: number;
-  /** Recordings whose regions were derived again. */
-  regionsDerived: number;
+/** Everything that turns frame probabilities into regions; serialisable, stored with them (engine/detection/frames/frame-regions.ts). */
+export interface FrameRegionParams {
+  version: 2;
+  /** A frame is silence when its pSilence ≥ threshold. */
+  threshold: number;
+  /** Centred moving mean over this many frames (odd; 1 = none). */
+  smoothingFrames: number;
+  /** Silence between two sound regions shorter than this (s) joins them. */
+  mergeGapSeconds: number;
+  /** Sound regions shorter than this (s) after merging become silence. */
+  minSoundSeconds: number;
 }
 
-/** 'detect' jobs: a summary per recording (the regions themselves are in the project database). */
-export interface DetectJobResult {
-  /** Backend name and why it was chosen, e.g. "wasm (tfjs-node is not installed)". */
-  backend: string;
-  model: string;
-  headVersion: number;
-  regionParams: RegionParams;
-  work: DetectWork;
-  seconds: number;
-  recordings: { recordingId: number; path: string; windows: number; soundRegions: number; silenceFraction: number }[];
-  /** Recordings left out because their analysis failed (each has an error row now). */
-  failures: { recordingId: number; path: string; error: ErrorInfo }[];
+/** How much work a detection run actually did: lets callers (and tests) see that cached parts were reused. */
+export interface DetectWork {
+  /** Recordings decoded and analysed into frame features (0 on a second run). */
+  recordingsDecoded: number;
+  audioSecondsDecoded: number;
+  headTrained: boolean;
+  /** Recordings whose frame probabilities were computed. */
+  recordingsPredicted: number;
+  /** Recordings whose regions were derived again. */
+  regionsDerived: number;
+  /** With embeddings asked for (detect --embed, --distributed): recordings whose window rows were made, windows embedded, seconds in the encoder. */
+  heuristicRecordings: number;
+  windowRowsReplaced: number;
+  windowsEmbedded: number;
+  embeddingSeconds: number;
+}
+
+/** Which labels a detection head learned from (frames, ~5 ms each). */
+export interface LearnedFrom {
+  teacherFrames: number;
+  humanFrames: number;
+  humanSoundFrames: number;
+  humanSilenceFrames: number;
+  recordingsWithHumanLabels: number;
 }
 
 export interface HeadSummary {
   id: number;
   version: number;
-  /** Metrics stored with the head (training loss/accuracy, labelled windows, held-out scores). */
+  /** 'teacher' = label-free (day one); 'boosted' = trained on people's labels plus the teacher. */
+  type: 'teacher' | 'boosted';
+  description: string;
+  learnedFrom: LearnedFrom;
+  /** Metrics stored with the head (learnedFrom, seed, loss curve, held-out scores, adopted). */
   metrics: Record<string, unknown>;
 }
 
+/** 'detect' jobs: a summary per recording (the regions themselves are in the project database). */
+export interface DetectJobResult {
+  /** The active head's description (what produced the regions). */
+  model: string;
+  head: HeadSummary;
+  headVersion: number;
+  regionParams: FrameRegionParams;
+  work: DetectWork;
+  /** The retrain this run did because human labels had changed (null when none). */
+  retrain: RetrainResult | null;
+  seconds: number;
+  recordings: { recordingId: number; path: string; frames: number; soundRegions: number; silenceFraction: number }[];
+  /** Recordings left out because their analysis failed (each has an error row now). */
+  failures: { recordingId: number; path: string; error: ErrorInfo }[];
+}
+
 export interface LabelCounts {
+  /** Human-labelled frames learned from (the name is kept from the window era for the app's report). */
   windows: number;
   silence: number;
   sound: number;
   bySource: Record<string, number>;
 }
 
-/** Scores of a head on recordings it was not trained on. */
+/** Held-out comparison of the new head with the one that was active (engine/detection/frames/head-selection.ts). */
 export interface HeldOutEvaluation {
+  by: 'recording' | 'time-block';
+  folds: number;
+  /** Held-out human-labelled frames scored. */
+  windows: number;
+  /** Recordings whose labels were held out (each labelled recording takes a turn). */
   testRecordingIds: number[];
   trainRecordingIds: number[];
-  /** Which labels served as truth: human ones when the held-out recordings have any, else all effective labels. */
-  truthSource: 'human' | 'all-labels';
-  windows: number;
-  /** The previous head's stored predictions on the same windows (null when there was none). */
+  truthSource: 'human';
+  /** The previously active head's recipe, replayed without each fold's labels. */
   before: { counts: ConfusionCounts } | null;
-  /** A head trained on the training recordings only, scored on the held-out ones. */
+  beforeBalancedAccuracy: number | null;
+  /** The new head's recipe, trained without each fold's labels. */
   after: { counts: ConfusionCounts };
+  afterBalancedAccuracy: number | null;
 }
 
-/** What retraining the silence head did (engine/detection/retrain-head.ts). */
+/** What retraining the detection head did (engine/detection/retrain-detector.ts). */
 export interface RetrainResult {
+  /** The head trained now (active or not: see `adopted`). */
   head: HeadSummary;
   previousHeadId: number | null;
+  /** The head active now. */
+  activeHeadId: number;
+  /** Whether the new head became active (it scored at least as well on held-out human labels). */
+  adopted: boolean;
+  /** Why, in words (shown to the user). */
+  decision: string;
   labelled: LabelCounts;
-  training: { loss: number; accuracy: number; examples: number; epochs: number; batchSize: number; seconds: number };
+  training: { loss: number; examples: number; epochs: number; batchSize: number; seconds: number };
   heldOut: HeldOutEvaluation | null;
-  predictionsWritten: number;
+  recordingsPredicted: number;
   regionsDerived: number;
   seconds: number;
 }
 
 /** 'retrain-head' jobs. */
-export interface RetrainJobResult extends RetrainResult {
-  backend: string;
-}
+export type RetrainJobResult = RetrainResult;
 
 export type EncoderKind = 'encoder-v1' | 'encoder-v3';
 

@@ -10,6 +10,7 @@ import type { AppState } from './app-state';
 import { displayHandlers } from './handlers/display-handlers';
 import { exchangeHandlers } from './handlers/exchange-handlers';
 import { clusterHandlers } from './handlers/cluster-handlers';
+import { detectionHandlers } from './handlers/detection-handlers';
 import { figureHandlers } from './handlers/figure-handlers';
 import { jobHandlers } from './handlers/job-handlers';
 import { labelHandlers } from './handlers/label-handlers';
@@ -33,5 +34,6 @@ export function createHandlers(state: AppState): Handlers {
     ...exchangeHandlers(state),
     ...displayHandlers(state),
     ...workersHandlers(state),
+    ...detectionHandlers(state),
   };
 }

@@ -178,15 +178,24 @@ describe('retrain:lastReport', () => {
     expect(valueOf(await app.call('retrain:lastReport'))).toBeNull();
     // Typed as the task's result, so this fixture cannot drift from what the task returns.
     const result = (headId: number, after: ConfusionCounts): JobResult<'retrain-head'> => ({
-      head: { id: headId, version: 1, metrics: { lossCurve: [{ epoch: 0, loss: 0.7 }, { epoch: 1, loss: 0.5 }] } },
+      head: {
+        id: headId, version: 1, type: 'boosted', description: 'detection head v1',
+        learnedFrom: { teacherFrames: 1000, humanFrames: 300, humanSoundFrames: 200, humanSilenceFrames: 100, recordingsWithHumanLabels: 3 },
+        metrics: { lossCurve: [{ epoch: 0, loss: 0.7 }, { epoch: 1, loss: 0.5 }] },
+      },
       previousHeadId: null,
+      activeHeadId: headId,
+      adopted: true,
+      decision: 'New head adopted',
       labelled: { windows: 300, silence: 100, sound: 200, bySource: {} },
-      training: { loss: 0.5, accuracy: 0.9, examples: 240, epochs: 2, batchSize: 32, seconds: 1.5 },
-      heldOut: { testRecordingIds: [2, 3], trainRecordingIds: [1], truthSource: 'human', windows: 60, before: { counts: [[10, 5], [4, 41]] }, after: { counts: after } },
-      predictionsWritten: 300,
+      training: { loss: 0.5, examples: 240, epochs: 2, batchSize: 32, seconds: 1.5 },
+      heldOut: {
+        by: 'recording', folds: 2, testRecordingIds: [2, 3], trainRecordingIds: [1], truthSource: 'human', windows: 60,
+        before: { counts: [[10, 5], [4, 41]] }, beforeBalancedAccuracy: 0.8, after: { counts: after }, afterBalancedAccuracy: 0.9,
+      },
+      recordingsPredicted: 3,
       regionsDerived: 3,
       seconds: 4.25,
-      backend: 'wasm (test)',
     });
     recordRetrain(result(7, [[1, 2], [3, 4]]));
     recordRetrain(result(8, [[12, 3], [2, 43]]));

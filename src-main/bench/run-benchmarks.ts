@@ -13,13 +13,17 @@ import { featureThroughputSuite } from './cases/feature-throughput';
 import { longFileMemorySuite } from './cases/long-file-memory';
 import { modelsSuite } from './cases/models';
 import { firstSpectrogramViewSuite } from './cases/first-spectrogram-view';
-import { headRetrainSuite } from './cases/head-retrain';
 import { rendererMemorySuite } from './cases/renderer-memory';
 import { exactFullViewSuite } from './cases/exact-full-view';
 import { exchangeSuite } from './cases/exchange';
 import { distributedSuite } from './cases/distributed';
 
-export const SUITES: BenchSuite[] = [featureThroughputSuite, longFileMemorySuite, firstSpectrogramViewSuite, exactFullViewSuite, modelsSuite, headRetrainSuite, rendererMemorySuite, exchangeSuite, distributedSuite];
+import { detectionSuite } from './cases/detection/detection-bench';
+
+export const SUITES: BenchSuite[] = [
+  featureThroughputSuite, longFileMemorySuite, firstSpectrogramViewSuite, exactFullViewSuite, modelsSuite, rendererMemorySuite, exchangeSuite,
+  distributedSuite, detectionSuite,
+];
 
 export async function runBenchmarks(filters: string[]): Promise<number> {
   const wanted = (name: string) => filters.length === 0 || filters.some((f) => name.includes(f));

@@ -14,8 +14,6 @@ import { runCli } from './main';
 import { captureIo } from './test-helpers';
 import { encodeWav } from '../engine/testing/wav-writer';
 import { concat, digitalSilence, synthScene } from '../engine/testing/synth';
-import { defaultFeatureConfig, resampledLength, windowSpans } from '../engine/features';
-import { probeAudio } from '../engine/audio';
 import { parseTruthTable } from '../engine/detection/truth-table';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -60,21 +58,24 @@ describe('sonotype detect', () => {
     expect(await runCli(['detect', '--project', project(), '--threshold', '2'], captureIo())).toBe(2);
     expect(await runCli(['detect', '--project', project(), '--smoothing', '4'], captureIo())).toBe(2);
     expect(await runCli(['detect', '--project', project(), '--merge-gap', 'abc'], captureIo())).toBe(2);
+    expect(await runCli(['detect', '--project', project(), '--band', '5000-2000'], captureIo())).toBe(2);
+    expect(await runCli(['detect', '--project', project(), '--band', 'low'], captureIo())).toBe(2);
     expect(await runCli(['eval', '--project', project()], captureIo())).toBe(2);
     const none = captureIo();
     expect(await runCli(['detect', '--project', join(root, 'no-project-here')], none)).toBe(1);
     expect(none.stderr).toMatch(/No Sonotype project/);
   });
 
-  it('prints {backend, model, regions} covering every recording end to end', async () => {
+  it('prints {backend, model, regions, head, regionParams} covering every recording end to end', async () => {
     const io = captureIo();
-    const code = await runCli(['detect', '--project', project(), '--json', '--backend', 'wasm', '--merge-gap', '0.2'], io);
+    const code = await runCli(['detect', '--project', project(), '--json', '--merge-gap', '0.2'], io);
     expect(io.stderr).toBe('');
     expect(code).toBe(0);
-    const out = JSON.parse(io.stdout) as { backend: string; model: string; regions: JsonRegion[] };
-    expect(Object.keys(out).sort()).toEqual(['backend', 'model', 'regions']);
-    expect(out.backend).toMatch(/^wasm \(/);
-    expect(out.model).toMatch(/encoder-v3/);
+    const out = JSON.parse(io.stdout) as { backend: string; model: string; regions: JsonRegion[]; head: { type: string; learnedFrom: { humanFrames: number } } };
+    expect(Object.keys(out).sort()).toEqual(['backend', 'head', 'model', 'regionParams', 'regions']);
+    expect(out.backend).toMatch(/^none \(/);
+    expect(out.model).toMatch(/teacher/);
+    expect(out.head).toMatchObject({ type: 'teacher', learnedFrom: { humanFrames: 0 } });
     for (const r of out.regions) {
       expect(Object.keys(r).sort()).toEqual(['endSeconds', 'kind', 'pSilence', 'path', 'startSeconds']);
       expect(['silence', 'sound']).toContain(r.kind);
@@ -99,33 +100,31 @@ describe('sonotype detect', () => {
     expect(kindAt('two.wav', 1.5)).toBe('silence'); // exact digital zeros
 
     const table = captureIo();
-    expect(await runCli(['detect', '--project', project(), '--backend', 'wasm'], table)).toBe(0);
-    expect(table.stdout).toMatch(/file\s+duration\s+windows\s+silence\s+sound regions/);
+    expect(await runCli(['detect', '--project', project()], table)).toBe(0);
+    expect(table.stdout).toMatch(/file\s+duration\s+frames\s+silence\s+sound regions/);
     expect(table.stdout).toMatch(/merge gap 0\.2 s/); // the stored setting is kept
-    expect(table.stdout).toMatch(/0 windows embedded/);
+    expect(table.stdout).toMatch(/0 recordings decoded/); // features are cached
+    expect(table.stdout).toMatch(/learned from: no labels/);
   }, 60_000);
 
-  it('eval prints the confusion matrix and event scores of a CSV truth table', async () => {
+  it('eval prints onset-F1, overlap F1 and 10-ms balanced accuracy against a CSV truth table', async () => {
     writeFileSync(join(root, 'truth.csv'), 'file,start,end\none.wav,2,4\none.wav,7,9\ntwo.wav,5,7\n');
     const io = captureIo();
     expect(await runCli(['eval', '--truth', join(root, 'truth.csv'), '--project', project()], io)).toBe(0);
-    expect(io.stdout).toMatch(/truth not silence\s+\d+\s+\d+/);
-    expect(io.stdout).toMatch(/truth silence\s+\d+\s+\d+/);
+    expect(io.stdout).toMatch(/file\s+events\s+sound regions\s+onset-F1\s+overlap F1\s+bal\. acc\./);
+    expect(io.stdout).toMatch(/^all\s+3\s+\d+/m);
     const json = captureIo();
     expect(await runCli(['eval', '--truth', join(root, 'truth.csv'), '--project', project(), '--json'], json)).toBe(0);
     const out = JSON.parse(json.stdout);
     expect(out.truthFormat).toBe('csv');
-    expect(out.eventScores.events).toBe(3);
-    expect(out.eventScores.recall).toBe(1);
+    expect(out.scores.events).toBe(3);
+    // Three 2-s events: 600 truth-sound segments of 10 ms, counted independently of the detections.
+    expect(out.scores.soundAsSound + out.scores.soundAsSilence).toBe(600);
+    const segments = Object.values(lengths).reduce((s, n) => s + Math.round(n / RATE / 0.01), 0);
+    expect(out.scores.soundAsSound + out.scores.soundAsSilence + out.scores.silenceAsSilence + out.scores.silenceAsSound).toBe(segments);
+    expect(out.scores.balancedAccuracy).toBeGreaterThan(0.8);
   }, 30_000);
 });
-
-/** Independent truth rows: a window is "not silence" when any event overlaps it by more than zero seconds. */
-function truthRows(spans: { startSeconds: number; endSeconds: number }[], events: { startSeconds: number; endSeconds: number }[]): [number, number] {
-  let sound = 0;
-  for (const w of spans) if (events.some((e) => Math.min(e.endSeconds, w.endSeconds) > Math.max(e.startSeconds, w.startSeconds))) sound++;
-  return [sound, spans.length - sound];
-}
 
 describe.skipIf(!existsSync(recordingsDir))('sonotype eval on human-annotated recordings', () => {
   const files = ['hummingbird_Phae_long1.wav', 'hummingbird_Phae_long2.wav', 'birds_spinetail_maad.wav'];
@@ -136,23 +135,21 @@ describe.skipIf(!existsSync(recordingsDir))('sonotype eval on human-annotated re
     mkdirSync(audio);
     for (const f of files) copyFileSync(join(recordingsDir, f), join(audio, f));
     expect(await runCli(['scan', audio, '--project', project()], captureIo())).toBe(0);
-    expect(await runCli(['detect', '--project', project(), '--backend', 'wasm'], captureIo())).toBe(0);
+    expect(await runCli(['detect', '--project', project()], captureIo())).toBe(0);
   }, 60_000);
 
-  async function expectedRows(names: string[], truthFile: string): Promise<[number, number]> {
+  /** Truth-sound 10-ms segments of the table's events (segment centres inside an event), computed independently. */
+  function truthSoundSegments(names: string[], truthFile: string): number {
     const table = parseTruthTable(readFileSync(truthFile, 'utf8'));
-    const rows: [number, number] = [0, 0];
+    let n = 0;
     for (const name of names) {
-      const info = await probeAudio(join(recordingsDir, name));
-      // The project's analysis rate is the most common native rate: 22.5 kHz (two hummingbird files).
-      const config = defaultFeatureConfig(22_500);
-      const spans = windowSpans(resampledLength(info.frames, info.sampleRate, 22_500), info.sampleRate, info.frames, config);
       const events = table.events.filter((e) => e.recording === undefined || e.recording === name);
-      const [sound, silence] = truthRows(spans, events);
-      rows[0] += sound;
-      rows[1] += silence;
+      for (let i = 0; i < 100_000; i++) {
+        const centre = (i + 0.5) * 0.01;
+        if (events.some((e) => centre >= e.startSeconds && centre < e.endSeconds)) n++;
+      }
     }
-    return rows;
+    return n;
   }
 
   it('scores the hummingbird detections against the reference CSV', async () => {
@@ -160,15 +157,16 @@ describe.skipIf(!existsSync(recordingsDir))('sonotype eval on human-annotated re
     const io = captureIo();
     expect(await runCli(['eval', '--truth', truth, '--project', project()], io)).toBe(0);
     console.info(io.stdout);
-    expect(io.stdout).toMatch(/truth not silence\s+\d+\s+\d+/);
-    expect(io.stdout).toMatch(/truth silence\s+\d+\s+\d+/);
+    expect(io.stdout).toMatch(/onset-F1/);
     const json = captureIo();
     expect(await runCli(['eval', '--truth', truth, '--project', project(), '--json'], json)).toBe(0);
     const out = JSON.parse(json.stdout);
-    const c = out.confusion.counts as [[number, number], [number, number]];
-    expect([c[0][0] + c[0][1], c[1][0] + c[1][1]]).toEqual(await expectedRows(files.slice(0, 2), truth));
-    expect(out.eventScores.events).toBe(6);
+    expect(out.scores.events).toBe(6);
+    expect(out.scores.soundAsSound + out.scores.soundAsSilence).toBe(truthSoundSegments(files.slice(0, 2), truth));
     expect(out.recordings.map((r: { path: string }) => r.path).sort()).toEqual(files.slice(0, 2));
+    // Day one, no labels: the hummingbird song elements are found (measured 0.75–1.0; README).
+    expect(out.scores.overlapF1).toBeGreaterThanOrEqual(0.8);
+    expect(out.scores.balancedAccuracy).toBeGreaterThanOrEqual(0.85);
   }, 30_000);
 
   it('scores the spinetail detections against its Audacity label track (--recording)', async () => {
@@ -179,14 +177,12 @@ describe.skipIf(!existsSync(recordingsDir))('sonotype eval on human-annotated re
     const io = captureIo();
     expect(await runCli(['eval', '--truth', truth, '--project', project(), '--recording', 'birds_spinetail_maad.wav'], io)).toBe(0);
     console.info(io.stdout);
-    expect(io.stdout).toMatch(/truth not silence\s+\d+\s+\d+/);
     const json = captureIo();
     expect(await runCli(['eval', '--truth', truth, '--project', project(), '--recording', 'birds_spinetail_maad.wav', '--json'], json)).toBe(0);
     const out = JSON.parse(json.stdout);
     expect(out.truthFormat).toBe('audacity');
-    const c = out.confusion.counts as [[number, number], [number, number]];
-    expect([c[0][0] + c[0][1], c[1][0] + c[1][1]]).toEqual(await expectedRows([files[2]], truth));
-    expect(out.eventScores.events).toBe(18);
+    expect(out.scores.events).toBe(18);
+    expect(out.scores.soundAsSound + out.scores.soundAsSilence).toBe(truthSoundSegments([files[2]], truth));
   }, 30_000);
 });
 

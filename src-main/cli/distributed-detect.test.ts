@@ -78,7 +78,7 @@ describe.skipIf(skip)('detect --distributed with worker processes on real record
     copyProject(p0, dir);
     const project = await openProject(dir);
     try {
-      const result = await detectProject(project, { backend: 'wasm' });
+      const result = await detectProject(project, { backend: 'wasm', embed: true });
       local = { dir, regions: detectJson(result).regions, embeddings: new Map(), labels: [] };
     } finally {
       project.close();
@@ -133,9 +133,10 @@ describe.skipIf(skip)('detect --distributed with worker processes on real record
       expectSameRegions(json.regions, local.regions);
       expect(maxEmbeddingDifference(embeddingsOf(dir), local.embeddings)).toBeLessThan(1e-6);
       expect(heuristicLabelsOf(dir)).toEqual(local.labels);
-      // Nothing duplicated, nothing left behind: one embedding and one worker probability per window, no jobs, no result files.
+      // Nothing duplicated, nothing left behind: one embedding per window, no jobs, no result files. (Regions come
+      // from frame features, so no window-level silence head runs and no window probabilities are written.)
       expect(countRows(dir, 'embeddings')).toBe(countRows(dir, 'windows'));
-      expect(countRows(dir, 'silence_predictions')).toBe(countRows(dir, 'windows'));
+      expect(countRows(dir, 'silence_predictions')).toBe(0);
       const counts = await queue.getJobCounts('wait', 'active', 'delayed', 'completed', 'failed');
       expect(counts).toEqual({ wait: 0, active: 0, delayed: 0, completed: 0, failed: 0 });
       expect(readdirSync(join(storage, '.sonotype-work', 'results')).filter((f) => f.endsWith('.bin'))).toEqual([]);

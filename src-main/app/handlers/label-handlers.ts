@@ -11,6 +11,7 @@ import { createLabel, deleteLabel, listLabels, updateLabel, type StoredLabel } f
 import { mergeLabels, splitLabel } from '../../engine/store/label-edits';
 import { optionalText } from '../../engine/store/label-state';
 import { getRecording } from '../../engine/store/recordings';
+import { refreshRecordingRegions } from '../../engine/detection/region-refresh';
 import { requireProject, type AppState } from '../app-state';
 import { requireLiveLabel, requireRecordingRecord, toLabelView } from '../views';
 import type { HandlersFor } from './handler-types';
@@ -49,7 +50,13 @@ function checkInsideRecording(db: ProjectDb, recordingId: number, endSample: num
 
 export function labelHandlers(state: AppState): HandlersFor<LabelCalls> {
   const view = (db: ProjectDb, label: StoredLabel): LabelView => toLabelView(label, getRecording(db, label.recordingId)?.sampleRate ?? null);
-  const changed = (recordingId: number) => state.emit('recording:changed', { recordingId, what: 'labels' });
+  // Every edit (and undo/redo) redraws the recording's regions at once from the cached frame
+  // probabilities: a correction shows up around it without pressing Retrain.
+  const changed = (recordingId: number) => {
+    state.emit('recording:changed', { recordingId, what: 'labels' });
+    const refreshed = refreshRecordingRegions(requireProject(state).db, recordingId);
+    if (refreshed?.changed) state.emit('recording:changed', { recordingId, what: 'regions' });
+  };
   const announceStep = (touched: LabelEditRef | null) => {
     if (touched?.recordingId != null) changed(touched.recordingId);
     if (touched?.clusters) state.emit('clusters:changed', { reason: 'history' });

@@ -23,7 +23,7 @@ import { scanProject } from '../../engine/project/scan-project';
 import { initBackend } from '../../engine/models/backend';
 import { loadProjectEncoder } from '../../engine/models/encoder-registry';
 import { ensureFeatureConfig, upsertScannedRecording } from '../../engine/store';
-import { analysableRecordings } from '../../engine/detection/retrain-head';
+import { analysableRecordings } from '../../engine/detection/analysable-recordings';
 import type { AnalysisStage } from '../../engine/detection/analysis-stage';
 import type { DetectWork } from '../../engine/detection/detect-types';
 import { localAnalysis } from '../../engine/detection/detect-project';
@@ -40,7 +40,10 @@ const CLI = fileURLToPath(new URL('../../cli/bin.mjs', import.meta.url));
 const FAKE_WORKERS = fileURLToPath(new URL('../../engine/distributed/testing/fake-workers-bin.mjs', import.meta.url));
 
 function emptyWork(): DetectWork {
-  return { heuristicRecordings: 0, windowRowsReplaced: 0, windowsEmbedded: 0, embeddingSeconds: 0, headTrained: false, predictionsWritten: 0, regionsDerived: 0 };
+  return {
+    recordingsDecoded: 0, audioSecondsDecoded: 0, headTrained: false, recordingsPredicted: 0, regionsDerived: 0,
+    heuristicRecordings: 0, windowRowsReplaced: 0, windowsEmbedded: 0, embeddingSeconds: 0,
+  };
 }
 
 async function waitForLine(child: ChildProcess, re: RegExp): Promise<void> {

@@ -9,28 +9,32 @@ import { SonotypeError } from '../../../src-shared/errors';
 import { openProject, type Project } from '../../engine/project/open-project';
 import { projectDbPath } from '../../engine/store/database';
 import { runRecordedJob } from '../../engine/jobs/recorded-job';
+import { setSetting } from '../../engine/store/settings';
 import type { DetectProgress, DetectResult } from '../../engine/detection/detect-types';
-import type { RegionParams } from '../../engine/detection/regions';
+import type { FrameRegionParams } from '../../engine/detection/frames/frame-regions';
 
 /**
  * `sonotype detect [--project <dir>] [--json] [--threshold p] [--smoothing n]
- * [--merge-gap s] [--min-length s] [--retrain-head] [--backend auto|wasm|cpu]`
+ * [--merge-gap s] [--min-length s] [--band low-high] [--retrain-head] [--seed n]
+ * [--embed [--backend auto|wasm|cpu]]`
  *
- * Silence/sound regions for every recording of a project. Runs in-process
- * and only computes what is missing or stale (heuristic labels, windows,
- * embeddings, the silence head, predictions, regions); the region settings
- * are stored with the result.
+ * Silence/sound regions for every recording of a project at frame resolution
+ * (~5 ms). Runs in-process and only computes what is missing or stale (frame
+ * features, the head when human labels changed, probabilities, regions); the
+ * region settings are stored with the result, the band in the project.
+ * `--embed` also embeds the model windows with the project's encoder (for
+ * the map and other uses of embeddings; detection itself does not need them).
  *
  * With `--distributed redis://HOST:PORT [--storage DIR] [--shard-minutes 10]
- * [--precision f32|f16] [--queue NAME] [--redis-ca FILE]` the labels and
- * embeddings are computed by `sonotype worker` processes instead; this
+ * [--precision f32|f16] [--queue NAME] [--redis-ca FILE]` the window labels
+ * and embeddings are computed by `sonotype worker` processes instead; this
  * process coordinates and is the only one writing to the project. Ctrl-C
  * stops it; running the same command again resumes.
  */
 export const detectCommand: CliCommand = {
   name: 'detect',
   synopsis:
-    'detect [--project <dir>] [--json] [--threshold p] [--smoothing n] [--merge-gap s] [--min-length s] [--retrain-head] [--distributed redis://HOST:PORT [--storage DIR] [--shard-minutes 10]]   silence/sound regions of every recording',
+    'detect [--project <dir>] [--json] [--threshold p] [--smoothing n] [--merge-gap s] [--min-length s] [--band low-high] [--retrain-head] [--seed n] [--embed] [--distributed redis://HOST:PORT [--storage DIR] [--shard-minutes 10]]   silence/sound regions of every recording',
   options: {
     project: { type: 'string' },
     json: { type: 'boolean', default: false },
@@ -38,13 +42,18 @@ export const detectCommand: CliCommand = {
     smoothing: { type: 'string' },
     'merge-gap': { type: 'string' },
     'min-length': { type: 'string' },
+    band: { type: 'string' },
     'retrain-head': { type: 'boolean', default: false },
+    seed: { type: 'string' },
+    embed: { type: 'boolean', default: false },
     backend: { type: 'string' },
     ...DISTRIBUTED_DETECT_FLAGS,
   },
   async run({ positionals, values, io }) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (detect works on the whole project; use --project <dir>)`);
     const regionParams = regionParamsFromFlags(values);
+    const band = bandFromFlag(values.band);
+    const seed = numberFlag(values, 'seed', (n) => Number.isInteger(n) && n >= 0, 'a whole number ≥ 0');
     const backend = values.backend === undefined ? 'auto' : String(values.backend);
     if (!['auto', 'wasm', 'cpu', 'tensorflow'].includes(backend)) throw new UsageError(`--backend must be auto, wasm, cpu or tensorflow, got '${backend}'`);
     const distributed = values.distributed === undefined ? null : distributedSettings(values);
@@ -54,17 +63,20 @@ export const detectCommand: CliCommand = {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     try {
-      // tfjs is loaded only here, so the rest of the CLI starts fast.
+      if (band) setSetting(project.db, 'detectionBand', band);
       const { detectProject } = await import('../../engine/detection/detect-project');
       const showProgress = Boolean(process.stderr.isTTY);
       const analysis = distributed ? await distributedStage(distributed, project, io, showProgress) : undefined;
       const retrainHead = Boolean(values['retrain-head']);
+      const embed = Boolean(values.embed);
       // Recorded as a 'detect' job in the project, so the app (open on the same project) lists it live.
-      const jobParams = { regionParams, ...(retrainHead ? { retrainHead } : {}), backend };
+      const jobParams = { regionParams, ...(retrainHead ? { retrainHead } : {}), ...(seed !== undefined ? { seed } : {}), ...(embed ? { embed } : {}), backend };
       const result = await runRecordedJob(project.db, 'detect', jobParams, (report) =>
         detectProject(project, {
           regionParams,
           retrainHead,
+          seed,
+          embed,
           backend: backend as 'auto' | 'wasm' | 'cpu' | 'tensorflow',
           signal: stop.signal,
           analysis,
@@ -86,6 +98,18 @@ export const detectCommand: CliCommand = {
     }
   },
 };
+
+/** `--band 2000-20000` (either end may be empty: `--band 2000-`) as { lowHz?, highHz? }. */
+export function bandFromFlag(raw: unknown): { lowHz?: number; highHz?: number } | undefined {
+  if (raw === undefined) return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)?\s*-\s*(\d+(?:\.\d+)?)?\s*$/.exec(String(raw));
+  const lowHz = m?.[1] === undefined ? undefined : Number(m[1]);
+  const highHz = m?.[2] === undefined ? undefined : Number(m[2]);
+  if (!m || (lowHz === undefined && highHz === undefined) || (lowHz !== undefined && highHz !== undefined && lowHz >= highHz)) {
+    throw new UsageError(`--band must be <lowHz>-<highHz> with low < high (either end may be left out), got '${String(raw)}'`);
+  }
+  return { ...(lowHz !== undefined ? { lowHz } : {}), ...(highHz !== undefined ? { highHz } : {}) };
+}
 
 type DistributedSettings = ReturnType<typeof distributedSettings>;
 
@@ -129,14 +153,14 @@ export async function openExistingProject(dir: string | undefined): Promise<Proj
 }
 
 /** The region settings given on the command line (unset ones keep their stored or default values). */
-export function regionParamsFromFlags(values: Record<string, unknown>): Partial<RegionParams> {
-  const params: Partial<RegionParams> = {};
+export function regionParamsFromFlags(values: Record<string, unknown>): Partial<FrameRegionParams> {
+  const params: Partial<FrameRegionParams> = {};
   const threshold = numberFlag(values, 'threshold', (n) => n >= 0 && n <= 1, 'a probability between 0 and 1');
-  const smoothing = numberFlag(values, 'smoothing', (n) => Number.isInteger(n) && n >= 1 && n % 2 === 1, 'an odd whole number of windows ≥ 1');
+  const smoothing = numberFlag(values, 'smoothing', (n) => Number.isInteger(n) && n >= 1 && n % 2 === 1, 'an odd whole number of frames ≥ 1');
   const mergeGap = numberFlag(values, 'merge-gap', (n) => n >= 0, 'a number of seconds ≥ 0');
   const minLength = numberFlag(values, 'min-length', (n) => n >= 0, 'a number of seconds ≥ 0');
   if (threshold !== undefined) params.threshold = threshold;
-  if (smoothing !== undefined) params.smoothingWindows = smoothing;
+  if (smoothing !== undefined) params.smoothingFrames = smoothing;
   if (mergeGap !== undefined) params.mergeGapSeconds = mergeGap;
   if (minLength !== undefined) params.minSoundSeconds = minLength;
   return params;
@@ -149,18 +173,21 @@ function progressLine(p: DetectProgress): string {
 
 /**
  * The stable machine-readable shape other tools consume:
- * `{"backend", "model", "regions": [{"path", "startSeconds", "endSeconds", "kind", "pSilence"}]}`,
+ * `{"backend", "model", "regions": [{"path", "startSeconds", "endSeconds", "kind", "pSilence"}], "head", "regionParams"}`,
  * the regions of each recording tiling it from 0 to its end. Do not rename fields.
  * When some recordings could not be analysed, `"errors": [{"path", "code", "message"}]`
- * lists them (the field is absent when there were none).
+ * lists them (they have no regions); the key is absent otherwise.
  */
 export function detectJson(result: DetectResult) {
   return {
-    backend: `${result.backend.name} (${result.backend.reason})`,
-    model: result.encoder.description,
+    backend: 'none (the frame detector runs in plain JavaScript; no tfjs)',
+    model: result.head.description,
     regions: result.recordings.flatMap((r) =>
       r.regions.map((g) => ({ path: r.path, startSeconds: g.startSeconds, endSeconds: g.endSeconds, kind: g.kind, pSilence: g.pSilence })),
     ),
+    head: { id: result.head.id, version: result.head.version, type: result.head.type, learnedFrom: result.head.learnedFrom },
+    regionParams: result.regionParams,
+    ...(result.retrain ? { retrain: { adopted: result.retrain.adopted, decision: result.retrain.decision } } : {}),
     ...(result.failures.length > 0 ? { errors: result.failures.map((f) => ({ path: f.path, code: f.error.code, message: f.error.message })) } : {}),
   };
 }
@@ -169,19 +196,20 @@ function formatDetection(result: DetectResult): string {
   const rows = result.recordings.map((r) => {
     const silent = r.regions.filter((g) => g.kind === 'silence').reduce((s, g) => s + g.endSeconds - g.startSeconds, 0);
     const sound = r.regions.filter((g) => g.kind === 'sound').length;
-    return [r.path, formatDuration(r.durationSeconds), String(r.windows), r.durationSeconds > 0 ? `${((100 * silent) / r.durationSeconds).toFixed(1)}%` : '-', String(sound)];
+    return [r.path, formatDuration(r.durationSeconds), String(r.frames), r.durationSeconds > 0 ? `${((100 * silent) / r.durationSeconds).toFixed(1)}%` : '-', String(sound)];
   });
   const p = result.regionParams;
   const w = result.work;
-  const rate = w.windowsEmbedded > 0 && w.embeddingSeconds > 0 ? ` at ${(w.windowsEmbedded / w.embeddingSeconds).toFixed(1)} windows/s` : '';
+  const l = result.head.learnedFrom;
+  const rate = w.audioSecondsDecoded > 0 ? `, ${w.audioSecondsDecoded.toFixed(1)} s of audio` : '';
   return [
-    formatTable(['file', 'duration', 'windows', 'silence', 'sound regions'], rows, [false, true, true, true, true]),
+    formatTable(['file', 'duration', 'frames', 'silence', 'sound regions'], rows, [false, true, true, true, true]),
     '',
-    `backend: ${result.backend.name} (${result.backend.reason})`,
-    `model:   ${result.encoder.description}; silence head v${result.head.version}${w.headTrained ? ' (trained now)' : ''}`,
-    `regions: threshold ${p.threshold}, smoothing ${p.smoothingWindows} windows, merge gap ${p.mergeGapSeconds} s, minimum sound ${p.minSoundSeconds} s`,
-    `work:    ${w.heuristicRecordings} recordings labelled by the heuristic, ${w.windowsEmbedded} windows embedded${rate}, ` +
-      `${w.predictionsWritten} predictions, ${w.regionsDerived} recordings' regions derived (${result.seconds.toFixed(1)} s)`,
+    `head:    ${result.head.description}${w.headTrained ? ' (trained now)' : ''}`,
+    `learned from: ${l.humanFrames > 0 ? `${l.humanSoundFrames} sound and ${l.humanSilenceFrames} silence frames labelled by people in ${l.recordingsWithHumanLabels} recording(s), plus ${l.teacherFrames} frames of the label-free detector` : 'no labels (label-free detector)'}`,
+    ...(result.retrain ? [`retrain: ${result.retrain.decision}`] : []),
+    `regions: threshold ${p.threshold}, smoothing ${p.smoothingFrames} frames, merge gap ${p.mergeGapSeconds} s, minimum sound ${p.minSoundSeconds} s`,
+    `work:    ${w.recordingsDecoded} recordings decoded${rate}, ${w.recordingsPredicted} predicted, ${w.regionsDerived} recordings' regions derived (${result.seconds.toFixed(1)} s)`,
     ...(result.failures.length > 0
       ? ['', `${result.failures.length} recording${result.failures.length === 1 ? '' : 's'} could not be analysed (left out; rescan after repairing them):`,
         ...result.failures.map((f) => `  ${f.path}: ${f.error.message}`)]

@@ -1,46 +1,61 @@
 /**
- * `detect`: silence/sound regions for every recording of a project, doing
- * only the work that is missing or stale:
- * 1. labels & windows — heuristic silence labels for recordings that have
- *    none for this file version and feature config, and their window rows;
- * 2. embedding — the encoder over windows without a cached embedding;
- * 3. training — a silence head when there is none for this encoder, when
- *    human labels changed since it was trained, or when asked to;
- * 4. predicting — the head over windows without a prediction;
- * 5. regions — derived again where predictions or region settings changed.
+ * `detect`: silence/sound regions for every recording of a project at frame
+ * resolution (one ~5-ms hop), doing only the work that is missing or stale:
+ * 1. features — recordings that are new or changed are decoded (at their own
+ *    rate) and their frame features cached (recording-frames.ts);
+ * 2. head — the active detection head; the first run creates the label-free
+ *    teacher head. When human labels changed since the newest head was
+ *    trained (or when asked), the head is retrained, and the new one becomes
+ *    active only if it scores at least as well on held-out human labels
+ *    (retrain-detector.ts);
+ * 3. predicting — frames of recordings without cached probabilities for the
+ *    active head;
+ * 4. regions — derived again where probabilities, settings or human labels
+ *    changed (human labels win frame by frame);
+ * 5. embeddings, only when asked (`embed`, or a distributed `analysis`
+ *    stage): window labels and encoder embeddings for the map and other users
+ *    of embeddings (window-analysis.ts). Regions never wait for them.
  * A second run over an unchanged project decodes and computes nothing.
+ * Results are deterministic: the same audio, labels and settings give the
+ * same regions, run after run.
  */
 import { SonotypeError } from '../../../src-shared/errors';
-import type { FeatureConfig } from '../../../src-shared/feature-types';
-import { initBackend, type BackendPreference } from '../models/backend';
-import { loadProjectEncoder, loadStoredModel } from '../models/encoder-registry';
-import { ensureFeatureConfig } from '../store/feature-configs';
-import type { StoredModel } from '../store/models';
+import { getFrameProbabilities, putFrameProbabilities } from '../store/frame-data';
+import { listModels } from '../store/models';
 import type { RecordingRecord } from '../store/recordings';
-import { listWindows, type StoredWindow } from '../store/windows';
-import { countPredictions, lastHumanLabelChange, listSilenceHeads, windowsWithoutEmbedding } from './detection-queries';
-import type { DetectionProject, DetectResult, DetectWork, HeadSummary, ProgressListener, RecordingDetection } from './detect-types';
-import { embedRecordingWindows } from './embed-windows';
-import { loadEmbeddedWindows } from './head-training';
-import { deliveredFrames, deriveAndStoreRegions, storedRegions } from './project-regions';
-import { computeHeuristicLabels, ensureWindows, heuristicLabelState } from './recording-windows';
-import { analysableRecordings, regionParamsFor, retrainHead, writePredictions } from './retrain-head';
-import type { Region, RegionParams } from './regions';
-import { isolateRecording, nothingAnalysable, withoutFailed, type RecordingFailure } from './recording-failures';
+import { lastHumanLabelChange } from './detection-queries';
+import { DETECTION_HEAD_KIND, ensureActiveHead, loadHeadPayload } from './detection-heads';
+import type { DetectionProject, DetectResult, DetectWork, ProgressListener, RecordingDetection, RetrainResult } from './detect-types';
+import { predictFrames } from './frames/detection-head';
+import type { FrameRegionParams } from './frames/frame-regions';
+import { analysableRecordings } from './analysable-recordings';
+import { computeRecordingFeatures, hasCurrentFeatures, loadRecordingFrames } from './recording-frames';
+import { currentStoredRegions, deriveAndStoreFrameRegions, frameRegionParamsFor } from './region-refresh';
+import { headSummary, retrainDetector } from './retrain-detector';
+import type { Region } from './regions';
+import type { BackendPreference } from '../models/backend';
 import type { AnalysisStage } from './analysis-stage';
+import { embedProjectWindows } from './window-analysis';
+
+export { localAnalysis } from './window-analysis';
+import { isolateRecording, nothingAnalysable, withoutFailed, type RecordingFailure } from './recording-failures';
 
 export interface DetectOptions {
   signal?: AbortSignal;
   onProgress?: ProgressListener;
   /** Region settings (threshold, smoothing, merge gap, minimum length); default: the last ones used, else the defaults. */
-  regionParams?: Partial<RegionParams>;
-  /** Train a new head even if the current one is up to date. */
+  regionParams?: Partial<FrameRegionParams>;
+  /** Retrain the head even if no human label changed since the newest one. */
   retrainHead?: boolean;
-  /** tfjs backend (default 'auto': tfjs-node, else WASM, else CPU). */
+  /** Seed for a retrain (stored with the head). */
+  seed?: number;
+  /** Also embed the model windows with the project's encoder (step 5); implied by `analysis`. */
+  embed?: boolean;
+  /** tfjs backend for the encoder (default 'auto'). */
   backend?: BackendPreference;
   /** Windows per encoder call (default 64). */
   batchSize?: number;
-  /** Runs steps 1–2 elsewhere (distributedAnalysis: on workers through BullMQ); default: in this process. */
+  /** Runs step 5 elsewhere (distributedAnalysis: on workers through BullMQ); default: in this process. */
   analysis?: AnalysisStage;
 }
 
@@ -52,197 +67,101 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 export async function detectProject(project: DetectionProject, options: DetectOptions = {}): Promise<DetectResult> {
   const started = performance.now();
   const { signal, onProgress } = options;
-  const config = project.featureConfig();
-  if (!config) throw new SonotypeError('INVALID_CONFIG', 'The project has no feature configuration yet: scan it first (`sonotype scan`).');
-  const featureConfigId = ensureFeatureConfig(project.db, config);
+  if (!project.featureConfig()) throw new SonotypeError('INVALID_CONFIG', 'The project has no recordings scanned yet: scan it first (`sonotype scan`).');
   const work: DetectWork = {
+    recordingsDecoded: 0, audioSecondsDecoded: 0, headTrained: false, recordingsPredicted: 0, regionsDerived: 0,
     heuristicRecordings: 0, windowRowsReplaced: 0, windowsEmbedded: 0, embeddingSeconds: 0,
-    headTrained: false, predictionsWritten: 0, regionsDerived: 0,
   };
-  const backend = await initBackend(options.backend ?? 'auto');
-  const encoder = await loadProjectEncoder(project.dir, project.db, config);
-  try {
-    // A recording that fails (damaged file…) gets an error row and is left out; the others go on.
-    const failures: RecordingFailure[] = [];
-    let recordings = analysableRecordings(project);
-    // Whether the head is up to date does not depend on steps 1–2 (they add machine labels only), and an
-    // up-to-date head lets a distributed run bring back probabilities with the embeddings.
-    let head = listSilenceHeads(project.db, encoder.stored.id)[0];
-    const humanChange = lastHumanLabelChange(project.db);
-    const stale = !head || options.retrainHead || (humanChange !== null && humanChange > head.createdAt);
-    const windowsOf = await (options.analysis ?? localAnalysis(options))({
-      project, recordings, config, featureConfigId, encoder, head: stale ? null : head, work, signal, onProgress, failures,
-    });
-    recordings = withoutFailed(recordings, failures);
-    throwIfAborted(signal);
-    if (recordings.length === 0 && failures.length > 0) throw nothingAnalysable(failures);
-    const params = regionParamsFor(project, head?.id ?? null, options.regionParams);
-    const regionsOf = new Map<number, Region[]>();
-    let repredicted = new Set<number>();
-    if (stale) {
-      const retrained = await retrainHead(project, { signal, onProgress, regionParams: params });
-      head = listSilenceHeads(project.db, encoder.stored.id)[0];
-      work.headTrained = true;
-      work.predictionsWritten = retrained.predictionsWritten;
-      work.regionsDerived = retrained.regionsDerived;
-    } else {
-      repredicted = await predictMissing(project, head, recordings, windowsOf, featureConfigId, work, options);
-    }
-    throwIfAborted(signal);
-    onProgress?.({ phase: 'regions', done: 0, total: recordings.length, itemsLabel: 'recordings' });
-    for (const [i, recording] of recordings.entries()) {
-      const windows = windowsOf.get(recording.id)!;
-      await isolateRecording(project.db, recording, failures, signal, () => {
-        let regions = storedRegions(project.db, head.id, recording, params);
-        if (!regions || repredicted.has(recording.id)) {
-          regions = deriveAndStoreRegions(project.db, head.id, recording, deliveredFrames(recording, windows), params);
-          work.regionsDerived++;
-        }
-        regionsOf.set(recording.id, regions);
-      });
-      onProgress?.({ phase: 'regions', done: i + 1, total: recordings.length, itemsLabel: 'recordings', recording: recording.path });
-    }
-    recordings = withoutFailed(recordings, failures);
-    return {
-      backend: { name: backend.name, reason: backend.reason },
-      encoder: { id: encoder.stored.id, description: encoder.description },
-      head: summariseHead(head),
-      featureConfig: config,
-      regionParams: params,
-      recordings: recordings.map((r) => recordingDetection(r, windowsOf.get(r.id)!, regionsOf.get(r.id)!)),
-      failures,
-      work,
-      seconds: (performance.now() - started) / 1000,
-    };
-  } finally {
-    encoder.model.dispose();
+  // A recording that fails (damaged file…) gets an error row and is left out; the others go on.
+  const failures: RecordingFailure[] = [];
+  let recordings = analysableRecordings(project);
+  const changed = await analyseRecordings(project, recordings, work, options, failures);
+  recordings = withoutFailed(recordings, failures);
+  throwIfAborted(signal);
+  if (recordings.length === 0 && failures.length > 0) throw nothingAnalysable(failures);
+
+  let head = ensureActiveHead(project);
+  let retrain: RetrainResult | null = null;
+  const newestHead = listModels(project.db, DETECTION_HEAD_KIND)[0];
+  const humanChange = lastHumanLabelChange(project.db);
+  if (options.retrainHead || (humanChange !== null && humanChange >= newestHead.createdAt)) {
+    retrain = await retrainDetector(project, { signal, onProgress, regionParams: options.regionParams, seed: options.seed });
+    work.headTrained = retrain.labelled.windows > 0;
+    work.recordingsPredicted += retrain.recordingsPredicted;
+    head = ensureActiveHead(project);
   }
-}
-
-/** Steps 1–2 in this process: heuristic labels and window rows, then the embeddings that are missing. */
-export function localAnalysis(options: Pick<DetectOptions, 'signal' | 'onProgress' | 'batchSize'> = {}): AnalysisStage {
-  return async ({ project, recordings, config, featureConfigId, encoder, work, failures }) => {
-    const windowsOf = await labelAndWindowRecordings(project, [...recordings], config, featureConfigId, work, options, failures);
-    await embedMissing(project, withoutFailed(recordings, failures), windowsOf, config, featureConfigId, encoder, work, options, failures);
-    return windowsOf;
-  };
-}
-
-function summariseHead(head: StoredModel): HeadSummary {
-  return { id: head.id, version: head.version, metrics: head.metrics };
-}
-
-function recordingDetection(recording: RecordingRecord, windows: StoredWindow[], regions: Region[]): RecordingDetection {
-  const nativeFrames = deliveredFrames(recording, windows);
-  const sampleRate = recording.sampleRate ?? 1;
-  return {
-    recordingId: recording.id, path: recording.path, sampleRate, nativeFrames,
-    durationSeconds: nativeFrames / sampleRate, windows: windows.length, regions,
-  };
-}
-
-/** Step 1: heuristic labels and window rows for recordings that are new or changed. */
-async function labelAndWindowRecordings(
-  project: DetectionProject,
-  recordings: RecordingRecord[],
-  config: FeatureConfig,
-  featureConfigId: number,
-  work: DetectWork,
-  options: DetectOptions,
-  failures: RecordingFailure[],
-): Promise<Map<number, StoredWindow[]>> {
-  const windowsOf = new Map<number, StoredWindow[]>();
+  throwIfAborted(signal);
+  const payload = loadHeadPayload(project.db, head.id);
+  const params = frameRegionParamsFor(project.db, head.id, options.regionParams);
+  const out: RecordingDetection[] = [];
+  onProgress?.({ phase: 'regions', done: 0, total: recordings.length, itemsLabel: 'recordings' });
   for (const [i, recording] of recordings.entries()) {
-    throwIfAborted(options.signal);
-    options.onProgress?.({ phase: 'labels', done: i, total: recordings.length, itemsLabel: 'recordings', recording: recording.path });
-    await isolateRecording(project.db, recording, failures, options.signal, async () => {
-      const state = heuristicLabelState(project.db, recording, featureConfigId);
-      if (state === 'current') {
-        const { windows, replaced } = await ensureWindowsIfMissing(project, recording, config, featureConfigId, options.signal);
-        if (replaced) work.windowRowsReplaced++;
-        windowsOf.set(recording.id, windows);
-        return;
+    throwIfAborted(signal);
+    const done = await isolateRecording(project.db, recording, failures, signal, () => {
+      const frames = loadRecordingFrames(project.db, recording);
+      let p = changed.has(recording.id) ? null : getFrameProbabilities(project.db, head.id, recording.id, frames.analysisKey);
+      let regions: Region[] | null = null;
+      if (!p || p.length !== frames.frames) {
+        p = predictFrames(payload, frames);
+        putFrameProbabilities(project.db, head.id, recording.id, frames.analysisKey, p);
+        work.recordingsPredicted++;
+      } else regions = currentStoredRegions(project.db, head.id, recording, params, frames.analysisKey);
+      if (!regions) {
+        regions = deriveAndStoreFrameRegions(project.db, head.id, recording, frames, p, params);
+        work.regionsDerived++;
       }
-      const heuristic = await computeHeuristicLabels(project, recording, config, options.signal);
-      work.heuristicRecordings++;
-      // 'stale' = the file changed since its windows were embedded: drop them even if the spans are equal.
-      const { windows, replaced } = await ensureWindows(project, recording, config, { spans: heuristic.spans, replace: state === 'stale', signal: options.signal });
-      if (replaced) work.windowRowsReplaced++;
-      windowsOf.set(recording.id, windows);
+      const rate = recording.sampleRate ?? frames.analysis.sampleRate;
+      return {
+        recordingId: recording.id, path: recording.path, sampleRate: rate, nativeFrames: frames.nativeFrames,
+        durationSeconds: frames.nativeFrames / rate, frames: frames.frames, regions,
+      };
     });
+    if (done) out.push(done);
+    onProgress?.({ phase: 'regions', done: i + 1, total: recordings.length, itemsLabel: 'recordings', recording: recording.path });
   }
-  options.onProgress?.({ phase: 'labels', done: recordings.length, total: recordings.length, itemsLabel: 'recordings' });
-  return windowsOf;
+  let encoder: DetectResult['encoder'] = null;
+  if (options.embed || options.analysis) {
+    const embedded = withoutFailed(recordings, failures);
+    encoder = await embedProjectWindows(project, embedded, work, failures, options);
+    const failed = new Set(failures.map((f) => f.recordingId));
+    out.splice(0, out.length, ...out.filter((r) => !failed.has(r.recordingId)));
+    if (out.length === 0 && failures.length > 0) throw nothingAnalysable(failures);
+  }
+  return {
+    head: headSummary(head),
+    regionParams: params,
+    recordings: out,
+    failures,
+    encoder,
+    work,
+    retrain,
+    audioSeconds: out.reduce((s, r) => s + r.durationSeconds, 0),
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
-/** Window rows of a recording whose labels are current: the stored ones, streamed only when there are none. */
-async function ensureWindowsIfMissing(
+/** Step 1: frame features of new or changed recordings. Returns the ids analysed now. */
+async function analyseRecordings(
   project: DetectionProject,
-  recording: RecordingRecord,
-  config: FeatureConfig,
-  featureConfigId: number,
-  signal: AbortSignal | undefined,
-): Promise<{ windows: StoredWindow[]; replaced: boolean }> {
-  const stored = listWindows(project.db, recording.id, featureConfigId);
-  if (stored.length > 0) return { windows: stored, replaced: false };
-  return ensureWindows(project, recording, config, { signal });
-}
-
-/** Step 2: encoder over windows without a cached embedding. */
-async function embedMissing(
-  project: DetectionProject,
-  recordings: RecordingRecord[],
-  windowsOf: Map<number, StoredWindow[]>,
-  config: FeatureConfig,
-  featureConfigId: number,
-  encoder: Awaited<ReturnType<typeof loadProjectEncoder>>,
+  recordings: readonly RecordingRecord[],
   work: DetectWork,
   options: DetectOptions,
   failures: RecordingFailure[],
-): Promise<void> {
-  const missingOf = new Map(recordings.map((r) => [r.id, windowsWithoutEmbedding(project.db, encoder.stored.id, r.id, featureConfigId)]));
-  const total = [...missingOf.values()].reduce((s, m) => s + m.size, 0);
-  if (total === 0) return;
+): Promise<Set<number>> {
+  const missing = recordings.filter((r) => !hasCurrentFeatures(project.db, r));
+  const total = missing.reduce((s, r) => s + (r.durationSeconds ?? 0), 0);
   const started = performance.now();
   let done = 0;
-  options.onProgress?.({ phase: 'embedding', done, total, itemsLabel: 'windows' });
-  for (const recording of recordings) {
-    const missing = missingOf.get(recording.id)!;
-    if (missing.size === 0) continue;
-    await isolateRecording(project.db, recording, failures, options.signal, () =>
-      embedRecordingWindows(project, recording, config, windowsOf.get(recording.id)!, missing, { model: encoder.model, id: encoder.stored.id }, {
-        signal: options.signal,
-        batchSize: options.batchSize,
-        onBatch: (n) => {
-          done += n;
-          const seconds = (performance.now() - started) / 1000;
-          options.onProgress?.({ phase: 'embedding', done, total, itemsLabel: 'windows', itemsPerSecond: seconds > 0 ? done / seconds : undefined, recording: recording.path });
-        },
-      }),
-    );
+  options.onProgress?.({ phase: 'features', done: 0, total, itemsLabel: 'seconds' });
+  for (const recording of missing) {
+    throwIfAborted(options.signal);
+    const seconds = await isolateRecording(project.db, recording, failures, options.signal, () => computeRecordingFeatures(project, recording, options.signal));
+    done += recording.durationSeconds ?? seconds ?? 0;
+    if (seconds === undefined) continue;
+    work.recordingsDecoded++;
+    work.audioSecondsDecoded += seconds;
+    const elapsed = (performance.now() - started) / 1000;
+    options.onProgress?.({ phase: 'features', done, total, itemsLabel: 'seconds', itemsPerSecond: elapsed > 0 ? done / elapsed : undefined, recording: recording.path });
   }
-  work.windowsEmbedded = done;
-  work.embeddingSeconds = (performance.now() - started) / 1000;
-}
-
-/** Step 4 with an up-to-date head: predictions for windows that have none (new recordings). Returns the recordings predicted. */
-async function predictMissing(
-  project: DetectionProject,
-  head: StoredModel,
-  recordings: RecordingRecord[],
-  windowsOf: Map<number, StoredWindow[]>,
-  featureConfigId: number,
-  work: DetectWork,
-  options: DetectOptions,
-): Promise<Set<number>> {
-  const lacking = recordings.filter((r) => countPredictions(project.db, head.id, r.id, featureConfigId) < windowsOf.get(r.id)!.length);
-  if (lacking.length === 0) return new Set();
-  const set = loadEmbeddedWindows(project.db, head.parentModelId!, featureConfigId, lacking.map((r) => r.id));
-  const model = await loadStoredModel(project.dir, head);
-  try {
-    work.predictionsWritten += writePredictions(project, head.id, model, set, options.onProgress).length;
-  } finally {
-    model.dispose();
-  }
-  return new Set(lacking.map((r) => r.id));
+  return new Set(missing.map((r) => r.id));
 }

@@ -1,41 +1,34 @@
 /**
- * Scores a project's stored detections against an annotation ("truth") table:
- * the window-level confusion matrix of the newest silence head's stored
- * predictions (truth rows: not silence / silence) and event-level precision
- * and recall of its stored sound regions. Nothing is recomputed: it reports
- * what `detect` produced.
+ * Scores a project's stored detections against an annotation ("truth") table
+ * with metrics a file-long region cannot pass (scoring/detection-metrics.ts):
+ * onset-F1 (one-to-one, onset within max(50 ms, 20 % of the event)), overlap
+ * F1 (one-to-one) and balanced accuracy over 10-ms segments. The regions
+ * scored are the active head's, as shown in the app (human labels included).
+ * Nothing is recomputed: it reports what `detect` produced.
  */
 import path from 'node:path';
 import { SonotypeError } from '../../../src-shared/errors';
-import { ensureFeatureConfig } from '../store/feature-configs';
-import { listSilencePredictions } from '../store/predictions';
 import { listRecordings, type RecordingRecord } from '../store/recordings';
 import { listRegions } from '../store/regions';
-import { addConfusionMatrices, confusionMatrix, summariseConfusion, windowTruthSilence, type ConfusionMatrix, type ConfusionSummary } from './confusion';
-import { listSilenceHeads, regionSourceParamsOf } from './detection-queries';
+import { activeHead } from './detection-heads';
 import type { DetectionProject } from './detect-types';
-import { scoreEvents, type EventScores } from './event-scores';
-import { DEFAULT_REGION_PARAMS } from './regions';
+import { addDetectionCounts, detectionCounts, scoresFromCounts, type DetectionScores, type MetricOptions } from './scoring/detection-metrics';
 import { eventsForRecording, readTruthTableWithFormat, type TruthEvent, type TruthTableFormat } from './truth-table';
 
 export interface RecordingEvaluation {
   path: string;
-  events: number;
-  windows: number;
-  confusion: ConfusionMatrix;
-  eventScores: EventScores;
+  durationSeconds: number;
+  scores: DetectionScores;
 }
 
 export interface DetectionEvaluation {
   truthFile: string;
   truthFormat: TruthTableFormat;
   head: { id: number; version: number };
-  /** A window counts as predicted silence when p ≥ threshold (the threshold its regions were derived with). */
-  threshold: number;
+  metric: Required<MetricOptions>;
   recordings: RecordingEvaluation[];
-  confusion: ConfusionMatrix;
-  summary: ConfusionSummary;
-  eventScores: EventScores;
+  /** Pooled over the recordings (counts added, then ratios). */
+  scores: DetectionScores;
   /** Recording names in the table that match no recording of the project. */
   unmatched: string[];
 }
@@ -43,8 +36,8 @@ export interface DetectionEvaluation {
 export interface EvaluateOptions {
   /** The recording an unnamed table (e.g. an Audacity label track) belongs to: project path, file name or absolute path. */
   recording?: string;
-  /** Minimum intersection-over-union for an event match (default 0: any overlap). */
-  minIoU?: number;
+  /** Metric settings (collar, segment length); defaults as in the issue. */
+  metric?: MetricOptions;
 }
 
 function basename(p: string): string {
@@ -95,52 +88,32 @@ function matchEvents(
 /** Evaluates the stored detections against the table at `truthPath` (see the file header). */
 export async function evaluateDetections(project: DetectionProject, truthPath: string, options: EvaluateOptions = {}): Promise<DetectionEvaluation> {
   const table = await readTruthTableWithFormat(truthPath);
-  const config = project.featureConfig();
-  const head = listSilenceHeads(project.db)[0];
-  if (!config || !head) throw new SonotypeError('NOT_FOUND', 'No detections in this project yet: run `sonotype detect` first.');
-  const featureConfigId = ensureFeatureConfig(project.db, config);
-  const stored = regionSourceParamsOf(project.db, head.id);
-  const threshold = typeof stored?.threshold === 'number' ? stored.threshold : DEFAULT_REGION_PARAMS.threshold;
+  const head = activeHead(project.db);
+  if (!head) throw new SonotypeError('NOT_FOUND', 'No detections in this project yet: run `sonotype detect` first.');
   const recordings = listRecordings(project.db).filter((r) => r.status === 'ok');
   const { pairs, unmatched } = matchEvents(project, recordings, table.events, options);
-
-  const results: RecordingEvaluation[] = pairs.map(({ recording, events }) => {
+  const metric: Required<MetricOptions> = {
+    onsetCollarSeconds: options.metric?.onsetCollarSeconds ?? 0.05,
+    onsetCollarFraction: options.metric?.onsetCollarFraction ?? 0.2,
+    segmentSeconds: options.metric?.segmentSeconds ?? 0.01,
+  };
+  const results = pairs.map(({ recording, events }) => {
     const rate = recording.sampleRate ?? 1;
-    const predictions = listSilencePredictions(project.db, head.id, recording.id);
-    const windowCount = project.db.statement('SELECT count(*) AS n FROM windows WHERE recording_id = ? AND feature_config_id = ?').get(recording.id, featureConfigId) as { n: number };
-    if (predictions.length === 0 || predictions.length < windowCount.n) {
-      throw new SonotypeError('NOT_FOUND', `${recording.path} has no detections from the current silence detector: run \`sonotype detect\` first.`);
+    const regions = listRegions(project.db, recording.id, { modelId: head.id });
+    if (regions.length === 0) {
+      throw new SonotypeError('NOT_FOUND', `${recording.path} has no detections from the active detector: run \`sonotype detect\` first.`);
     }
-    const windows = predictions.map((p) => ({ startSeconds: p.startNativeSample / rate, endSeconds: p.endNativeSample / rate }));
-    const truth = windowTruthSilence(windows, events);
-    const confusion = confusionMatrix(truth, predictions.map((p) => p.p >= threshold));
-    const sound = listRegions(project.db, recording.id, { modelId: head.id, kind: 'sound' }).map((r) => ({
-      startSeconds: r.startSample / rate,
-      endSeconds: r.endSample / rate,
-    }));
-    return { path: recording.path, events: events.length, windows: predictions.length, confusion, eventScores: scoreEvents(sound, events, { minIoU: options.minIoU }) };
+    const durationSeconds = regions[regions.length - 1].endSample / rate;
+    const sound = regions.filter((r) => r.kind === 'sound').map((r) => ({ startSeconds: r.startSample / rate, endSeconds: r.endSample / rate }));
+    return { path: recording.path, durationSeconds, counts: detectionCounts(sound, events, durationSeconds, metric) };
   });
-  const confusion = addConfusionMatrices(...results.map((r) => r.confusion));
   return {
     truthFile: truthPath,
     truthFormat: table.format,
     head: { id: head.id, version: head.version },
-    threshold,
-    recordings: results,
-    confusion,
-    summary: summariseConfusion(confusion),
-    eventScores: combineEventScores(results.map((r) => r.eventScores), options.minIoU ?? 0),
+    metric,
+    recordings: results.map((r) => ({ path: r.path, durationSeconds: r.durationSeconds, scores: scoresFromCounts(r.counts) })),
+    scores: scoresFromCounts(addDetectionCounts(results.map((r) => r.counts))),
     unmatched,
   };
-}
-
-/** Event scores over several recordings: counts added, ratios recomputed. */
-export function combineEventScores(scores: readonly EventScores[], minIoU: number): EventScores {
-  const sum = (k: 'predictions' | 'events' | 'matchedPredictions' | 'detectedEvents') => scores.reduce((s, x) => s + x[k], 0);
-  const predictions = sum('predictions');
-  const events = sum('events');
-  const precision = predictions ? sum('matchedPredictions') / predictions : null;
-  const recall = events ? sum('detectedEvents') / events : null;
-  const f1 = precision !== null && recall !== null && precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : null;
-  return { predictions, events, matchedPredictions: sum('matchedPredictions'), detectedEvents: sum('detectedEvents'), precision, recall, f1, minIoU };
 }

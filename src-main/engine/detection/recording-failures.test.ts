@@ -19,7 +19,7 @@ const RATE = 8000;
 describe('detect isolates each recording', () => {
   let dir: string;
   let project: Project;
-  // A whistle in noise, then a recorder's digital silence: the heuristic labels give the head both classes.
+  // A whistle in noise, then a recorder's digital silence.
   const good = () =>
     encodeWav([concat(synthScene(RATE, [{ kind: 'whistle', startSeconds: 0.3, endSeconds: 1 }], 1.5, 0.01, 4), digitalSilence(RATE, 1.5))], {
       sampleRate: RATE, format: 'pcm16',
@@ -39,7 +39,7 @@ describe('detect isolates each recording', () => {
   it('gives a file that breaks during detection an error row and detects the others', async () => {
     // b.wav scanned fine, then was overwritten (a copy in progress, a failing disk): it no longer decodes.
     writeFileSync(join(dir, 'b.wav'), Buffer.from('RIFF\x10\x00\x00\x00WAVEjunkjunkjunk', 'latin1'));
-    const result = await detectProject(project, { backend: 'wasm' });
+    const result = await detectProject(project);
     expect(result.recordings.map((r) => r.path)).toEqual(['a.wav', 'c.wav']);
     for (const r of result.recordings) {
       expect(r.regions.length).toBeGreaterThan(0);
@@ -53,7 +53,7 @@ describe('detect isolates each recording', () => {
     expect(row.error?.message).toBe(result.failures[0].error.message);
 
     // A second run leaves the failed file out without touching it again.
-    const again = await detectProject(project, { backend: 'wasm' });
+    const again = await detectProject(project);
     expect(again.failures).toEqual([]);
     expect(again.recordings.map((r) => r.path)).toEqual(['a.wav', 'c.wav']);
   });
@@ -62,7 +62,7 @@ describe('detect isolates each recording', () => {
     writeFileSync(join(dir, 'b.wav'), good());
     await scanProject(project);
     expect(getRecording(project.db, 'b.wav')!.status).toBe('ok');
-    const result = await detectProject(project, { backend: 'wasm' });
+    const result = await detectProject(project);
     expect(result.failures).toEqual([]);
     expect(result.recordings.map((r) => r.path)).toEqual(['a.wav', 'b.wav', 'c.wav']);
   });
@@ -75,7 +75,7 @@ describe('detect isolates each recording', () => {
       try {
         await scanProject(p);
         for (const name of ['a.wav', 'b.wav']) writeFileSync(join(other, name), Buffer.from('not audio at all'));
-        await expect(detectProject(p, { backend: 'wasm' })).rejects.toThrow(/No recording could be analysed: 2 failed \(first: a\.wav: /);
+        await expect(detectProject(p)).rejects.toThrow(/No recording could be analysed: 2 failed \(first: a\.wav: /);
       } finally {
         p.close();
       }

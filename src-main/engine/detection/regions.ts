@@ -33,8 +33,18 @@ import type { WindowSpan } from '../../../src-shared/feature-types';
 export type RegionKind = 'silence' | 'sound';
 
 /** Everything that decides the regions; serialisable, stored with them (and sent to the UI): defined in src-shared. */
-export type { RegionParams } from '../../../src-shared/job-results';
-import type { RegionParams } from '../../../src-shared/job-results';
+/** Everything that decides window-level regions; serialisable, stored with them. */
+export interface RegionParams {
+  version: 1;
+  /** A sample is silence when its pSilence ≥ threshold. */
+  threshold: number;
+  /** Centred moving average over this many windows (odd; 1 = no smoothing). */
+  smoothingWindows: number;
+  /** Silence between two sound regions shorter than this (s) is merged into sound. */
+  mergeGapSeconds: number;
+  /** Sound regions shorter than this (s) after merging become silence (0 = keep all). */
+  minSoundSeconds: number;
+}
 
 export const DEFAULT_REGION_PARAMS: Readonly<RegionParams> = Object.freeze({
   version: 1,

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analysableRecordings } from '../detection/retrain-head';
+import { analysableRecordings } from '../detection/analysable-recordings';
 import { recordingWindowCount } from '../features';
 import { loadProjectEncoder } from '../models/encoder-registry';
 import { openProject, type Project } from '../project/open-project';
@@ -83,7 +83,10 @@ describe.skipIf(skip)(`coordinator throughput with fake workers${skip ? ` (skipp
     const config = project.featureConfig()!;
     const featureConfigId = ensureFeatureConfig(project.db, config);
     const encoder = await loadProjectEncoder(project.dir, project.db, config);
-    const work: DetectWork = { heuristicRecordings: 0, windowRowsReplaced: 0, windowsEmbedded: 0, embeddingSeconds: 0, headTrained: false, predictionsWritten: 0, regionsDerived: 0 };
+    const work: DetectWork = {
+      recordingsDecoded: 0, audioSecondsDecoded: 0, headTrained: false, recordingsPredicted: 0, regionsDerived: 0,
+      heuristicRecordings: 0, windowRowsReplaced: 0, windowsEmbedded: 0, embeddingSeconds: 0,
+    };
     const failures: RecordingFailure[] = [];
     let first = 0;
     let last = 0;

@@ -69,7 +69,7 @@ describe.skipIf(skip)(`rejected shard results${skip ? ` (skipped: ${skip})` : ''
     project.close();
     cpSync(p0, join(base, 'local'), { recursive: true });
     const reference = await openProject(join(base, 'local'));
-    await detectProject(reference, { backend: 'wasm' }).finally(() => reference.close());
+    await detectProject(reference, { backend: 'wasm', embed: true }).finally(() => reference.close());
     local = await embeddingRows(join(base, 'local'));
     expect(local.length).toBeGreaterThan(20);
   });

@@ -14,6 +14,7 @@ export * from './predictions';
 export * from './regions';
 export * from './sound-clusters';
 export { readClusterPatch, type ClusterPatch } from './cluster-patch';
+export * from './frame-data';
 export {
   createLabel, updateLabel, deleteLabel, getLabel, listLabels, newLabelState, type LabelSource, type StoredLabel, type NewLabel, type LabelPatch,
 } from './labels';

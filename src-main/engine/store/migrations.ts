@@ -386,8 +386,51 @@ const v6Reliability: Migration = {
   },
 };
 
+const v7FrameDetection: Migration = {
+  version: 7,
+  description: 'frame-level detection: per-recording frame features, per-head frame probabilities, model payloads',
+  up(sql) {
+    sql.exec(`
+      -- One row per recording and frame analysis (rate, FFT, hop, band, floor): float32 frames × dims.
+      -- content_key is the file's hash (or size + mtime): another value means the file changed.
+      CREATE TABLE frame_features (
+        recording_id INTEGER NOT NULL REFERENCES recordings (id) ON DELETE CASCADE,
+        analysis_key TEXT NOT NULL,
+        content_key TEXT NOT NULL,
+        analysis_json TEXT NOT NULL,
+        frames INTEGER NOT NULL CHECK (frames >= 0),
+        native_frames INTEGER NOT NULL CHECK (native_frames >= 0),
+        dims INTEGER NOT NULL CHECK (dims > 0),
+        noise_floor_db REAL,
+        data BLOB NOT NULL CHECK (length(data) = 4 * frames * dims),
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (recording_id, analysis_key)
+      ) STRICT;
+
+      -- A detection head's silence probability for every frame of a recording (float32), before human labels apply.
+      CREATE TABLE frame_probabilities (
+        model_id INTEGER NOT NULL REFERENCES models (id) ON DELETE CASCADE,
+        recording_id INTEGER NOT NULL REFERENCES recordings (id) ON DELETE CASCADE,
+        analysis_key TEXT NOT NULL,
+        frames INTEGER NOT NULL CHECK (frames >= 0),
+        data BLOB NOT NULL CHECK (length(data) = 4 * frames),
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (model_id, recording_id)
+      ) STRICT;
+      CREATE INDEX frame_probabilities_by_recording ON frame_probabilities (recording_id);
+
+      -- Models small enough to live in the database (a detection head's trees), as JSON.
+      CREATE TABLE model_payloads (
+        model_id INTEGER PRIMARY KEY REFERENCES models (id) ON DELETE CASCADE,
+        format TEXT NOT NULL,
+        payload_json TEXT NOT NULL
+      ) STRICT;
+    `);
+  },
+};
+
 /** All migrations in order; `migrations[i].version === i + 1`. */
-export const migrations: readonly Migration[] = [v1ProjectRecordingsJobs, v2AnalysisAndLabels, v3EditGroups, v4LabelExchangeFields, v5SoundTypes, v6Reliability];
+export const migrations: readonly Migration[] = [v1ProjectRecordingsJobs, v2AnalysisAndLabels, v3EditGroups, v4LabelExchangeFields, v5SoundTypes, v6Reliability, v7FrameDetection];
 
 /** The schema version this code writes and understands. */
 export const SCHEMA_VERSION = migrations.length;

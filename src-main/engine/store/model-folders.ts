@@ -12,6 +12,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { ProjectDb } from './database';
 import { deleteModels, listModels, type StoredModel } from './models';
+import { modelIdsWithPayload } from './frame-data';
 import { processAlive } from '../util/process-alive';
 
 export const MODELS_FOLDER = 'sonotype-models';
@@ -41,7 +42,9 @@ export function hasModelFiles(projectDir: string, model: Pick<StoredModel, 'file
 export function repairModelRecords(projectDir: string, db: ProjectDb): StoredModel[] {
   removeStaleStagingFolders(projectDir);
   const all = listModels(db);
-  const doomed = new Set(all.filter((m) => !hasModelFiles(projectDir, m)).map((m) => m.id));
+  // Small models (detection heads) live in the database itself: they have no files to lose.
+  const inDatabase = modelIdsWithPayload(db);
+  const doomed = new Set(all.filter((m) => !inDatabase.has(m.id) && !hasModelFiles(projectDir, m)).map((m) => m.id));
   if (doomed.size === 0) return [];
   // A head trained on a lost encoder cannot be used either.
   for (let grew = true; grew; ) {

@@ -53,6 +53,38 @@ export function replaceRegions(
   });
 }
 
+/**
+ * Like replaceRegions, but when the new regions have exactly the kinds and
+ * bounds of the stored ones, only their probabilities and source are updated
+ * in place, so region ids (and what hangs off them: cluster assignments, the
+ * region a reviewer is on) survive a refresh that moved nothing.
+ * Returns whether the regions' bounds or kinds changed.
+ */
+export function replaceRegionsIfChanged(
+  db: ProjectDb,
+  target: { recordingId: number; modelId: number | null; sourceParams: Record<string, unknown> },
+  regions: readonly NewRegion[],
+): boolean {
+  return db.transaction(() => {
+    const stored = db
+      .statement('SELECT id, kind, start_sample, end_sample FROM regions WHERE recording_id = ? AND model_id IS ? ORDER BY start_sample, id')
+      .all(target.recordingId, target.modelId) as { id: number; kind: RegionKind; start_sample: number; end_sample: number }[];
+    const same =
+      stored.length === regions.length &&
+      stored.every((r, i) => r.kind === regions[i].kind && r.start_sample === regions[i].startSample && r.end_sample === regions[i].endSample);
+    if (!same) {
+      replaceRegions(db, target, regions);
+      return true;
+    }
+    // created_at moves too: these are now the recording's newest derivation (the review queue shows the newest).
+    const update = db.statement('UPDATE regions SET p = ?, source_params_json = ?, created_at = ? WHERE id = ?');
+    const paramsJson = JSON.stringify(target.sourceParams);
+    const now = Date.now();
+    stored.forEach((r, i) => update.run(regions[i].p ?? null, paramsJson, now, r.id));
+    return false;
+  });
+}
+
 /** Regions of a recording in time order, optionally of one kind and/or one model. */
 export function listRegions(db: ProjectDb, recordingId: number, filter: { kind?: RegionKind; modelId?: number | null } = {}): StoredRegion[] {
   const rows = db.statement('SELECT * FROM regions WHERE recording_id = ? ORDER BY start_sample, id').all(recordingId) as {

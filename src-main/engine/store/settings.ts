@@ -25,6 +25,10 @@ export interface ProjectSettings {
   display?: DisplayPreferences;
   /** Where "Run on workers" sends detection: Redis URL, shared storage folder, shard length (src-shared/workers-types.ts). */
   workers?: WorkersSettings;
+  /** Model id of the detection head whose regions the project shows (chosen by a retrain that scored better, or by the user). */
+  activeDetectionHead?: number;
+  /** Band the detector analyses, Hz (each end optional; unset = the detector's default for each recording's rate). */
+  detectionBand?: { lowHz?: number; highHz?: number };
 }
 
 export type SettingKey = keyof ProjectSettings;
@@ -41,6 +45,15 @@ const validators: { [K in SettingKey]-?: (value: unknown) => string | null } = {
     const ok = !!w && typeof w === 'object' && typeof w.redisUrl === 'string' && /^rediss?:\/\//i.test(w.redisUrl) &&
       (w.storage === null || typeof w.storage === 'string') && typeof w.shardMinutes === 'number' && w.shardMinutes > 0;
     return ok ? null : '{ redisUrl: "redis://…" or "rediss://…", storage: folder or null, shardMinutes > 0 }';
+  },
+  activeDetectionHead: (v) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? null : 'a model id (a whole number > 0)'),
+  detectionBand: (v) => {
+    const ok = (x: unknown) => x === undefined || (typeof x === 'number' && Number.isFinite(x) && x >= 0);
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return '{ lowHz?, highHz? } in Hz';
+    const b = v as { lowHz?: unknown; highHz?: unknown };
+    if (!ok(b.lowHz) || !ok(b.highHz)) return '{ lowHz?, highHz? } with frequencies ≥ 0 Hz';
+    if (typeof b.lowHz === 'number' && typeof b.highHz === 'number' && b.lowHz >= b.highHz) return 'a band whose lowHz is below its highHz';
+    return null;
   },
 };
 

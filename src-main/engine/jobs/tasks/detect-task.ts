@@ -30,6 +30,8 @@ export async function run(ctx: JobContext<'detect'>, params: JobParams<'detect'>
     signal: ctx.signal,
     regionParams: params.regionParams,
     retrainHead: params.retrainHead,
+    seed: params.seed,
+    embed: params.embed,
     backend: params.backend,
     analysis,
     onProgress: (p) => {
@@ -38,17 +40,18 @@ export async function run(ctx: JobContext<'detect'>, params: JobParams<'detect'>
     },
   });
   return {
-    backend: `${result.backend.name} (${result.backend.reason})`,
-    model: result.encoder.description,
+    model: result.head.description,
+    head: result.head,
     headVersion: result.head.version,
     regionParams: result.regionParams,
     work: result.work,
+    retrain: result.retrain,
     seconds: result.seconds,
     failures: result.failures,
     recordings: result.recordings.map((r) => {
       const silent = r.regions.filter((g) => g.kind === 'silence').reduce((s, g) => s + g.endSample - g.startSample, 0);
       return {
-        recordingId: r.recordingId, path: r.path, windows: r.windows,
+        recordingId: r.recordingId, path: r.path, frames: r.frames,
         soundRegions: r.regions.filter((g) => g.kind === 'sound').length,
         silenceFraction: r.nativeFrames > 0 ? silent / r.nativeFrames : 1,
       };

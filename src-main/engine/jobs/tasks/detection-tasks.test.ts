@@ -1,7 +1,7 @@
 /**
  * The 'detect' and 'retrain-head' jobs in a worker thread on a tiny
  * synthetic project: progress reaches the job system, the results describe
- * what was done, and the head is retrained from the cache.
+ * what was done, and the head is retrained from the cached frame features.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -17,6 +17,7 @@ import { listRecordings } from '../../store/recordings';
 import { encodeWav } from '../../testing/wav-writer';
 import { synthScene } from '../../testing/synth';
 import { jobResultOf } from '../../../../src-shared/job-kinds';
+import { createLabel } from '../../store/labels';
 
 const RATE = 16_000;
 let dir: string;
@@ -36,37 +37,42 @@ afterAll(async () => {
 });
 
 describe("'detect' and 'retrain-head' jobs", () => {
-  it('detect in a worker, then retrain the head from the cache', async () => {
+  it('detect in a worker, then retrain the head from the cached frames', async () => {
     const runner = new JobRunner(project.db);
     try {
       const events: JobProgress[] = [];
       runner.onProgress((p) => events.push(p));
-      const detectJob = runner.start('detect', { backend: 'wasm', regionParams: { mergeGapSeconds: 0.3 } });
+      const detectJob = runner.start('detect', { regionParams: { mergeGapSeconds: 0.3 } });
       const detected = await runner.wait(detectJob);
       expect(detected.state).toBe('succeeded');
       const result = jobResultOf(detected, 'detect')!;
-      expect(result.backend).toMatch(/^wasm/);
+      expect(result.model).toMatch(/teacher/);
       expect(result.recordings).toHaveLength(1);
-      expect(result.work.windowsEmbedded).toBe(result.recordings[0].windows);
-      expect(result.work.headTrained).toBe(true);
+      expect(result.work.recordingsDecoded).toBe(1);
+      expect(result.recordings[0].frames).toBeGreaterThan(9 * 190);
       expect(result.regionParams.mergeGapSeconds).toBe(0.3);
-      expect(events.some((e) => e.jobId === detectJob && e.phase === 'embedding' && e.itemsLabel === 'windows')).toBe(true);
+      expect(events.some((e) => e.jobId === detectJob && e.phase === 'features' && e.itemsLabel === 'seconds')).toBe(true);
 
-      const retrainJob = runner.start('retrain-head', { backend: 'wasm' });
+      // A person marks the whistle as sound and a quiet stretch as silence; the retrain learns from them.
+      const rec = listRecordings(project.db)[0];
+      createLabel(project.db, { recordingId: rec.id, startSample: 2 * RATE, endSample: 4 * RATE, value: 'sound' });
+      createLabel(project.db, { recordingId: rec.id, startSample: 4.5 * RATE, endSample: 5.5 * RATE, value: 'silence' });
+      const retrainJob = runner.start('retrain-head', {});
       const retrained = await runner.wait(retrainJob);
       expect(retrained.state).toBe('succeeded');
-      const r = retrained.result as { head: { version: number }; labelled: { windows: number }; heldOut: unknown; predictionsWritten: number };
+      const r = jobResultOf(retrained, 'retrain-head')!;
       expect(r.head.version).toBe(2);
-      expect(r.labelled.windows).toBe(result.recordings[0].windows);
-      expect(r.predictionsWritten).toBe(result.recordings[0].windows);
-      expect(r.heldOut).toBeNull(); // one recording: nothing to hold out
-      const heads = listModels(project.db, 'silence-head');
+      expect(r.head.type).toBe('boosted');
+      expect(r.labelled.sound).toBeGreaterThan(0);
+      expect(r.labelled.silence).toBeGreaterThan(0);
+      expect(r.heldOut?.by).toBe('time-block'); // one recording: folds are blocks of time
+      expect(typeof r.adopted).toBe('boolean');
+      const heads = listModels(project.db, 'detection-head');
       expect(heads.map((h) => h.version)).toEqual([2, 1]);
-      // Regions of the new head, with the merge gap inherited from the previous run.
-      const rec = listRecordings(project.db)[0];
-      const regions = listRegions(project.db, rec.id, { modelId: heads[0].id });
+      // Regions of the active head, with the merge gap inherited from the previous run.
+      const regions = listRegions(project.db, rec.id, { modelId: r.activeHeadId });
       expect(regions.length).toBeGreaterThan(0);
-      expect(regions[0].sourceParams).toMatchObject({ mergeGapSeconds: 0.3, headModelId: heads[0].id });
+      expect(regions[0].sourceParams).toMatchObject({ mergeGapSeconds: 0.3, headModelId: r.activeHeadId });
     } finally {
       await runner.shutdown();
     }

@@ -1,23 +1,22 @@
 /**
- * 'retrain-head' jobs: retrain the silence head from cached embeddings and
- * the current labels, re-derive every region, and return the held-out
- * before/after confusion matrices for the app's comparison plot.
+ * 'retrain-head' jobs: retrain the detection head from the cached frame
+ * features and the current labels; the new head becomes active only when it
+ * scores at least as well on held-out human labels (retrain-detector.ts).
+ * The result carries both scores and the held-out confusion matrices for the
+ * app's before/after plot.
  * Params and result: JOB_KINDS['retrain-head'] (src-shared/job-kinds.ts).
  */
 import type { JobParams, JobResult } from '../../../../src-shared/job-kinds';
-import { initBackend } from '../../models/backend';
-import { retrainHead } from '../../detection/retrain-head';
+import { retrainDetector } from '../../detection/retrain-detector';
 import type { JobContext } from '../task-context';
 import { reportDetectProgress } from './detect-task';
 import { taskProject } from './task-project';
 
 export async function run(ctx: JobContext<'retrain-head'>, params: JobParams<'retrain-head'>): Promise<JobResult<'retrain-head'>> {
-  const backend = await initBackend(params.backend ?? 'auto');
-  const result = await retrainHead(taskProject(ctx), {
+  return retrainDetector(taskProject(ctx), {
     signal: ctx.signal,
     regionParams: params.regionParams,
-    evaluate: params.evaluate,
+    seed: params.seed,
     onProgress: (p) => reportDetectProgress(ctx, p),
   });
-  return { ...result, backend: `${backend.name} (${backend.reason})` };
 }

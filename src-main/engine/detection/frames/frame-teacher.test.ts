@@ -1,0 +1,76 @@
+/**
+ * The label-free detector on synthesised audio with known truth: frame edges,
+ * 20-ms gaps, a stationary hum, a DC offset and digital silence.
+ */
+import { describe, expect, it } from 'vitest';
+import { concat, digitalSilence, fmWhistle, mixAt, sine, whiteNoise } from '../../testing/synth';
+import { frameAnalysisFor } from './frame-analysis';
+import { extractFrameFeatures } from './frame-features';
+import { deriveFrameRegions } from './frame-regions';
+import { teacherDecisions, teacherSilenceProbability } from './frame-teacher';
+
+const RATE = 48_000;
+
+function blocksOf(samples: Float32Array) {
+  return async function* () {
+    for (let i = 0; i < samples.length; i += 4096) yield samples.subarray(i, i + 4096);
+  };
+}
+
+async function soundRegions(samples: Float32Array) {
+  const analysis = frameAnalysisFor(RATE);
+  const f = await extractFrameFeatures(blocksOf(samples), analysis);
+  const t = teacherDecisions(f.data, f.frames);
+  return { f, t, regions: deriveFrameRegions(teacherSilenceProbability(t), analysis, f.nativeFrames).filter((r) => r.kind === 'sound') };
+}
+
+/** Whistles (60–200 ms) with the given gaps, in noise; returns the audio and the true [start, end) seconds. */
+function scene(gapsSeconds: number[]): { samples: Float32Array; truth: [number, number][] } {
+  let samples = whiteNoise(RATE, 3, 0.002, 9);
+  const truth: [number, number][] = [];
+  let t = 0.5;
+  for (const [i, gap] of [...gapsSeconds, 0].entries()) {
+    const d = 0.06 + 0.035 * i;
+    samples = mixAt(samples, fmWhistle({ sampleRate: RATE, durationSeconds: d, startHz: 5000, endHz: 9000, amplitude: 0.05 }), RATE, t);
+    truth.push([t, t + d]);
+    t += d + gap;
+  }
+  return { samples, truth };
+}
+
+describe('label-free frame detector', () => {
+  it('puts region edges within a hop of the sound and keeps sounds 20 ms apart separate', async () => {
+    const { samples, truth } = scene([0.02, 0.02, 0.05, 0.1]);
+    const { regions, f } = await soundRegions(samples);
+    const hop = f.analysis.hopSize / RATE;
+    expect(regions).toHaveLength(truth.length);
+    regions.forEach((r, i) => {
+      expect(Math.abs(r.startSeconds - truth[i][0])).toBeLessThanOrEqual(hop);
+      expect(Math.abs(r.endSeconds - truth[i][1])).toBeLessThanOrEqual(hop);
+    });
+  });
+
+  it('absorbs a stationary hum into the noise floor and ignores a DC offset', async () => {
+    const { samples, truth } = scene([0.05, 0.1]);
+    const hum = sine(RATE, 3, 3000, 0.05);
+    const withHum = Float32Array.from(samples, (x, i) => x + hum[i] + 0.3);
+    const plain = await soundRegions(samples);
+    const hummed = await soundRegions(withHum);
+    expect(hummed.regions).toHaveLength(truth.length);
+    hummed.regions.forEach((r, i) => {
+      expect(Math.abs(r.startSeconds - plain.regions[i].startSeconds)).toBeLessThanOrEqual(0.005);
+      expect(Math.abs(r.endSeconds - plain.regions[i].endSeconds)).toBeLessThanOrEqual(0.005);
+    });
+  });
+
+  it('treats digital silence as silence and gives weak sounds an uncertain probability', async () => {
+    const loud = fmWhistle({ sampleRate: RATE, durationSeconds: 0.2, amplitude: 0.05 });
+    const samples = concat(digitalSilence(RATE, 0.5), mixAt(whiteNoise(RATE, 2, 0.002, 4), loud, RATE, 1));
+    const { regions, t } = await soundRegions(samples);
+    expect(regions).toHaveLength(1);
+    expect(regions[0].startSeconds).toBeCloseTo(1.5, 2);
+    const p = teacherSilenceProbability(t);
+    // Sound frames are below 0.5, silent ones above, and a frame barely over the onset threshold is near 0.5.
+    for (let i = 0; i < p.length; i++) expect(p[i] < 0.5).toBe(t.sound[i] === 1);
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * Window embeddings for a project (detect --embed, --distributed): heuristic
+ * window labels and window rows of new or changed recordings, then the
+ * encoder over windows without a cached embedding. Detection's regions do
+ * not need them (they come from frame features); the map and other users of
+ * embeddings do. The stage is replaceable: `detect --distributed` hands the
+ * same analysis units to workers through BullMQ (engine/distributed).
+ */
+import type { FeatureConfig } from '../../../src-shared/feature-types';
+import { initBackend, type BackendPreference } from '../models/backend';
+import { loadProjectEncoder } from '../models/encoder-registry';
+import { ensureFeatureConfig } from '../store/feature-configs';
+import type { RecordingRecord } from '../store/recordings';
+import { listWindows, type StoredWindow } from '../store/windows';
+import type { AnalysisStage, AnalysisStageInput } from './analysis-stage';
+import { windowsWithoutEmbedding } from './detection-queries';
+import type { DetectionProject, DetectWork, ProgressListener } from './detect-types';
+import { embedRecordingWindows } from './embed-windows';
+import { computeHeuristicLabels, ensureWindows, heuristicLabelState } from './recording-windows';
+import { isolateRecording, withoutFailed, type RecordingFailure } from './recording-failures';
+
+export interface WindowAnalysisOptions {
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+  /** tfjs backend (default 'auto': tfjs-node, else WASM, else CPU). */
+  backend?: BackendPreference;
+  /** Windows per encoder call (default 64). */
+  batchSize?: number;
+  /** The stage to run (default: in this process). */
+  analysis?: AnalysisStage;
+}
+
+/** Runs the window analysis stage over `recordings`; returns the encoder used (per-file failures go to `failures`). */
+export async function embedProjectWindows(
+  project: DetectionProject,
+  recordings: readonly RecordingRecord[],
+  work: DetectWork,
+  failures: RecordingFailure[],
+  options: WindowAnalysisOptions,
+): Promise<{ id: number; description: string; backend: string }> {
+  const config = project.featureConfig()!;
+  const featureConfigId = ensureFeatureConfig(project.db, config);
+  const backend = await initBackend(options.backend ?? 'auto');
+  const encoder = await loadProjectEncoder(project.dir, project.db, config);
+  try {
+    await (options.analysis ?? localAnalysis(options))({
+      project, recordings, config, featureConfigId, encoder, head: null, work, signal: options.signal, onProgress: options.onProgress, failures,
+    });
+    return { id: encoder.stored.id, description: encoder.description, backend: `${backend.name} (${backend.reason})` };
+  } finally {
+    encoder.model.dispose();
+  }
+}
+
+/** The in-process stage: heuristic window labels + window rows, then embeddings (failures go to the run's list). */
+export function localAnalysis(options: Pick<WindowAnalysisOptions, 'signal' | 'onProgress' | 'batchSize'> = {}): AnalysisStage {
+  return async (input) => {
+    const windowsOf = await labelAndWindowRecordings(input, [...input.recordings], input.failures, options);
+    await embedMissing(input, withoutFailed(input.recordings, input.failures), windowsOf, input.failures, options);
+    return windowsOf;
+  };
+}
+
+/** Heuristic window labels and window rows for recordings that are new or changed. */
+async function labelAndWindowRecordings(
+  input: AnalysisStageInput,
+  recordings: RecordingRecord[],
+  failures: RecordingFailure[],
+  options: Pick<WindowAnalysisOptions, 'signal' | 'onProgress'>,
+): Promise<Map<number, StoredWindow[]>> {
+  const { project, config, featureConfigId, work } = input;
+  const windowsOf = new Map<number, StoredWindow[]>();
+  for (const [i, recording] of recordings.entries()) {
+    options.onProgress?.({ phase: 'labels', done: i, total: recordings.length, itemsLabel: 'recordings', recording: recording.path });
+    await isolateRecording(project.db, recording, failures, options.signal, async () => {
+      const state = heuristicLabelState(project.db, recording, featureConfigId);
+      if (state === 'current') {
+        const { windows, replaced } = await ensureWindowsIfMissing(project, recording, config, featureConfigId, options.signal);
+        if (replaced) work.windowRowsReplaced++;
+        windowsOf.set(recording.id, windows);
+        return;
+      }
+      const heuristic = await computeHeuristicLabels(project, recording, config, options.signal);
+      work.heuristicRecordings++;
+      // 'stale' = the file changed since its windows were embedded: drop them even if the spans are equal.
+      const { windows, replaced } = await ensureWindows(project, recording, config, { spans: heuristic.spans, replace: state === 'stale', signal: options.signal });
+      if (replaced) work.windowRowsReplaced++;
+      windowsOf.set(recording.id, windows);
+    });
+  }
+  options.onProgress?.({ phase: 'labels', done: recordings.length, total: recordings.length, itemsLabel: 'recordings' });
+  return windowsOf;
+}
+
+/** Window rows of a recording whose labels are current: the stored ones, streamed only when there are none. */
+async function ensureWindowsIfMissing(
+  project: DetectionProject,
+  recording: RecordingRecord,
+  config: FeatureConfig,
+  featureConfigId: number,
+  signal: AbortSignal | undefined,
+): Promise<{ windows: StoredWindow[]; replaced: boolean }> {
+  const stored = listWindows(project.db, recording.id, featureConfigId);
+  if (stored.length > 0) return { windows: stored, replaced: false };
+  return ensureWindows(project, recording, config, { signal });
+}
+
+/** The encoder over windows without a cached embedding. */
+async function embedMissing(
+  input: AnalysisStageInput,
+  recordings: RecordingRecord[],
+  windowsOf: Map<number, StoredWindow[]>,
+  failures: RecordingFailure[],
+  options: Pick<WindowAnalysisOptions, 'signal' | 'onProgress' | 'batchSize'>,
+): Promise<void> {
+  const { project, config, featureConfigId, encoder, work } = input;
+  const missingOf = new Map(recordings.map((r) => [r.id, windowsWithoutEmbedding(project.db, encoder.stored.id, r.id, featureConfigId)]));
+  const total = [...missingOf.values()].reduce((s, m) => s + m.size, 0);
+  if (total === 0) return;
+  const started = performance.now();
+  let done = 0;
+  options.onProgress?.({ phase: 'embedding', done, total, itemsLabel: 'windows' });
+  for (const recording of recordings) {
+    const missing = missingOf.get(recording.id)!;
+    if (missing.size === 0) continue;
+    await isolateRecording(project.db, recording, failures, options.signal, () =>
+      embedRecordingWindows(project, recording, config, windowsOf.get(recording.id)!, missing, { model: encoder.model, id: encoder.stored.id }, {
+        signal: options.signal,
+        batchSize: options.batchSize,
+        onBatch: (n) => {
+          done += n;
+          const seconds = (performance.now() - started) / 1000;
+          options.onProgress?.({ phase: 'embedding', done, total, itemsLabel: 'windows', itemsPerSecond: seconds > 0 ? done / seconds : undefined, recording: recording.path });
+        },
+      }),
+    );
+  }
+  work.windowsEmbedded += done;
+  work.embeddingSeconds += (performance.now() - started) / 1000;
+}
