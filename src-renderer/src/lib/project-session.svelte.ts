@@ -7,6 +7,7 @@ import type { Scope } from '../../../src-shared/scope';
 import { createRecordingsStore } from '../features/recordings/recordings-store.svelte';
 import { createJobsStore } from '../features/jobs/jobs-store.svelte';
 import { createRetrainStore } from '../features/retrain/retrain-store.svelte';
+import { createClustersStore } from '../features/types/clusters-store.svelte';
 
 /**
  * Creates the session's stores, subscribes them to main's events and starts
@@ -17,11 +18,13 @@ export function createProjectSession(scope: Scope) {
   const recordings = scope.own(createRecordingsStore());
   const jobs = scope.own(createJobsStore());
   const retrain = createRetrainStore(jobs);
+  const clusters = createClustersStore(jobs);
+  scope.add(() => clusters.dispose());
   recordings.subscribe();
   jobs.subscribe();
   void recordings.load();
   void jobs.load();
-  return { recordings, jobs, retrain };
+  return { recordings, jobs, retrain, clusters };
 }
 
 export type ProjectSession = ReturnType<typeof createProjectSession>;
