@@ -97,11 +97,19 @@ export class FakeApi implements SonotypeApi {
     this.updateReviewed();
   }
 
+  /** As main (engine/store/review-queries.ts): human labels, overlaps merged, cover more than half of the region. */
   private updateReviewed(): void {
-    this.regions = this.regions.map((r) => ({
-      ...r,
-      reviewed: this.labels.some((l) => l.source === 'human' && l.startSample <= r.startSample && l.endSample >= r.endSample),
-    }));
+    const human = this.labels.filter((l) => l.source === 'human').sort((a, b) => a.startSample - b.startSample);
+    const merged: { start: number; end: number }[] = [];
+    for (const l of human) {
+      const last = merged.at(-1);
+      if (last && l.startSample <= last.end) last.end = Math.max(last.end, l.endSample);
+      else merged.push({ start: l.startSample, end: l.endSample });
+    }
+    this.regions = this.regions.map((r) => {
+      const covered = merged.reduce((sum, c) => sum + Math.max(0, Math.min(c.end, r.endSample) - Math.max(c.start, r.startSample)), 0);
+      return { ...r, reviewed: covered * 2 > r.endSample - r.startSample };
+    });
   }
 
   private history(): HistoryState {
@@ -168,16 +176,20 @@ export class FakeApi implements SonotypeApi {
         return this.history();
       }
       case 'review:nextUncertain': {
-        // Like main (review-queries.ts): least certain first; ties go to regions after `after`, then by position.
+        // As main (engine/store/review-queries.ts), checked by fake-api.contract.test.ts: the queue is the unreviewed
+        // regions by certainty, then position; with `after`, the first one past the region containing it, wrapping.
         const after = args[0] as { sample: number } | null;
         const certainty = (r: RegionView) => (r.pSilence === null ? 0 : Math.abs(r.pSilence - 0.5) * 2);
-        const notAfter = (r: RegionView) => (after && !(r.startSample > after.sample) ? 1 : 0);
+        const here = after ? this.regions.find((r) => r.startSample <= after.sample && r.endSample > after.sample) : undefined;
+        const hereCertainty = here ? certainty(here) : -1;
+        const wrapped = (r: RegionView) =>
+          !after || certainty(r) > hereCertainty || (certainty(r) === hereCertainty && r.startSample > after.sample) ? 0 : 1;
         const open = this.regions
           .filter((r) => !r.reviewed)
-          .sort((a, b) => certainty(a) - certainty(b) || notAfter(a) - notAfter(b) || a.startSample - b.startSample || a.id - b.id);
+          .sort((a, b) => wrapped(a) - wrapped(b) || certainty(a) - certainty(b) || a.startSample - b.startSample || a.id - b.id);
         if (open.length === 0) return this.nextRecordingItem;
         const r = open[0];
-        const item: ReviewItem = { recordingId: 1, path: 'site/a.wav', region: r, certainty: certainty(r), remaining: this.regions.filter((x) => !x.reviewed).length };
+        const item: ReviewItem = { recordingId: 1, path: 'site/a.wav', region: r, certainty: certainty(r), remaining: open.length };
         return item;
       }
       case 'display:get':
