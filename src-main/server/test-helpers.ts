@@ -89,14 +89,21 @@ export function callOver(ws: WebSocket, id: number, call: string, args: unknown[
       ws.off('message', onMessage);
       reject(new Error(`no answer to ${call} (id ${id})`));
     }, timeoutMs);
+    const onClose = () => {
+      clearTimeout(timer);
+      ws.off('message', onMessage);
+      reject(new Error(`the connection closed before ${call} (id ${id}) was answered`));
+    };
     const onMessage = (data: Buffer) => {
       const message = JSON.parse(data.toString()) as Partial<CallReply>;
       if (message.id !== id || !message.result) return;
       clearTimeout(timer);
       ws.off('message', onMessage);
+      ws.off('close', onClose);
       resolve(message as CallReply);
     };
     ws.on('message', onMessage);
+    ws.once('close', onClose);
     ws.send(JSON.stringify({ id, call, args }));
   });
 }

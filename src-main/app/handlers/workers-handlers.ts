@@ -6,7 +6,6 @@
  */
 import { SonotypeError } from '../../../src-shared/errors';
 import type { WorkersSettings } from '../../../src-shared/workers-types';
-import { checkWorkers, checkWorkersSettings, DEFAULT_SHARD_MINUTES, workersStatus } from '../../engine/distributed/workers-settings';
 import { openStorageRoot } from '../../engine/distributed/storage-root';
 import { clearSetting, getSetting, setSetting } from '../../engine/store/settings';
 import { requireProject, type AppState } from '../app-state';
@@ -14,14 +13,22 @@ import type { HandlersFor } from './handler-types';
 
 type WorkersCalls = 'workers:get' | 'workers:set' | 'workers:check';
 
+/**
+ * Loaded on first use: the distributed engine pulls in BullMQ, ioredis and tfjs, which
+ * would otherwise add seconds to every start of the app and of `npm run serve`.
+ */
+const distributed = () => import('../../engine/distributed/workers-settings');
+
 export function workersHandlers(state: AppState): HandlersFor<WorkersCalls> {
   return {
     'workers:get': async () => {
       const { db, audioRoot } = requireProject(state);
+      const { workersStatus } = await distributed();
       return workersStatus(getSetting(db, 'workers'), audioRoot);
     },
     'workers:set': async (patch) => {
       const { db, audioRoot } = requireProject(state);
+      const { checkWorkersSettings, DEFAULT_SHARD_MINUTES, workersStatus } = await distributed();
       if (patch.redisUrl === null) {
         clearSetting(db, 'workers');
         return workersStatus(undefined, audioRoot);
@@ -41,6 +48,7 @@ export function workersHandlers(state: AppState): HandlersFor<WorkersCalls> {
     },
     'workers:check': async () => {
       const { db, audioRoot } = requireProject(state);
+      const { checkWorkers, workersStatus } = await distributed();
       const settings = getSetting(db, 'workers');
       if (!settings) return workersStatus(undefined, audioRoot, { ok: false, message: 'No Redis URL is set for this project.' });
       return workersStatus(settings, audioRoot, await checkWorkers(settings));
