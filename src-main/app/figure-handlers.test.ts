@@ -11,13 +11,12 @@ import { saveLayersModel } from '../engine/models/model-io';
 import { readAudioBlocks } from '../engine/audio';
 import { streamFeatureWindows } from '../engine/features';
 import { AUTOENCODER_SUBFOLDER } from '../engine/models/autoencoder-files';
-import { createTestApp, valueOf, type TestApp } from './test-helpers';
+import { createTestApp, openAndScan, valueOf, type TestApp } from './test-helpers';
 
 let app: TestApp;
 beforeAll(async () => {
   app = createTestApp();
-  valueOf(await app.call('project:open', app.projectDir));
-  valueOf(await app.call('project:scan'));
+  await openAndScan(app);
 });
 afterAll(async () => {
   await app.close();

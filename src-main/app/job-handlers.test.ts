@@ -6,7 +6,7 @@ import { runRecordedJob } from '../engine/jobs/recorded-job';
 import { recordingIdsOf, requireSession } from './app-state';
 import { jobResultOf, type JobResult } from '../../src-shared/job-kinds';
 import type { ConfusionCounts } from '../../src-shared/review-types';
-import { createTestApp, TEST_RATE, valueOf, type TestApp } from './test-helpers';
+import { createTestApp, openAndScan, TEST_RATE, valueOf, type TestApp } from './test-helpers';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeWav } from '../engine/testing/wav-writer';
@@ -15,8 +15,7 @@ import { whiteNoise } from '../engine/testing/synth';
 let app: TestApp;
 beforeEach(async () => {
   app = createTestApp();
-  valueOf(await app.call('project:open', app.projectDir));
-  valueOf(await app.call('project:scan'));
+  await openAndScan(app); // in-process: no scan job per test (the scan job is tested below and in handlers.test.ts)
 });
 afterEach(async () => {
   await app.close();
@@ -125,6 +124,7 @@ describe('jobs', () => {
 
 describe('jobs of other processes and their facts', () => {
   it('lists the scan with its file count, start, end and folder (not a bare 0)', async () => {
+    valueOf(await app.call('project:scan'));
     const scan = valueOf(await app.call('jobs:list')).find((j) => j.kind === 'scan')!;
     expect(scan).toMatchObject({ state: 'succeeded', done: 3, total: 3, itemsLabel: 'files', params: { audioRoot: expect.any(String) } });
     expect(scan.message).toMatch(/3 readable, 0 unreadable/);
