@@ -3,8 +3,9 @@
  * them: separate processes, a real redis-server, real recordings from
  * ../shared, compared with local `detect` on a copy of the same project.
  *
- * - results equal local detect, while one worker is killed (-9) mid-shard:
- *   its shard is redone by the other, nothing lost, nothing duplicated;
+ * - results equal local detect (frame features, regions, window labels and
+ *   embeddings), while one worker is killed (-9) mid-job: its job is redone
+ *   by the other, nothing lost, nothing duplicated;
  * - a worker refuses a job whose path leaves its storage root;
  * - the coordinator killed (-9) mid-run resumes where it stopped;
  * - Redis stopped mid-run: a clear error, and a resume once it is back.
@@ -14,13 +15,12 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectJson } from './commands/detect';
 import { runCli } from './main';
 import {
-  captureIo, copyProject, countRows, embeddingsOf, heuristicLabelsOf, maxEmbeddingDifference, startCli, until, type CliProcess,
+  captureIo, copyProject, countRows, embeddingsOf, frameFeaturesOf, heuristicLabelsOf, maxEmbeddingDifference, startCli, until, type CliProcess,
 } from './test-helpers';
 import { detectProject } from '../engine/detection/detect-project';
 import { openProject } from '../engine/project/open-project';
@@ -48,7 +48,7 @@ describe.skipIf(skip)('detect --distributed with worker processes on real record
   let storage: string;
   let redis: TestRedis;
   let p0: string;
-  let local: { dir: string; regions: Regions; embeddings: Map<string, Float32Array>; labels: string[] };
+  let local: { dir: string; regions: Regions; embeddings: Map<string, Float32Array>; labels: string[]; features: Map<string, Buffer> };
   const processes: CliProcess[] = [];
 
   const worker = async (...extra: string[]): Promise<CliProcess> => {
@@ -58,11 +58,14 @@ describe.skipIf(skip)('detect --distributed with worker processes on real record
     return w;
   };
   const coordinator = (project: string, ...extra: string[]): CliProcess => {
-    const c = startCli(['detect', '--project', project, '--distributed', redis.url, ...SHARD, '--retry-delay', '0.5', '--json', ...extra]);
+    const c = startCli(['detect', '--project', project, '--distributed', redis.url, '--embed', ...SHARD, '--retry-delay', '0.5', '--json', ...extra]);
     processes.push(c);
     return c;
   };
-  const jobsToRun = (c: CliProcess): number => Number(/(\d+) jobs to run/.exec(c.lines.find((l) => /jobs to run/.test(l)) ?? '')?.[1] ?? NaN);
+  const featuresToRun = (c: CliProcess): number => Number(/(\d+) recordings to analyse/.exec(c.lines.find((l) => /recordings to analyse/.test(l)) ?? '')?.[1] ?? 0);
+  /** Jobs a coordinator planned: recordings to analyse (frame features) + window jobs (embeddings). */
+  const jobsToRun = (c: CliProcess): number =>
+    [/(\d+) recordings to analyse/, /(\d+) jobs to run/].reduce((sum, re) => sum + Number(re.exec(c.lines.find((l) => re.test(l)) ?? '')?.[1] ?? 0), 0);
 
   beforeAll(async () => {
     base = mkdtempSync(join(tmpdir(), 'sonotype-distributed-'));
@@ -79,13 +82,15 @@ describe.skipIf(skip)('detect --distributed with worker processes on real record
     const project = await openProject(dir);
     try {
       const result = await detectProject(project, { backend: 'wasm', embed: true });
-      local = { dir, regions: detectJson(result).regions, embeddings: new Map(), labels: [] };
+      local = { dir, regions: detectJson(result).regions, embeddings: new Map(), labels: [], features: new Map() };
     } finally {
       project.close();
     }
     local.embeddings = embeddingsOf(dir);
     local.labels = heuristicLabelsOf(dir);
+    local.features = frameFeaturesOf(dir);
     expect(local.embeddings.size).toBeGreaterThan(250);
+    expect(local.features.size).toBe(FILES.length);
   });
 
   afterAll(async () => {
@@ -110,33 +115,31 @@ describe.skipIf(skip)('detect --distributed with worker processes on real record
       expect([...w1.lines, ...w2.lines].some((l) => /failed rec-.*Refused path/.test(l))).toBe(true);
       await queue.remove(id);
 
-      // Same project as the local run, with its silence head, but no analysis yet: workers also return probabilities.
       const dir = join(base, 'workers');
-      copyProject(local.dir, dir);
-      clearAnalysis(dir);
+      copyProject(p0, dir);
       const c = coordinator(dir);
       let killed = '';
       await until(async () => {
         const active = await queue.getActive();
-        const mine = active.find((j) => j.name === 'windows' && String(j.processedBy ?? '').endsWith(`:${w1.pid}`));
+        const mine = active.find((j) => String(j.processedBy ?? '').endsWith(`:${w1.pid}`));
         if (mine) killed = String(mine.id);
         return Boolean(mine) || c.child.exitCode !== null;
-      }, 'a windows job on worker 1');
+      }, 'a job on worker 1');
       expect(killed).not.toBe('');
       w1.child.kill('SIGKILL');
       expect(await c.exited).toBe(0);
-      // The killed worker's shard was redone by the other one.
+      // The killed worker's job was redone by the other one.
       expect(w2.lines.some((l) => l.includes(`done ${killed.slice(0, 16)}`))).toBe(true);
       expect(c.lines.some((l) => /stalled/.test(l))).toBe(true);
 
+      // Everything equals local detect: frame features bit for bit, hence the same regions; window labels and embeddings.
       const json = JSON.parse(c.stdout()) as ReturnType<typeof detectJson>;
-      expectSameRegions(json.regions, local.regions);
+      expect(json.regions).toEqual(local.regions);
+      expect(frameFeaturesOf(dir)).toEqual(local.features);
       expect(maxEmbeddingDifference(embeddingsOf(dir), local.embeddings)).toBeLessThan(1e-6);
       expect(heuristicLabelsOf(dir)).toEqual(local.labels);
-      // Nothing duplicated, nothing left behind: one embedding per window, no jobs, no result files. (Regions come
-      // from frame features, so no window-level silence head runs and no window probabilities are written.)
+      // Nothing duplicated, nothing left behind: one embedding per window, no jobs, no result files.
       expect(countRows(dir, 'embeddings')).toBe(countRows(dir, 'windows'));
-      expect(countRows(dir, 'silence_predictions')).toBe(0);
       const counts = await queue.getJobCounts('wait', 'active', 'delayed', 'completed', 'failed');
       expect(counts).toEqual({ wait: 0, active: 0, delayed: 0, completed: 0, failed: 0 });
       expect(readdirSync(join(storage, '.sonotype-work', 'results')).filter((f) => f.endsWith('.bin'))).toEqual([]);
@@ -149,39 +152,42 @@ describe.skipIf(skip)('detect --distributed with worker processes on real record
     const dir = join(base, 'resume');
     copyProject(p0, dir);
     const first = coordinator(dir);
-    await until(() => existsSync(join(dir, 'sonotype.db')) && countRows(dir, 'embeddings') > 0, 'the first results in the project');
+    await until(() => existsSync(join(dir, 'sonotype.db')) && countRows(dir, 'frame_features') > 0, 'the first results in the project');
     first.child.kill('SIGKILL');
     await first.exited;
-    const planned = jobsToRun(first);
+    const planned = featuresToRun(first);
     const second = coordinator(dir);
     expect(await second.exited).toBe(0);
     // Only what was not applied is planned again; the result is the local one.
-    expect(jobsToRun(second)).toBeLessThan(planned);
+    expect(featuresToRun(second)).toBeLessThan(planned);
+    expect(frameFeaturesOf(dir)).toEqual(local.features);
     expect(maxEmbeddingDifference(embeddingsOf(dir), local.embeddings)).toBeLessThan(1e-6);
     expect(heuristicLabelsOf(dir)).toEqual(local.labels);
-    expect(JSON.parse(second.stdout()).regions.length).toBeGreaterThan(0);
+    expect(JSON.parse(second.stdout()).regions).toEqual(local.regions);
     // Everything is in the project now: running it again enqueues nothing.
     const third = coordinator(dir);
     expect(await third.exited).toBe(0);
     expect(jobsToRun(third)).toBe(0);
   });
 
-  it('stops with a clear error when Redis goes away mid-run, and resumes once it is back', async () => {
+  it('stops with a clear error when Redis goes away mid-run, and resumes once it is back', { timeout: 180_000 }, async () => {
     for (const p of processes) if (p.child.exitCode === null) p.child.kill('SIGTERM');
     await Promise.all(processes.map((p) => p.exited));
     const dir = join(base, 'redis-down');
     copyProject(p0, dir);
     const c = coordinator(dir, '--redis-timeout', '3');
-    await c.waitFor(/jobs to run/);
+    await c.waitFor(/recordings to analyse/);
     const w = await worker();
-    await until(() => countRows(dir, 'windows') > 0, 'the first results in the project');
+    await until(() => countRows(dir, 'frame_features') > 0, 'the first results in the project');
     await redis.stop();
-    expect(await c.exited).toBe(1);
+    const code = await Promise.race([c.exited, new Promise((r) => setTimeout(() => r('still running'), 60_000))]);
+    expect(code, c.lines.join('\n')).toBe(1);
     expect(c.lines.join('\n')).toMatch(/Lost the connection to Redis at redis:\/\/127\.0\.0\.1:\d+ .*run the same command again once Redis is back/);
     await w.waitFor(/redis: /);
     await redis.start();
     const again = coordinator(dir);
     expect(await again.exited).toBe(0);
+    expect(JSON.parse(again.stdout()).regions).toEqual(local.regions);
     expect(maxEmbeddingDifference(embeddingsOf(dir), local.embeddings)).toBeLessThan(1e-6);
     expect(heuristicLabelsOf(dir)).toEqual(local.labels);
   });
@@ -209,19 +215,6 @@ function listeningSockets(pid: number): string[] {
     }
   }
   return listening;
-}
-
-/** Removes a project's heuristic labels, windows (with embeddings and predictions) and regions; models stay. */
-function clearAnalysis(projectDir: string): void {
-  const rw = new Database(join(projectDir, 'sonotype.db'));
-  try {
-    rw.pragma('foreign_keys = ON');
-    rw.exec(`DELETE FROM regions; DELETE FROM windows;
-             DELETE FROM label_history WHERE label_id IN (SELECT id FROM labels WHERE source = 'heuristic');
-             DELETE FROM labels WHERE source = 'heuristic';`);
-  } finally {
-    rw.close();
-  }
 }
 
 /** A well-formed recording job (its path is replaced by the test). */

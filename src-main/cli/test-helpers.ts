@@ -116,7 +116,20 @@ export function heuristicLabelsOf(projectDir: string): string[] {
   }
 }
 
-export function countRows(projectDir: string, table: 'embeddings' | 'windows' | 'silence_predictions'): number {
+/** Frame features (the stored bytes) keyed by "path|analysis key". */
+export function frameFeaturesOf(projectDir: string): Map<string, Buffer> {
+  const db = readProjectDb(projectDir);
+  try {
+    const rows = db
+      .prepare(`SELECT r.rel_path AS path, f.analysis_key AS k, f.data AS d FROM frame_features f JOIN recordings r ON r.id = f.recording_id`)
+      .all() as { path: string; k: string; d: Buffer }[];
+    return new Map(rows.map((r) => [`${r.path}|${r.k}`, r.d]));
+  } finally {
+    db.close();
+  }
+}
+
+export function countRows(projectDir: string, table: 'embeddings' | 'windows' | 'silence_predictions' | 'frame_features'): number {
   const db = readProjectDb(projectDir);
   try {
     return (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;

@@ -1,8 +1,9 @@
 /**
  * Distributed analysis (BullMQ on Redis), on this machine:
- * - throughput of detect's analysis stage (labels + embeddings) in × real
- *   time with 1 and 2 local `sonotype worker` processes, beside the same
- *   stage run locally in-process (the baseline);
+ * - throughput of detect's audio work (frame features) in × real time with
+ *   1 and 2 local `sonotype worker` processes, beside the same work run
+ *   locally in-process (the baseline); and of the embeddings (detect --embed)
+ *   on one worker;
  * - coordinator overhead per shard: enqueue → result stored, with empty work
  *   (one stub worker, one job at a time), and the results per second it takes
  *   from 24 stub workers;
@@ -24,9 +25,10 @@ import { initBackend } from '../../engine/models/backend';
 import { loadProjectEncoder } from '../../engine/models/encoder-registry';
 import { ensureFeatureConfig, upsertScannedRecording } from '../../engine/store';
 import { analysableRecordings } from '../../engine/detection/analysable-recordings';
-import type { AnalysisStage } from '../../engine/detection/analysis-stage';
+import type { AnalysisStage, FeaturesStage } from '../../engine/detection/analysis-stage';
+import { computeRecordingFeatures } from '../../engine/detection/recording-frames';
+import { distributedFeatures } from '../../engine/distributed/distributed-features';
 import type { DetectWork } from '../../engine/detection/detect-types';
-import { localAnalysis } from '../../engine/detection/detect-project';
 import type { RecordingFailure } from '../../engine/detection/recording-failures';
 import { distributedAnalysis } from '../../engine/distributed/distributed-analysis';
 import { parseRedisUrl, type RedisSettings } from '../../engine/distributed/redis-url';
@@ -35,7 +37,7 @@ import { openStorageRoot } from '../../engine/distributed/storage-root';
 import { startTestRedis } from '../../engine/distributed/test-helpers';
 import { defaultFeatureConfig } from '../../engine/features';
 
-const AUDIO_SECONDS = 180;
+const AUDIO_SECONDS = 600;
 const CLI = fileURLToPath(new URL('../../cli/bin.mjs', import.meta.url));
 const FAKE_WORKERS = fileURLToPath(new URL('../../engine/distributed/testing/fake-workers-bin.mjs', import.meta.url));
 
@@ -88,7 +90,7 @@ async function timeStage(project: Project, stage: AnalysisStage): Promise<number
 
 export const distributedSuite: BenchSuite = {
   names: [
-    'distributed_local_baseline_x_realtime', 'distributed_1_worker_x_realtime', 'distributed_2_workers_x_realtime',
+    'distributed_local_baseline_x_realtime', 'distributed_1_worker_x_realtime', 'distributed_2_workers_x_realtime', 'distributed_embeddings_1_worker_x_realtime',
     'coordinator_overhead_ms_per_shard', 'coordinator_results_per_s', 'result_bytes_per_audio_hour', 'redis_memory_bytes_per_queued_shard',
   ],
   async run(ctx, emit) {
@@ -111,30 +113,34 @@ export const distributedSuite: BenchSuite = {
         return project;
       };
 
-      // Baseline: the same stage in-process.
-      const localProject = await fresh('distributed-local');
-      const localCpu = process.cpuUsage();
-      const localSeconds = await timeStage(localProject, localAnalysis());
-      const localUsed = process.cpuUsage(localCpu);
-      localProject.close();
-      emit({
-        name: 'distributed_local_baseline_x_realtime', value: round(AUDIO_SECONDS / localSeconds), unit: 'x realtime', better: 'higher',
-        detail: { audioSeconds: AUDIO_SECONDS, seconds: round(localSeconds), xRealtimePerCpuSecond: round(AUDIO_SECONDS / ((localUsed.user + localUsed.system) / 1e6)) },
-      });
-
-      const bytes = { recording: 0, windows: 0, windowsF16: 0 };
-      for (const count of [1, 2]) {
+      const startWorkers = async (count: number): Promise<ChildProcess[]> => {
         const workers = Array.from({ length: count }, () =>
           spawn(process.execPath, [CLI, 'worker', '--redis', redis.url, '--storage', storage], { stdio: ['ignore', 'pipe', 'inherit'] }));
         children.push(...workers);
         await Promise.all(workers.map((w) => waitForLine(w, /sonotype worker/)));
+        return workers;
+      };
+      const bytes = { frames: 0, framesF16: 0, recording: 0, windows: 0, windowsF16: 0 };
+
+      // Detection's audio work (frame features): locally in-process (the baseline), then on 1 and 2 workers.
+      const localProject = await fresh('distributed-local');
+      const localCpu = process.cpuUsage();
+      const localSeconds = await timeFeatures(localProject, null);
+      const localUsed = process.cpuUsage(localCpu);
+      localProject.close();
+      emit({
+        name: 'distributed_local_baseline_x_realtime', value: round(AUDIO_SECONDS / localSeconds), unit: 'x realtime', better: 'higher',
+        detail: { audioSeconds: AUDIO_SECONDS, seconds: round(localSeconds), xRealtimePerCpuSecond: round(AUDIO_SECONDS / ((localUsed.user + localUsed.system) / 1e6)), stage: 'frame features' },
+      });
+      for (const count of [1, 2]) {
+        const workers = await startWorkers(count);
         const project = await fresh(`distributed-${count}`);
-        ctx.log(`distributed: ${count} worker(s)`);
+        ctx.log(`distributed: frame features on ${count} worker(s)`);
         const cpuBefore = workers.map((w) => processCpuSeconds(w.pid!) ?? 0);
-        const seconds = await timeStage(project, distributedAnalysis({
-          redis: settings, storage: openStorageRoot(storage), shardSeconds: 60,
-          onResult: (kind, answer) => {
-            if (count === 1) bytes[kind] += answer.bytes;
+        const seconds = await timeFeatures(project, distributedFeatures({
+          redis: settings, storage: openStorageRoot(storage),
+          onResult: (_kind, answer) => {
+            if (count === 1) bytes.frames += answer.bytes;
           },
         }));
         project.close();
@@ -143,29 +149,58 @@ export const distributedSuite: BenchSuite = {
         emit({
           name: `distributed_${count}_worker${count === 1 ? '' : 's'}_x_realtime`, value: round(AUDIO_SECONDS / seconds), unit: 'x realtime', better: 'higher',
           detail: {
-            audioSeconds: AUDIO_SECONDS, seconds: round(seconds), shardSeconds: 60, baselineLocalXRealtime: round(AUDIO_SECONDS / localSeconds),
+            audioSeconds: AUDIO_SECONDS, seconds: round(seconds), stage: 'frame features', baselineLocalXRealtime: round(AUDIO_SECONDS / localSeconds),
             // Load-independent: audio seconds per CPU second the workers spent (what one core of a worker gives).
             workerXRealtimePerCpuSecond: round(AUDIO_SECONDS / workerCpu),
           },
         });
       }
-      // float16 halves the embeddings: measured on the same audio.
-      const f16Project = await fresh('distributed-f16');
-      const f16Worker = spawn(process.execPath, [CLI, 'worker', '--redis', redis.url, '--storage', storage], { stdio: ['ignore', 'pipe', 'inherit'] });
-      children.push(f16Worker);
-      await waitForLine(f16Worker, /sonotype worker/);
-      await timeStage(f16Project, distributedAnalysis({
-        redis: settings, storage: openStorageRoot(storage), shardSeconds: 60, precision: 'f16',
-        onResult: (kind, answer) => {
-          if (kind === 'windows') bytes.windowsF16 += answer.bytes;
-        },
-      }));
-      f16Project.close();
-      f16Worker.kill('SIGTERM');
+
+      // Embeddings for the map (detect --embed), on one worker: the encoder is the expensive part of them.
+      {
+        const [worker] = await startWorkers(1);
+        const project = await fresh('distributed-embed');
+        ctx.log('distributed: embeddings on 1 worker');
+        const cpuBefore = processCpuSeconds(worker.pid!) ?? 0;
+        const seconds = await timeStage(project, distributedAnalysis({
+          redis: settings, storage: openStorageRoot(storage), shardSeconds: 60,
+          onResult: (kind, answer) => {
+            if (kind === 'recording' || kind === 'windows') bytes[kind] += answer.bytes;
+          },
+        }));
+        project.close();
+        const workerCpu = (processCpuSeconds(worker.pid!) ?? NaN) - cpuBefore;
+        worker.kill('SIGTERM');
+        emit({
+          name: 'distributed_embeddings_1_worker_x_realtime', value: round(AUDIO_SECONDS / seconds), unit: 'x realtime', better: 'higher',
+          detail: { audioSeconds: AUDIO_SECONDS, seconds: round(seconds), shardSeconds: 60, workerXRealtimePerCpuSecond: round(AUDIO_SECONDS / workerCpu) },
+        });
+      }
+
+      // float16 halves the bytes: measured on the same audio.
+      {
+        const [worker] = await startWorkers(1);
+        const options = {
+          redis: settings, storage: openStorageRoot(storage), shardSeconds: 60, precision: 'f16' as const,
+          onResult: (kind: string, answer: { bytes: number }) => {
+            if (kind === 'frames') bytes.framesF16 += answer.bytes;
+            if (kind === 'windows') bytes.windowsF16 += answer.bytes;
+          },
+        };
+        const project = await fresh('distributed-f16');
+        await timeFeatures(project, distributedFeatures(options));
+        await timeStage(project, distributedAnalysis(options));
+        project.close();
+        worker.kill('SIGTERM');
+      }
       const perHour = (b: number) => Math.round((b * 3600) / AUDIO_SECONDS);
       emit({
-        name: 'result_bytes_per_audio_hour', value: perHour(bytes.recording + bytes.windows), unit: 'bytes', better: 'lower',
-        detail: { float32: perHour(bytes.recording + bytes.windows), float16: perHour(bytes.recording + bytes.windowsF16), analysisRate: 48_000, embeddingDims: 128 },
+        name: 'result_bytes_per_audio_hour', value: perHour(bytes.frames), unit: 'bytes', better: 'lower',
+        detail: {
+          frameFeaturesFloat32: perHour(bytes.frames), frameFeaturesFloat16: perHour(bytes.framesF16),
+          embeddingsFloat32: perHour(bytes.recording + bytes.windows), embeddingsFloat16: perHour(bytes.recording + bytes.windowsF16),
+          sampleRate: 48_000, note: 'value = frame features (detection), float32',
+        },
       });
 
       await coordinatorFigures(ctx, settings, emit, children);
@@ -176,6 +211,18 @@ export const distributedSuite: BenchSuite = {
     }
   },
 };
+
+/** Runs only detect's step 1 (frame features of every recording) locally or with `stage`; seconds. */
+async function timeFeatures(project: Project, stage: FeaturesStage | null): Promise<number> {
+  const failures: RecordingFailure[] = [];
+  const recordings = analysableRecordings(project);
+  const work = emptyWork();
+  const started = performance.now();
+  if (stage) await stage({ project, recordings, work, failures });
+  else for (const recording of recordings) await computeRecordingFeatures(project, recording);
+  if (failures.length > 0) throw new Error(`${failures[0].path}: ${failures[0].error.message}`);
+  return (performance.now() - started) / 1000;
+}
 
 /** Stub workers: per-shard latency with one worker, results per second with 24. */
 async function coordinatorFigures(ctx: { tmpDir: string; log(m: string): void }, settings: RedisSettings, emit: (l: BenchLine) => void, children: ChildProcess[]): Promise<void> {

@@ -66,7 +66,7 @@ export const detectCommand: CliCommand = {
       if (band) setSetting(project.db, 'detectionBand', band);
       const { detectProject } = await import('../../engine/detection/detect-project');
       const showProgress = Boolean(process.stderr.isTTY);
-      const analysis = distributed ? await distributedStage(distributed, project, io, showProgress) : undefined;
+      const stages = distributed ? await distributedStages(distributed, project, io, showProgress) : undefined;
       const retrainHead = Boolean(values['retrain-head']);
       const embed = Boolean(values.embed);
       // Recorded as a 'detect' job in the project, so the app (open on the same project) lists it live.
@@ -79,7 +79,7 @@ export const detectCommand: CliCommand = {
           embed,
           backend: backend as 'auto' | 'wasm' | 'cpu' | 'tensorflow',
           signal: stop.signal,
-          analysis,
+          ...stages,
           onProgress: (p) => {
             report({
               phase: p.phase, done: p.done, total: p.total, itemsLabel: p.itemsLabel, message: 'started from the command line',
@@ -130,17 +130,18 @@ function distributedSettings(values: Record<string, unknown>) {
   };
 }
 
-/** The analysis stage that hands the work to `sonotype worker` processes. */
-async function distributedStage(settings: DistributedSettings, project: Project, io: CliIo, tty: boolean) {
+/** The stages that hand the audio work (frame features; window embeddings with --embed) to `sonotype worker` processes. */
+async function distributedStages(settings: DistributedSettings, project: Project, io: CliIo, tty: boolean) {
   const { distributedAnalysis } = await import('../../engine/distributed/distributed-analysis');
+  const { distributedFeatures } = await import('../../engine/distributed/distributed-features');
   const { openStorageRoot } = await import('../../engine/distributed/storage-root');
-  const storage = openStorageRoot(settings.storage ?? project.audioRoot);
-  return distributedAnalysis({
+  const options = {
     ...settings,
-    storage,
-    log: (line) => io.err(`${tty ? '\r' : ''}${line}`),
+    storage: openStorageRoot(settings.storage ?? project.audioRoot),
+    log: (line: string) => io.err(`${tty ? '\r' : ''}${line}`),
     onQueueProgress: queueProgressPrinter(io, tty),
-  });
+  };
+  return { features: distributedFeatures(options), analysis: distributedAnalysis(options) };
 }
 
 /** Opens the project in `dir` (default: the current folder), refusing to create one. */

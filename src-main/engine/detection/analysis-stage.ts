@@ -1,9 +1,12 @@
 /**
- * Steps 1–2 of `detect` (heuristic labels + window rows, embeddings) as a
- * replaceable stage: local detect runs them in-process; `detect
- * --distributed` hands the same analysis units to workers through BullMQ
- * (engine/distributed). Everything after (head, predictions, regions) is
- * shared, so both give the same regions.
+ * The parts of `detect` that decode audio, as replaceable stages: local
+ * detect runs them in-process; `detect --distributed` hands the same engine
+ * code to `sonotype worker` processes through BullMQ (engine/distributed).
+ * - the features stage (step 1): each new or changed recording's frame
+ *   features, from which the head, probabilities and regions follow here;
+ * - the analysis stage (step 5, `embed`): heuristic window labels, window
+ *   rows and encoder embeddings (for the map).
+ * Everything else is shared, so both give the same regions.
  */
 import type { FeatureConfig } from '../../../src-shared/feature-types';
 import type { LoadedEncoder } from '../models/encoder-registry';
@@ -34,3 +37,17 @@ export interface AnalysisStageInput {
 
 /** Makes labels, window rows and embeddings current; returns the window rows of every recording that did not fail. */
 export type AnalysisStage = (input: AnalysisStageInput) => Promise<Map<number, StoredWindow[]>>;
+
+/** What the features stage (step 1 of detect) gets: the recordings whose frame features are missing or stale. */
+export interface FeaturesStageInput {
+  project: DetectionProject;
+  recordings: readonly RecordingRecord[];
+  work: DetectWork;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+  /** Per-file failures of this run (as in AnalysisStageInput). */
+  failures: RecordingFailure[];
+}
+
+/** Computes and caches the frame features of `recordings` (recording-frames.ts: storeRecordingFeatures). */
+export type FeaturesStage = (input: FeaturesStageInput) => Promise<void>;

@@ -12,9 +12,12 @@
  *    active head;
  * 4. regions — derived again where probabilities, settings or human labels
  *    changed (human labels win frame by frame);
- * 5. embeddings, only when asked (`embed`, or a distributed `analysis`
- *    stage): window labels and encoder embeddings for the map and other users
- *    of embeddings (window-analysis.ts). Regions never wait for them.
+ * 5. embeddings, only when asked (`embed`): window labels and encoder
+ *    embeddings for the map and other users of embeddings
+ *    (window-analysis.ts). Regions never wait for them.
+ * Steps 1 and 5 can run on other machines (`features`, `analysis`: the
+ * distributed stages of engine/distributed, the same analysis code on
+ * `sonotype worker` processes); the rest always runs here.
  * A second run over an unchanged project decodes and computes nothing.
  * Results are deterministic: the same audio, labels and settings give the
  * same regions, run after run.
@@ -34,7 +37,7 @@ import { currentStoredRegions, deriveAndStoreFrameRegions, frameRegionParamsFor 
 import { headSummary, retrainDetector } from './retrain-detector';
 import type { Region } from './regions';
 import type { BackendPreference } from '../models/backend';
-import type { AnalysisStage } from './analysis-stage';
+import type { AnalysisStage, FeaturesStage } from './analysis-stage';
 import { embedProjectWindows } from './window-analysis';
 
 export { localAnalysis } from './window-analysis';
@@ -49,7 +52,7 @@ export interface DetectOptions {
   retrainHead?: boolean;
   /** Seed for a retrain (stored with the head). */
   seed?: number;
-  /** Also embed the model windows with the project's encoder (step 5); implied by `analysis`. */
+  /** Also embed the model windows with the project's encoder (step 5). */
   embed?: boolean;
   /** tfjs backend for the encoder (default 'auto'). */
   backend?: BackendPreference;
@@ -57,6 +60,8 @@ export interface DetectOptions {
   batchSize?: number;
   /** Runs step 5 elsewhere (distributedAnalysis: on workers through BullMQ); default: in this process. */
   analysis?: AnalysisStage;
+  /** Runs step 1 elsewhere (distributedFeatures: on workers through BullMQ); default: in this process. */
+  features?: FeaturesStage;
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
@@ -120,7 +125,7 @@ export async function detectProject(project: DetectionProject, options: DetectOp
     onProgress?.({ phase: 'regions', done: i + 1, total: recordings.length, itemsLabel: 'recordings', recording: recording.path });
   }
   let encoder: DetectResult['encoder'] = null;
-  if (options.embed || options.analysis) {
+  if (options.embed) {
     const embedded = withoutFailed(recordings, failures);
     encoder = await embedProjectWindows(project, embedded, work, failures, options);
     const failed = new Set(failures.map((f) => f.recordingId));
@@ -149,6 +154,10 @@ async function analyseRecordings(
   failures: RecordingFailure[],
 ): Promise<Set<number>> {
   const missing = recordings.filter((r) => !hasCurrentFeatures(project.db, r));
+  if (options.features && missing.length > 0) {
+    await options.features({ project, recordings: missing, work, signal: options.signal, onProgress: options.onProgress, failures });
+    return new Set(missing.map((r) => r.id));
+  }
   const total = missing.reduce((s, r) => s + (r.durationSeconds ?? 0), 0);
   const started = performance.now();
   let done = 0;

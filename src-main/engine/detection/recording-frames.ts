@@ -15,7 +15,7 @@ import type { ProjectDb } from '../store/database';
 import type { DetectionProject } from './detect-types';
 import type { RecordingFrames } from './frames/detection-head';
 import { frameAnalysisFor, type FrameAnalysis } from './frames/frame-analysis';
-import { BASE_DIMS, BASE_FEATURE_NAMES, extractFrameFeatures } from './frames/frame-features';
+import { BASE_DIMS, BASE_FEATURE_NAMES, extractFrameFeatures, type FrameFeatures } from './frames/frame-features';
 import { isSilenceValue } from './window-labels';
 import type { HumanRange } from './frames/frame-labels';
 
@@ -58,11 +58,24 @@ export async function computeRecordingFeatures(project: DetectionProject, record
   const analysis = frameAnalysisOf(project.db, recording);
   const absPath = project.resolveRecordingPath(recording.path);
   const f = await extractFrameFeatures(() => readAudioBlocks(absPath, { channel: analysis.channel, signal }), analysis, { signal });
-  putFrameFeatures(project.db, {
-    recordingId: recording.id, analysisKey: analysisKeyOf(analysis), contentKey: contentKeyOf(recording),
-    analysis: { ...analysis }, frames: f.frames, nativeFrames: f.nativeFrames, dims: f.dims, noiseFloorDb: f.noiseFloorDb, data: f.data,
-  });
+  storeRecordingFeatures(project.db, recording, f);
   return f.nativeFrames / analysis.sampleRate;
+}
+
+/**
+ * Caches a recording's frame features (computed here, or by a `sonotype
+ * worker` for `detect --distributed`) under their analysis and the file
+ * version they were computed from.
+ */
+export function storeRecordingFeatures(
+  db: ProjectDb,
+  recording: RecordingRecord,
+  f: Pick<FrameFeatures, 'analysis' | 'frames' | 'nativeFrames' | 'dims' | 'noiseFloorDb' | 'data'>,
+): void {
+  putFrameFeatures(db, {
+    recordingId: recording.id, analysisKey: analysisKeyOf(f.analysis), contentKey: contentKeyOf(recording),
+    analysis: { ...f.analysis }, frames: f.frames, nativeFrames: f.nativeFrames, dims: f.dims, noiseFloorDb: f.noiseFloorDb, data: f.data,
+  });
 }
 
 /** The cached frames of a recording (computeRecordingFeatures first); NOT_FOUND when there are none. */

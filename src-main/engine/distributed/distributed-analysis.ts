@@ -27,11 +27,10 @@ import { listWindows, type StoredWindow } from '../store/windows';
 import { DEFAULT_EMBED_BATCH } from '../detection/analysis-units';
 import { publishModel } from './model-store';
 import type { RedisSettings } from './redis-url';
-import { DEFAULT_QUEUE, shardJobId, type RecordingJob, type ShardReturn, type WindowsJob } from './shard-jobs';
+import { DEFAULT_QUEUE, shardJobId, type RecordingJob, type ShardKind, type ShardReturn, type WindowsJob } from './shard-jobs';
 import { runShardJobs, type PlannedJob, type QueueProgress } from './shard-queue';
-import { decodeRecordingResult, decodeWindowsResult, type RecordingResult, type WindowsResult } from './shard-results';
+import { decodeRecordingResult, decodeWindowsResult, readShardAnswer, type RecordingResult, type WindowsResult } from './shard-results';
 import { ensureWorkArea, type StorageRoot } from './storage-root';
-import { readFile } from 'node:fs/promises';
 
 export interface DistributedOptions {
   redis: RedisSettings;
@@ -50,7 +49,7 @@ export interface DistributedOptions {
   /** Queue-level progress (in addition to the detect progress events). */
   onQueueProgress?: (progress: QueueProgress) => void;
   /** Each result written into the project, with its size (capacity figures). */
-  onResult?: (kind: 'recording' | 'windows', answer: ShardReturn) => void;
+  onResult?: (kind: ShardKind, answer: ShardReturn) => void;
 }
 
 export const DEFAULT_SHARD_SECONDS = 600;
@@ -149,16 +148,6 @@ async function runDistributedAnalysis(input: AnalysisStageInput, options: Distri
   const shards = jobs.filter((j) => j.name === 'windows').length;
   log(`${jobs.length} jobs to run (${jobs.length - shards} recordings to label, ${shards} shards to embed) on queue '${options.queue ?? DEFAULT_QUEUE}' at ${options.redis.display}`);
 
-  const readAnswer = async (answer: ShardReturn): Promise<Uint8Array> => {
-    if (answer.inline !== null) return Buffer.from(answer.inline, 'base64');
-    try {
-      return await readFile(await storage.resolveExisting(answer.path!));
-    } catch (cause) {
-      // A vanished or unreadable file is a damaged result: send the job back.
-      throw new SonotypeError('CORRUPT_DATA', `Shard result rejected: cannot read ${answer.path} (${toErrorInfo(cause).message}).`);
-    }
-  };
-
   const applyWindows = (plan: RecordingPlan, result: WindowsResult, wholeFile: boolean): void => {
     const windows = plan.windows ?? (plan.windows = listWindows(project.db, plan.recording.id, featureConfigId));
     if (wholeFile && result.count !== windows.length) {
@@ -179,7 +168,7 @@ async function runDistributedAnalysis(input: AnalysisStageInput, options: Distri
   /** Reads and checks a result (concurrently with others); nothing is written here. */
   const prepare = async (job: PlannedJob, answer: ShardReturn): Promise<Prepared> => {
     const plan = plans.get((job as Planned).recordingId)!;
-    const bytes = await readAnswer(answer);
+    const bytes = await readShardAnswer(storage, answer);
     if (job.name === 'windows') return { kind: 'windows', result: decodeWindowsResult(bytes, answer.checksum, job.id) };
     const result = decodeRecordingResult(bytes, answer.checksum, job.id);
     const spans = recordingUnitSpans(result.nativeFrames, result.analysisSamples, plan.recording.sampleRate!, config);

@@ -1,7 +1,8 @@
 /**
  * Results that fail their checks never reach the project: a result whose
  * bytes do not match their checksum is rejected and its job goes back to the
- * queue; one that keeps failing ends as a per-file error. Real BullMQ and
+ * queue; one that keeps failing ends as a per-file error. (Frames jobs here;
+ * every kind goes through the same queue runner.) Real BullMQ and
  * Redis, the real processor on a real recording, with the transport
  * corrupted in between.
  */
@@ -12,13 +13,12 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectProject } from '../detection/detect-project';
-import { getEmbeddings } from '../store/embeddings';
+import { listRecordings } from '../store/recordings';
+import { loadRecordingFrames } from '../detection/recording-frames';
 import { openProject } from '../project/open-project';
 import { scanProject } from '../project/scan-project';
 import { initBackend } from '../models/backend';
-import { listWindows } from '../store/windows';
-import { ensureFeatureConfig } from '../store/feature-configs';
-import { distributedAnalysis } from './distributed-analysis';
+import { distributedFeatures } from './distributed-features';
 import { ModelCache } from './model-store';
 import { parseRedisUrl } from './redis-url';
 import { DEFAULT_QUEUE, QUEUE_PREFIX, type ShardReturn } from './shard-jobs';
@@ -37,15 +37,11 @@ function corrupt(answer: ShardReturn): ShardReturn {
   return { ...answer, inline: bytes.toString('base64') };
 }
 
-async function embeddingRows(projectDir: string): Promise<Float32Array[]> {
+/** The recording's cached frame features. */
+async function featuresOf(projectDir: string): Promise<Float32Array> {
   const project = await openProject(projectDir);
   try {
-    const config = project.featureConfig()!;
-    const fc = ensureFeatureConfig(project.db, config);
-    const encoderId = (project.db.statement("SELECT id FROM models WHERE kind = 'encoder-v3'").get() as { id: number }).id;
-    const rec = (project.db.statement('SELECT id FROM recordings').get() as { id: number }).id;
-    const ids = new Set(listWindows(project.db, rec, fc).map((w) => w.id));
-    return getEmbeddings(project.db, encoderId, { recordingId: rec }).filter((e) => ids.has(e.windowId)).map((e) => e.vector);
+    return loadRecordingFrames(project.db, listRecordings(project.db)[0]).base;
   } finally {
     project.close();
   }
@@ -55,7 +51,7 @@ describe.skipIf(skip)(`rejected shard results${skip ? ` (skipped: ${skip})` : ''
   let base: string;
   let redis: TestRedis;
   let p0: string;
-  let local: Float32Array[];
+  let local: Float32Array;
 
   beforeAll(async () => {
     await initBackend('wasm');
@@ -70,8 +66,8 @@ describe.skipIf(skip)(`rejected shard results${skip ? ` (skipped: ${skip})` : ''
     cpSync(p0, join(base, 'local'), { recursive: true });
     const reference = await openProject(join(base, 'local'));
     await detectProject(reference, { backend: 'wasm', embed: true }).finally(() => reference.close());
-    local = await embeddingRows(join(base, 'local'));
-    expect(local.length).toBeGreaterThan(20);
+    local = await featuresOf(join(base, 'local'));
+    expect(local.length).toBeGreaterThan(1000);
   });
 
   afterAll(async () => {
@@ -101,7 +97,7 @@ describe.skipIf(skip)(`rejected shard results${skip ? ` (skipped: ${skip})` : ''
     try {
       const result = await detectProject(project, {
         backend: 'wasm',
-        analysis: distributedAnalysis({ redis: settings, storage: root, shardSeconds: 1, log: (l) => log.push(l), maxRejections: 2 }),
+        features: distributedFeatures({ redis: settings, storage: root, log: (l) => log.push(l), maxRejections: 2 }),
       });
       return { result, log, seen, dir };
     } finally {
@@ -110,25 +106,23 @@ describe.skipIf(skip)(`rejected shard results${skip ? ` (skipped: ${skip})` : ''
     }
   }
 
-  it('rejects a result whose checksum does not match, runs its shard again and stores the good one', async () => {
+  it('rejects a result whose checksum does not match, runs its job again and stores the good one', async () => {
     let corrupted = false;
     const { result, log, seen, dir } = await run('once', (name, answer) => {
-      if (name !== 'windows' || corrupted) return answer;
+      if (name !== 'frames' || corrupted) return answer;
       corrupted = true;
       return corrupt(answer);
     });
     expect(corrupted).toBe(true);
-    expect(log.filter((l) => /rejected the result of win-.*checksum mismatch.*sending it back to the queue \(1 of 2\)/.test(l))).toHaveLength(1);
+    expect(log.filter((l) => /rejected the result of frm-.*checksum mismatch.*sending it back to the queue \(1 of 2\)/.test(l))).toHaveLength(1);
     expect([...seen.values()].some((n) => n === 2)).toBe(true);
     expect(result.failures).toEqual([]);
-    const got = await embeddingRows(dir);
-    expect(got.length).toBe(local.length);
-    got.forEach((v, i) => v.forEach((x, d) => expect(Math.abs(x - local[i][d])).toBeLessThan(1e-6)));
+    expect(Buffer.from((await featuresOf(dir)).buffer).equals(Buffer.from(local.buffer))).toBe(true);
   });
 
   it('reports a recording whose results keep failing their checks as a per-file error', async () => {
-    await expect(run('always', (name, answer) => (name === 'windows' ? corrupt(answer) : answer))).rejects.toThrow(
-      /No recording could be analysed.*a windows job kept failing: Shard result rejected: checksum mismatch.*rejected 3 times/,
+    await expect(run('always', (name, answer) => (name === 'frames' ? corrupt(answer) : answer))).rejects.toThrow(
+      /No recording could be analysed.*its frames job kept failing: Shard result rejected: checksum mismatch.*rejected 3 times/,
     );
   });
 });

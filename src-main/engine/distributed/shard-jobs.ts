@@ -23,8 +23,9 @@ export const DEFAULT_QUEUE = 'sonotype-analysis';
 /** BullMQ's key prefix for Sonotype's queues. */
 export const QUEUE_PREFIX = 'sonotype';
 
-export type ShardKind = 'recording' | 'windows';
-export const SHARD_KINDS: readonly ShardKind[] = ['recording', 'windows'];
+/** frames: a recording's detection frame features; recording: its heuristic window labels; windows: encoder embeddings of a window range. */
+export type ShardKind = 'frames' | 'recording' | 'windows';
+export const SHARD_KINDS: readonly ShardKind[] = ['frames', 'recording', 'windows'];
 
 const sha256 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'a hex SHA-256'));
 const wholeNumber = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
@@ -63,9 +64,32 @@ export const windowsJobSchema = v.strictObject({
   precision: v.picklist(['f32', 'f16']),
 });
 
+/** The frame analysis of a recording (detection/frames/frame-analysis.ts), as the coordinator decided it. */
+const frameAnalysis = v.strictObject({
+  version: v.literal(1),
+  sampleRate: v.pipe(v.number(), v.integer(), v.minValue(1000)),
+  channel: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  fftSize: v.pipe(v.number(), v.integer(), v.minValue(16), v.maxValue(1 << 20)),
+  hopSize: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  lowHz: v.pipe(v.number(), v.finite(), v.minValue(0)),
+  highHz: v.pipe(v.number(), v.finite(), v.minValue(0)),
+  floorSegmentSeconds: v.pipe(v.number(), v.finite(), v.minValue(0.001)),
+  floorQuantile: v.pipe(v.number(), v.finite(), v.minValue(0.0001), v.maxValue(0.5)),
+});
+
+export const framesJobSchema = v.strictObject({
+  v: v.literal(1),
+  recording: recordingRef,
+  analysis: frameAnalysis,
+  /** The analysis's cache key (feature set + analysis), part of the job's identity. */
+  analysisKey: v.pipe(v.string(), v.maxLength(4000)),
+  precision: v.picklist(['f32', 'f16']),
+});
+
+export type FramesJob = v.InferOutput<typeof framesJobSchema>;
 export type RecordingJob = v.InferOutput<typeof recordingJobSchema>;
 export type WindowsJob = v.InferOutput<typeof windowsJobSchema>;
-export type ShardJob = { kind: 'recording'; data: RecordingJob } | { kind: 'windows'; data: WindowsJob };
+export type ShardJob = { kind: 'frames'; data: FramesJob } | { kind: 'recording'; data: RecordingJob } | { kind: 'windows'; data: WindowsJob };
 
 /** What a worker returns for a job (BullMQ stores it as the job's return value). */
 export const shardReturnSchema = v.strictObject({
@@ -89,6 +113,15 @@ function rejected(what: string, issues: readonly v.BaseIssue<unknown>[]): never 
 
 /** Checks a job from Redis; throws INVALID_ARGUMENT naming the first problem. */
 export function parseShardJob(name: string, data: unknown): ShardJob {
+  if (name === 'frames') {
+    const r = v.safeParse(framesJobSchema, data);
+    if (!r.success) rejected('a frames job', r.issues);
+    const { analysis, recording } = r.output;
+    if (analysis.sampleRate !== recording.sampleRate || analysis.channel >= recording.channels || analysis.hopSize > analysis.fftSize) {
+      throw new SonotypeError('INVALID_ARGUMENT', `Refused a frames job: its analysis (${analysis.sampleRate} Hz, channel ${analysis.channel}) does not fit the recording.`);
+    }
+    return { kind: 'frames', data: r.output };
+  }
   if (name === 'recording') {
     const r = v.safeParse(recordingJobSchema, data);
     if (!r.success) rejected('a recording job', r.issues);
@@ -126,21 +159,28 @@ function safeJson(text: string): unknown {
 
 /** The id of a job: its kind plus the hash of everything that determines its result. */
 export function shardJobId(job: ShardJob): string {
-  const { recording, featureConfig: config } = job.data;
-  const identity = {
-    engine: ENGINE_VERSION,
-    kind: job.kind,
-    // Without a content hash (hashing failed at scan), the file's path, size and length stand in.
-    content: recording.hash ?? `${recording.path}|${recording.sizeBytes}|${recording.frames}`,
-    channel: Math.min(config.channel, recording.channels - 1),
-    config: featureConfigKey(config),
-    ...(job.kind === 'windows' ? { range: job.data.range, encoder: job.data.encoder, head: job.data.head, precision: job.data.precision } : {}),
-  };
+  const { recording } = job.data;
+  // Without a content hash (hashing failed at scan), the file's path, size and length stand in.
+  const content = recording.hash ?? `${recording.path}|${recording.sizeBytes}|${recording.frames}`;
+  let identity: object;
+  if (job.kind === 'frames') {
+    identity = { engine: ENGINE_VERSION, kind: job.kind, content, analysis: job.data.analysisKey, precision: job.data.precision };
+  } else {
+    const config = job.data.featureConfig;
+    identity = {
+      engine: ENGINE_VERSION, kind: job.kind, content,
+      channel: Math.min(config.channel, recording.channels - 1),
+      config: featureConfigKey(config),
+      ...(job.kind === 'windows' ? { range: job.data.range, encoder: job.data.encoder, head: job.data.head, precision: job.data.precision } : {}),
+    };
+  }
   const digest = createHash('sha256').update(JSON.stringify(identity)).digest('hex');
-  return `${job.kind === 'recording' ? 'rec' : 'win'}-${digest}`;
+  return `${JOB_PREFIX[job.kind]}-${digest}`;
 }
 
-const JOB_ID = /^(rec|win)-[0-9a-f]{64}$/;
+const JOB_PREFIX: Record<ShardKind, string> = { frames: 'frm', recording: 'rec', windows: 'win' };
+
+const JOB_ID = /^(frm|rec|win)-[0-9a-f]{64}$/;
 
 /** Where a large result of job `jobId` is written (relative to the storage root). */
 export function resultPathFor(jobId: string): string {

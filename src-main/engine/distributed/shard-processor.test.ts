@@ -12,9 +12,11 @@ import { readAudioBlocks } from '../audio';
 import { concat, digitalSilence, fmWhistle, whiteNoise } from '../testing/synth';
 import { encodeWav } from '../testing/wav-writer';
 import { ModelCache, publishModel } from './model-store';
-import { parseShardReturn, shardJobId, type WindowsJob } from './shard-jobs';
+import { parseShardReturn, shardJobId, type FramesJob, type WindowsJob } from './shard-jobs';
+import { frameAnalysisFor } from '../detection/frames/frame-analysis';
+import { extractFrameFeatures } from '../detection/frames/frame-features';
 import { processShardJob, type ProcessorContext } from './shard-processor';
-import { decodeRecordingResult, decodeWindowsResult } from './shard-results';
+import { decodeFramesResult, decodeRecordingResult, decodeWindowsResult } from './shard-results';
 import { ensureWorkArea, openStorageRoot, type StorageRoot } from './storage-root';
 
 let base: string;
@@ -96,6 +98,23 @@ describe('shard processor', () => {
     expect(Array.from(result.silent)).toEqual(Array.from(local.silent));
     expect(result.silent).toContain(0);
     expect(result.silent).toContain(1);
+  });
+
+  it('a frames job gives the frame features of local detect, bit for bit', async () => {
+    const analysis = frameAnalysisFor(rate);
+    const job: FramesJob = { v: 1, recording: windowsJob(0, null).recording, analysis: { ...analysis }, analysisKey: 'k', precision: 'f32' };
+    const id = shardJobId({ kind: 'frames', data: job });
+    expect(id).toMatch(/^frm-[0-9a-f]{64}$/);
+    const answer = parseShardReturn(await processShardJob(id, 'frames', job, { ...ctx, inlineLimit: 0 }));
+    expect(answer.path).toBe(`.sonotype-work/results/${id}.bin`);
+    const result = decodeFramesResult(readFileSync(join(root.dir, answer.path!)), answer.checksum, id);
+    const abs = join(root.dir, 'site1', 'a.wav');
+    const local = await extractFrameFeatures(() => readAudioBlocks(abs), analysis);
+    expect(result).toMatchObject({ frames: local.frames, nativeFrames: samples.length, dims: local.dims, noiseFloorDb: local.noiseFloorDb });
+    expect(Buffer.from(result.data.buffer).equals(Buffer.from(local.data.buffer, local.data.byteOffset, local.data.byteLength))).toBe(true);
+    // An analysis that does not fit the recording is refused before any decoding.
+    const wrongRate = { ...job, analysis: { ...job.analysis, sampleRate: 48_000 } };
+    expect(await refusal(processShardJob(shardJobId({ kind: 'frames', data: wrongRate }), 'frames', wrongRate, ctx))).toMatch(/does not fit the recording/);
   });
 
   it('large results go to a file in the work area, named by the job id', async () => {

@@ -1,8 +1,10 @@
 /**
  * What a worker does with one job: check it, resolve its recording inside
- * the storage root, run the analysis unit it names (the engine's own
- * analysis-units.ts, exactly as local `detect` runs it), pack the result and
- * hand it back inline (small) or as a file in the work area (large).
+ * the storage root, run the analysis it names — a recording's frame features
+ * (detection/frames/frame-features.ts), its heuristic window labels or a
+ * window shard's embeddings (detection/analysis-units.ts): the engine's own
+ * code, exactly as local `detect` runs it — pack the result and hand it back
+ * inline (small) or as a file in the work area (large).
  */
 import { hostname } from 'node:os';
 import { SonotypeError } from '../../../src-shared/errors';
@@ -11,8 +13,9 @@ import { analyseRecordingUnit, analyseWindowShard } from '../detection/analysis-
 import { validateFeatureConfig } from '../features';
 import type { ModelCache } from './model-store';
 import type { EncodedResult } from './result-codec';
-import { parseShardJob, resultPathFor, type RecordingJob, type ShardReturn, type WindowsJob } from './shard-jobs';
-import { encodeRecordingResult, encodeWindowsResult } from './shard-results';
+import { parseShardJob, resultPathFor, type FramesJob, type RecordingJob, type ShardReturn, type WindowsJob } from './shard-jobs';
+import { encodeFramesResult, encodeRecordingResult, encodeWindowsResult } from './shard-results';
+import { extractFrameFeatures } from '../detection/frames/frame-features';
 import { writeFileAtomic, type StorageRoot } from './storage-root';
 
 /** Results up to this size travel inline through Redis; larger ones go to storage. */
@@ -36,7 +39,7 @@ export function defaultWorkerName(): string {
 }
 
 /** Checks that the file on this worker is the one the coordinator scanned. */
-async function checkRecording(abs: string, job: RecordingJob | WindowsJob): Promise<void> {
+async function checkRecording(abs: string, job: FramesJob | RecordingJob | WindowsJob): Promise<void> {
   const info = await probeAudio(abs);
   const r = job.recording;
   if (info.sampleRate !== r.sampleRate || info.channels !== r.channels || info.frames !== r.frames) {
@@ -46,6 +49,12 @@ async function checkRecording(abs: string, job: RecordingJob | WindowsJob): Prom
         `${r.sampleRate} Hz, ${r.channels} ch, ${r.frames} samples in the project). Check that every worker mounts the same storage.`,
     );
   }
+}
+
+async function runFramesJob(jobId: string, job: FramesJob, abs: string, ctx: ProcessorContext): Promise<EncodedResult> {
+  const { analysis } = job;
+  const f = await extractFrameFeatures(() => readAudioBlocks(abs, { channel: analysis.channel, signal: ctx.signal }), analysis, { signal: ctx.signal });
+  return encodeFramesResult({ jobId, frames: f.frames, nativeFrames: f.nativeFrames, dims: f.dims, noiseFloorDb: f.noiseFloorDb, data: f.data }, job.precision);
 }
 
 async function runRecordingJob(jobId: string, job: RecordingJob, abs: string, ctx: ProcessorContext): Promise<EncodedResult> {
@@ -131,7 +140,10 @@ export async function processShardJob(jobId: string, name: string, data: unknown
   const job = parseShardJob(name, data);
   const abs = await ctx.root.resolveExisting(job.data.recording.path);
   await checkRecording(abs, job.data);
-  const result = job.kind === 'recording' ? await runRecordingJob(jobId, job.data, abs, ctx) : await runWindowsJob(jobId, job.data, abs, ctx);
+  const result =
+    job.kind === 'frames' ? await runFramesJob(jobId, job.data, abs, ctx)
+    : job.kind === 'recording' ? await runRecordingJob(jobId, job.data, abs, ctx)
+    : await runWindowsJob(jobId, job.data, abs, ctx);
   const inline = result.bytes.length <= (ctx.inlineLimit ?? DEFAULT_INLINE_LIMIT);
   if (!inline) await writeFileAtomic(await ctx.root.resolveForWrite(resultPath), result.bytes);
   return {

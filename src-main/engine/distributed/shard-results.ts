@@ -2,8 +2,41 @@
  * The two result kinds as binary (result-codec.ts): what a worker packs and
  * what the coordinator checks before writing anything to the project.
  */
-import { SonotypeError } from '../../../src-shared/errors';
+import { readFile } from 'node:fs/promises';
+import { SonotypeError, toErrorInfo } from '../../../src-shared/errors';
+import type { ShardReturn } from './shard-jobs';
+import type { StorageRoot } from './storage-root';
 import { decodeResult, encodeResult, requireArray, type EncodedResult } from './result-codec';
+
+/** A frames job's result: the recording's frame features (frames × dims) as its frame analysis computed them. */
+export interface FramesResult {
+  jobId: string;
+  frames: number;
+  nativeFrames: number;
+  dims: number;
+  noiseFloorDb: number | null;
+  data: Float32Array;
+}
+
+export function encodeFramesResult(r: FramesResult, precision: 'f32' | 'f16'): EncodedResult {
+  return encodeResult(
+    { kind: 'frames', jobId: r.jobId, frames: r.frames, nativeFrames: r.nativeFrames, dims: r.dims, noiseFloorDb: r.noiseFloorDb },
+    [{ name: 'features', dtype: precision, data: r.data }],
+  );
+}
+
+/** Verifies and unpacks a frames job's result (CORRUPT_DATA when anything is off). */
+export function decodeFramesResult(bytes: Uint8Array, checksum: string, jobId: string): FramesResult {
+  const decoded = decodeResult(bytes, checksum);
+  checkJob(decoded.meta, 'frames', jobId);
+  const frames = wholeNumber(decoded.meta.frames, 'frames');
+  const dims = wholeNumber(decoded.meta.dims, 'dims');
+  const floor = decoded.meta.noiseFloorDb;
+  if (floor !== null && typeof floor !== 'number') corrupt("'noiseFloorDb' is not a number.");
+  const data = requireArray(decoded, 'features', Float32Array, frames * dims);
+  for (let i = 0; i < data.length; i++) if (Number.isNaN(data[i])) corrupt(`feature value ${i} is not a number.`);
+  return { jobId, frames, nativeFrames: wholeNumber(decoded.meta.nativeFrames, 'nativeFrames'), dims, noiseFloorDb: floor as number | null, data };
+}
 
 /** A recording job's result: the recording unit without its spans (they follow from the lengths). */
 export interface RecordingResult {
@@ -27,6 +60,16 @@ export interface WindowsResult {
   startNative: Float64Array;
   endNative: Float64Array;
   backend: string;
+}
+
+/** The bytes of a worker's answer: inline, or its file in the work area (a missing or unreadable one is a damaged result). */
+export async function readShardAnswer(storage: StorageRoot, answer: ShardReturn): Promise<Uint8Array> {
+  if (answer.inline !== null) return Buffer.from(answer.inline, 'base64');
+  try {
+    return await readFile(await storage.resolveExisting(answer.path!));
+  } catch (cause) {
+    throw new SonotypeError('CORRUPT_DATA', `Shard result rejected: cannot read ${answer.path} (${toErrorInfo(cause).message}).`);
+  }
 }
 
 function corrupt(message: string): never {

@@ -7,7 +7,8 @@
 import { Queue } from 'bullmq';
 import { SonotypeError } from '../../../src-shared/errors';
 import type { WorkersSettings, WorkersStatus } from '../../../src-shared/workers-types';
-import type { AnalysisStage } from '../detection/analysis-stage';
+import type { AnalysisStage, FeaturesStage } from '../detection/analysis-stage';
+import { distributedFeatures } from './distributed-features';
 import { distributedAnalysis, type DistributedOptions } from './distributed-analysis';
 import { parseRedisUrl } from './redis-url';
 import { DEFAULT_QUEUE, QUEUE_PREFIX } from './shard-jobs';
@@ -50,13 +51,14 @@ export async function checkWorkers(settings: WorkersSettings, timeoutMs = 5000):
   }
 }
 
-/** The analysis stage that runs a detect job's labels and embeddings on the project's workers. */
-export function workersAnalysis(settings: WorkersSettings | undefined, audioRoot: string, extra: Partial<DistributedOptions> = {}): AnalysisStage {
+/** The stages that run a detect job's audio work (frame features; embeddings when asked) on the project's workers. */
+export function workersStages(settings: WorkersSettings | undefined, audioRoot: string, extra: Partial<DistributedOptions> = {}): { features: FeaturesStage; analysis: AnalysisStage } {
   if (!settings) throw new SonotypeError('INVALID_CONFIG', 'This project has no Redis URL for workers yet: set one under "Run on workers" first.');
-  return distributedAnalysis({
+  const options: DistributedOptions = {
     redis: parseRedisUrl(settings.redisUrl),
     storage: openStorageRoot(settings.storage ?? audioRoot),
     shardSeconds: settings.shardMinutes * 60,
     ...extra,
-  });
+  };
+  return { features: distributedFeatures(options), analysis: distributedAnalysis(options) };
 }

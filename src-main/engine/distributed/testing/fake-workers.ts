@@ -10,7 +10,8 @@ import { resampledLength, validateFeatureConfig, windowSpan } from '../../featur
 import { recordingWindowCount } from '../../features';
 import type { RedisSettings } from '../redis-url';
 import { DEFAULT_QUEUE, parseShardJob, QUEUE_PREFIX, type ShardReturn } from '../shard-jobs';
-import { encodeRecordingResult, encodeWindowsResult } from '../shard-results';
+import { encodeFramesResult, encodeRecordingResult, encodeWindowsResult } from '../shard-results';
+import { BASE_DIMS } from '../../detection/frames/frame-features';
 
 export const FAKE_DIMS = 128;
 
@@ -18,6 +19,14 @@ export const FAKE_DIMS = 128;
 export function fakeShardAnswer(jobId: string, name: string, data: unknown): ShardReturn {
   const job = parseShardJob(name, data);
   const { recording } = job.data;
+  if (job.kind === 'frames') {
+    const frames = Math.ceil(recording.frames / job.data.analysis.hopSize);
+    const encoded = encodeFramesResult(
+      { jobId, frames, nativeFrames: recording.frames, dims: BASE_DIMS, noiseFloorDb: -60, data: Float32Array.from({ length: frames * BASE_DIMS }, (_, i) => (i % 97) / 4) },
+      job.data.precision,
+    );
+    return { v: 1, checksum: encoded.checksum, bytes: encoded.bytes.length, path: null, inline: encoded.bytes.toString('base64'), worker: 'fake', seconds: 0 };
+  }
   const config = validateFeatureConfig(job.data.featureConfig);
   const nA = resampledLength(recording.frames, recording.sampleRate, config.analysisSampleRate);
   const total = recordingWindowCount(recording.frames, recording.sampleRate, config);

@@ -10,7 +10,7 @@ import type { JobContext } from '../task-context';
 import { taskProject } from './task-project';
 import { getSetting } from '../../store/settings';
 import { describeQueueProgress } from '../../distributed/shard-queue';
-import { workersAnalysis } from '../../distributed/workers-settings';
+import { workersStages } from '../../distributed/workers-settings';
 
 /** Forwards a detection progress report to the job (phase, counts, rate, current file). */
 export function reportDetectProgress(ctx: Pick<JobContext<'detect' | 'retrain-head'>, 'report'>, p: DetectProgress): void {
@@ -19,11 +19,12 @@ export function reportDetectProgress(ctx: Pick<JobContext<'detect' | 'retrain-he
 
 export async function run(ctx: JobContext<'detect'>, params: JobParams<'detect'>): Promise<JobResult<'detect'>> {
   const project = taskProject(ctx);
-  // "Run on workers": labels and embeddings come from `sonotype worker` processes; this job coordinates and writes.
-  const analysis = params.onWorkers
-    ? workersAnalysis(getSetting(project.db, 'workers'), project.audioRoot, {
+  // "Run on workers": the audio work (frame features; embeddings when asked) is done by `sonotype worker`
+  // processes; this job coordinates and is the only one writing to the project.
+  const stages = params.onWorkers
+    ? workersStages(getSetting(project.db, 'workers'), project.audioRoot, {
         log: (line) => ctx.report({ message: line }),
-        onQueueProgress: (p) => ctx.report({ phase: 'embedding', done: p.done + p.failed, total: p.total, itemsLabel: 'jobs', message: describeQueueProgress(p) }),
+        onQueueProgress: (p) => ctx.report({ message: describeQueueProgress(p) }),
       })
     : undefined;
   const result = await detectProject(project, {
@@ -33,11 +34,9 @@ export async function run(ctx: JobContext<'detect'>, params: JobParams<'detect'>
     seed: params.seed,
     embed: params.embed,
     backend: params.backend,
-    analysis,
-    onProgress: (p) => {
-      // On workers the queue's own line says more than the shard count.
-      if (!(analysis && p.itemsLabel === 'shards')) reportDetectProgress(ctx, p);
-    },
+    ...stages,
+    // On workers the queue's own line (live workers, ETA) is the message.
+    onProgress: (p) => (stages ? ctx.report({ phase: p.phase, done: p.done, total: p.total, itemsLabel: p.itemsLabel, itemsPerSecond: p.itemsPerSecond }) : reportDetectProgress(ctx, p)),
   });
   return {
     model: result.head.description,
