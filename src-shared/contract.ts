@@ -24,6 +24,7 @@ import {
   type SpectrogramInfo,
 } from './review-types';
 import { describeIssues, id, returns, sampleIndex, type ResultOf, type Returns } from './schemas';
+import { reviewPreferencesPatchSchema, type HistoryStep, type ReviewPreferences } from './review-loop-types';
 import { CLUSTER_CALLS } from './cluster-calls';
 import { WORKERS_CALLS } from './workers-calls';
 import { exportRequestSchema, importOptionsSchema, importTableSchema, type ExportReport, type ImportReport } from './exchange-types';
@@ -232,6 +233,18 @@ export const CALLS = {
   ...CLUSTER_CALLS,
   /** Detection on workers: the project's Redis queue and shared storage (src-shared/workers-calls.ts). */
   ...WORKERS_CALLS,
+
+  // ---- The review loop (issue 8): undo that shows where it acts, and the researcher's review habits ----
+
+  /**
+   * What the next undo (or redo) would change — the recording, the stretch of it and the kind of edit — without
+   * changing anything, so the UI can open that place first and name the edit. Null when there is nothing to undo (redo).
+   */
+  'history:peek': { args: v.strictTuple([v.picklist(['undo', 'redo'])]), result: returns<HistoryStep | null>() },
+  /** The researcher's review preferences (auto-advance, value of drawn labels), remembered across sessions and projects. */
+  'preferences:get': { args: noArgs, result: returns<ReviewPreferences>() },
+  /** Changes some review preferences and returns them all. */
+  'preferences:set': { args: v.strictTuple([reviewPreferencesPatchSchema]), result: returns<ReviewPreferences>() },
 } as const satisfies Record<string, { args: v.GenericSchema<unknown, readonly unknown[]>; result: Returns<unknown> }>;
 
 /** Declares an event's payload type (events go from main to the page only, so they need no runtime check). */

@@ -6,6 +6,7 @@ import * as v from 'valibot';
 import type { DisplaySpectrogramSettings } from './display-types';
 import { LABEL_LIMITS, type LabelExchangeFields, type LabelSource } from './label-types';
 import { finite, id, labelValue, sampleIndex } from './schemas';
+import type { HistoryStep } from './review-loop-types';
 
 export type { LabelExchangeFields, LabelSource } from './label-types';
 
@@ -148,6 +149,8 @@ export interface HistoryState {
   recordingId?: number;
   /** The last undo/redo changed sound-type clusters (names, membership), so cluster views refresh. */
   clusters?: boolean;
+  /** What the last undo/redo reverted or re-applied: where, and which edit (for its message). */
+  step?: HistoryStep;
 }
 
 /** The next place the researcher should look: the region the model is least sure about. */

@@ -16,6 +16,7 @@ import { jobHandlers } from './handlers/job-handlers';
 import { labelHandlers } from './handlers/label-handlers';
 import { projectHandlers } from './handlers/project-handlers';
 import { reviewHandlers } from './handlers/review-handlers';
+import { reviewLoopHandlers } from './handlers/review-loop-handlers';
 import { workersHandlers } from './handlers/workers-handlers';
 
 export type Handlers = { [K in CallName]: (...args: ApiCalls[K]['args']) => Promise<ApiCalls[K]['result']> };
@@ -35,5 +36,6 @@ export function createHandlers(state: AppState): Handlers {
     ...displayHandlers(state),
     ...workersHandlers(state),
     ...detectionHandlers(state),
+    ...reviewLoopHandlers(state),
   };
 }

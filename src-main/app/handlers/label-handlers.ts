@@ -15,6 +15,7 @@ import { refreshRecordingRegions } from '../../engine/detection/region-refresh';
 import { requireProject, type AppState } from '../app-state';
 import { requireLiveLabel, requireRecordingRecord, toLabelView } from '../views';
 import type { HandlersFor } from './handler-types';
+import { peekHistoryStep } from './review-loop-handlers';
 
 type LabelCalls =
   | 'labels:list' | 'labels:create' | 'labels:update' | 'labels:delete' | 'labels:split' | 'labels:merge'
@@ -116,17 +117,20 @@ export function labelHandlers(state: AppState): HandlersFor<LabelCalls> {
       changed(label.recordingId);
       return view(db, label);
     },
+    // Each answers with the step it reverted (re-applied), read just before: the UI names it in its message.
     'history:undo': async () => {
       const { db } = requireProject(state);
+      const step = peekHistoryStep(db, 'undo');
       const touched = undoLastEdit(db);
       announceStep(touched);
-      return historyState(db, touched);
+      return { ...historyState(db, touched), ...(touched && step ? { step } : {}) };
     },
     'history:redo': async () => {
       const { db } = requireProject(state);
+      const step = peekHistoryStep(db, 'redo');
       const touched = redoEdit(db);
       announceStep(touched);
-      return historyState(db, touched);
+      return { ...historyState(db, touched), ...(touched && step ? { step } : {}) };
     },
     'history:state': async () => historyState(requireProject(state).db),
   };

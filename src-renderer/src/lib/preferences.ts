@@ -1,46 +1,43 @@
 /**
- * The researcher's review habits, remembered between sessions: whether S/N
- * advance to the next uncertain region, and the value a drawn label gets.
- * Read once when a review opens; every change is written at once.
+ * The researcher's review habits (auto-advance, value of drawn labels), kept
+ * by main for the user (preferences:get / preferences:set), so they survive
+ * restarts and a browser mode served on another port each time. The last
+ * known values are held here too, so a recording opened next starts with
+ * them at once.
  */
+import { DEFAULT_REVIEW_PREFERENCES, type ReviewPreferences } from '../../../src-shared/review-loop-types';
+import { call } from './api';
 
-export interface ReviewPreferences {
-  /** After an S/N decision, go to the next uncertain region of the same recording. */
-  autoAdvance: boolean;
-  /** The value of a newly drawn label: 'sound' unless the researcher chose another. */
-  drawValue: string;
+export type { ReviewPreferences } from '../../../src-shared/review-loop-types';
+
+let known: ReviewPreferences = { ...DEFAULT_REVIEW_PREFERENCES };
+
+/** The last known preferences (defaults before the first load). */
+export function knownPreferences(): ReviewPreferences {
+  return { ...known };
 }
 
-export const DEFAULT_PREFERENCES: ReviewPreferences = { autoAdvance: true, drawValue: 'sound' };
-
-const KEY = 'sonotype.reviewPreferences';
-
-/** The stored preferences, with defaults for anything missing or unreadable. */
-export function readPreferences(storage: Pick<Storage, 'getItem'> | null = safeStorage()): ReviewPreferences {
+/** Reads the stored preferences from main; keeps the last known ones when main cannot be asked. */
+export async function loadPreferences(): Promise<ReviewPreferences> {
   try {
-    const stored = JSON.parse(storage?.getItem(KEY) ?? '{}') as Partial<ReviewPreferences>;
-    return {
-      autoAdvance: typeof stored.autoAdvance === 'boolean' ? stored.autoAdvance : DEFAULT_PREFERENCES.autoAdvance,
-      drawValue: typeof stored.drawValue === 'string' && stored.drawValue.trim() ? stored.drawValue : DEFAULT_PREFERENCES.drawValue,
-    };
+    known = await call('preferences:get');
   } catch {
-    return { ...DEFAULT_PREFERENCES };
+    // No backend or an older one: the defaults (or what this page last knew) hold.
+  }
+  return { ...known };
+}
+
+/** Saves a change; a refusal only loses the memory of it, never the change on screen. */
+export async function savePreferences(patch: Partial<ReviewPreferences>): Promise<void> {
+  known = { ...known, ...patch };
+  try {
+    known = await call('preferences:set', patch);
+  } catch {
+    // The preference then lasts for this session only.
   }
 }
 
-/** Saves a change; a browser that refuses storage only loses the memory, never the change on screen. */
-export function writePreferences(patch: Partial<ReviewPreferences>, storage: Pick<Storage, 'getItem' | 'setItem'> | null = safeStorage()): void {
-  try {
-    storage?.setItem(KEY, JSON.stringify({ ...readPreferences(storage), ...patch }));
-  } catch {
-    // Private windows and full disks refuse storage; the preference then lasts for this session only.
-  }
-}
-
-function safeStorage(): Storage | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null;
-  }
+/** Forgets what this page knew (tests). */
+export function resetKnownPreferences(): void {
+  known = { ...DEFAULT_REVIEW_PREFERENCES };
 }

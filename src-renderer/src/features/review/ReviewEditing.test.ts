@@ -10,7 +10,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { FakeApi, makeReview, RATE, region } from './testing/fake-api';
 import { NO_LABEL_EXTRAS } from '../../../../src-shared/label-types';
 import { tileBytes } from './testing/tile-bytes';
-import { readPreferences } from '../../lib/preferences';
+import { resetKnownPreferences } from '../../lib/preferences';
 import type { LabelView } from '../../../../src-shared/review-types';
 import ReviewView from './ReviewView.svelte';
 
@@ -35,7 +35,7 @@ class TestPointerEvent extends MouseEvent {
 
 beforeEach(() => {
   if (typeof window.PointerEvent === 'undefined') vi.stubGlobal('PointerEvent', TestPointerEvent);
-  localStorage.clear();
+  resetKnownPreferences();
   api = new FakeApi(makeReview([region(1, 10, 20, 0.9), region(2, 30, 35, 0.52)], [label(50, 10, 20, 'silence'), label(51, 15, 40, 'sound', 'human')]));
   window.sonotype = api;
   vi.stubGlobal('ResizeObserver', class { observe() {} unobserve() {} disconnect() {} });
@@ -99,7 +99,7 @@ describe('drawing and moving labels', () => {
     await waitFor(() => expect(api.labels.find((l) => l.startSeconds === 60)?.value).toBe('silence'));
     // S chose the value of the drawing: it did not decide a region.
     expect(api.calls.filter((c) => c.name === 'labels:create')).toHaveLength(2);
-    expect(readPreferences().drawValue).toBe('silence');
+    await waitFor(() => expect(api.preferences.drawValue).toBe('silence'));
   });
 
   it('moves a label as a whole by dragging it in the lane, keeping its length', async () => {
@@ -119,6 +119,21 @@ describe('drawing and moving labels', () => {
     await fireEvent.click(within(toast.parentElement!).getByRole('button', { name: /^Undo/ }));
     await waitFor(() => expect(api.labels.find((l) => l.id === 51)?.endSeconds).toBe(40));
     expect(api.calls.filter((c) => c.name === 'history:undo')).toHaveLength(1);
+  });
+});
+
+describe('arriving from another recording', () => {
+  it('says why the recording opened, shows the place, and carries out the undo that brought it here', async () => {
+    await api.call('labels:create', { recordingId: 1, startSample: 70 * RATE, endSample: 72 * RATE, value: 'silence' });
+    render(ReviewView, {
+      recordingId: 1,
+      arrival: { reason: 'Opened site/a.wav: the edit to undo is here.', focus: { startSeconds: 70, endSeconds: 72 }, then: 'undo' },
+    });
+    await screen.findByText('Opened site/a.wav: the edit to undo is here.');
+    expect(screen.getByTestId('recording-name').classList.contains('flash')).toBe(true);
+    await screen.findByText('Undid: drawing a silence label at 1:10.00–1:12.00.');
+    expect(api.labels.some((l) => l.startSeconds === 70)).toBe(false);
+    expect(api.calls.findIndex((c) => c.name === 'history:undo')).toBeGreaterThan(api.calls.findIndex((c) => c.name === 'review:open'));
   });
 });
 

@@ -106,7 +106,7 @@ describe('ReviewView', () => {
     expect(fetched).toEqual([]);
     expect(api.listenerCount('recording:changed')).toBe(0);
     expect(api.listenerCount('menu:command')).toBe(0);
-    expect(api.calls.map((c) => c.name).sort()).toEqual(['display:get', 'review:open']); // not even history:state
+    expect(api.calls.map((c) => c.name).sort()).toEqual(['display:get', 'preferences:get', 'review:open']); // reads only: not even history:state
   });
 
   it('releases its listeners and timers when closed after loading', async () => {

@@ -6,6 +6,8 @@
  */
 import type { LabelView } from '../../../../src-shared/review-types';
 import { call } from '../../lib/api';
+import type { HistoryStep } from '../../../../src-shared/review-loop-types';
+import { historyMessage } from './history-text';
 import type { ReviewStore } from './review-store.svelte';
 import { formatSpan, formatTime } from './time-format';
 
@@ -190,15 +192,42 @@ export async function markCurrent(store: ReviewStore, value: Decision): Promise<
   return saved !== null;
 }
 
-/** Undoes (or redoes) the last edit; reloads this recording when the edit was here. */
-export async function undoOrRedo(store: ReviewStore, which: 'undo' | 'redo'): Promise<boolean> {
+/**
+ * Opens the recording an undo (redo) step belongs to, to carry it out there in
+ * view; false when it cannot (then it is carried out from here and the
+ * message says where).
+ */
+export type FollowStep = (step: HistoryStep, which: 'undo' | 'redo') => boolean;
+
+/**
+ * Undoes (or redoes) the last edit, showing it first: main says what the step
+ * is; an edit in another recording opens that recording (`follow`), which
+ * carries the undo out itself; one here is brought into view. The message
+ * names the edit and offers the way back.
+ */
+export async function undoOrRedo(store: ReviewStore, which: 'undo' | 'redo', follow?: FollowStep): Promise<boolean> {
+  let step: HistoryStep | null = null;
+  try {
+    step = await call('history:peek', which);
+  } catch {
+    // Main could not say: undo without showing it first (the message still says where it acted).
+  }
+  if (step && step.recordingId !== null && step.recordingId !== store.recordingId && follow?.(step, which)) return true;
+  if (step && step.recordingId === store.recordingId && step.startSeconds !== null && step.endSeconds !== null) {
+    store.reveal(step.startSeconds, step.endSeconds);
+  }
   const state = await attempt(store, () => call(which === 'undo' ? 'history:undo' : 'history:redo'));
   if (!state) return false;
   store.history = state;
+  const done = state.step ?? step;
+  if (!done && state.recordingId === undefined && !state.clusters) {
+    store.showInfo(`Nothing to ${which}.`);
+    return false;
+  }
   if (state.recordingId === undefined || state.recordingId === store.recordingId) {
     await Promise.all([store.reloadLabels(), store.reloadRegions()]);
-  } else {
-    store.showInfo(`${which === 'undo' ? 'Undid' : 'Redid'} an edit in another recording (#${state.recordingId}).`);
   }
+  const back = which === 'undo' ? 'redo' : 'undo';
+  store.pushEditToast(historyMessage(which, done, store.recordingId), back === 'undo' ? 'Undo' : 'Redo', () => void undoOrRedo(store, back, follow));
   return true;
 }

@@ -106,4 +106,41 @@ describe('review commands', () => {
     commands.hotkeys.playSelection();
     expect(playSelectionOnce).toHaveBeenCalledOnce();
   });
+
+  it('shows an undo in another recording first: opens it at the edit, which then carries the undo out', async () => {
+    const store = new ReviewStore(1);
+    await store.open(1000);
+    const open = vi.fn();
+    const commands = createReviewCommands(store, () => null, {}, { order: () => [], open });
+    api.peekStep = { action: 'relabel', recordingId: 7, path: 'site/b.wav', startSeconds: 12, endSeconds: 14, labels: 1, value: 'sound', previousValue: 'silence' };
+    commands.hotkeys.undo();
+    await settle();
+    expect(open).toHaveBeenCalledWith(
+      { id: 7, path: 'site/b.wav' },
+      { reason: 'Opened site/b.wav: the edit to undo is here.', focus: { startSeconds: 12, endSeconds: 14 }, then: 'undo' },
+    );
+    // Nothing was undone from here: the recording that opens does it, in view.
+    expect(api.calls.some((c) => c.name === 'history:undo')).toBe(false);
+  });
+
+  it('undoes an edit here in view, names it, and offers Redo', async () => {
+    const store = new ReviewStore(1);
+    await store.open(1000);
+    const commands = createReviewCommands(store, () => null, {}, { order: () => [], open: vi.fn() });
+    await createLabel(store, 61, 63, 'sound');
+    store.zoom(0.05, 10); // the label is off screen
+    commands.hotkeys.undo();
+    await settle();
+    await settle();
+    expect(api.labels).toEqual([]);
+    expect(store.viewport.startSeconds).toBeLessThanOrEqual(61);
+    expect(store.viewport.startSeconds + store.viewport.secondsPerPixel * store.viewport.widthPx).toBeGreaterThanOrEqual(63);
+    const toast = store.toasts.at(-1)!;
+    expect(toast.message).toBe('Undid: drawing a sound label at 0:61.00–0:63.00.'.replace('0:61.00–0:63.00', '1:01.00–1:03.00'));
+    expect(toast.action?.label).toBe('Redo');
+    toast.action!.run();
+    await settle();
+    await settle();
+    expect(api.labels.map((l) => l.startSeconds)).toEqual([61]);
+  });
 });

@@ -5,7 +5,7 @@
  */
 import type { MenuCommand } from '../../../../src-shared/contract';
 import type { DisplayHotkeyAction, HotkeyAction } from './hotkeys';
-import { createLabel, deleteSelectedLabels, mergeSelectedLabels, splitLabelAt, undoOrRedo, type Decision } from './label-edits';
+import { createLabel, deleteSelectedLabels, mergeSelectedLabels, splitLabelAt, undoOrRedo, type Decision, type FollowStep } from './label-edits';
 import { neighbourRecording, type OpenRecording, type RecordingRef } from './navigation';
 import { stepRate } from './playback';
 import { decideAndAdvance, goToNextUncertain, type QueueOptions } from './review-queue';
@@ -26,6 +26,8 @@ const ECHO_MS = 500;
 export interface ReviewCommands {
   /** Every key but the frequency zoom (features/display/display-keys.ts). */
   hotkeys: Record<Exclude<HotkeyAction, DisplayHotkeyAction>, () => void>;
+  /** Undo / redo as the header's buttons do it (the view follows an edit in another recording). */
+  history: (which: 'undo' | 'redo') => void;
   /** Handles the desktop menu's commands (its accelerators may swallow Ctrl+Z before the page sees it). */
   menu: (command: MenuCommand) => void;
 }
@@ -43,8 +45,17 @@ export function createReviewCommands(
     last = { action, at: now() };
     return echo;
   };
+  /** An undo or redo of an edit in another recording opens that recording at the edit, which then carries it out. */
+  const follow: FollowStep | undefined = navigation
+    ? (step, which) => {
+      if (step.recordingId === null || !step.path) return false;
+      const focus = step.startSeconds !== null && step.endSeconds !== null ? { startSeconds: step.startSeconds, endSeconds: step.endSeconds } : undefined;
+      navigation.open({ id: step.recordingId, path: step.path }, { reason: `Opened ${step.path}: the edit to ${which} is here.`, focus, then: which });
+      return true;
+    }
+    : undefined;
   const undoRedo = (which: 'undo' | 'redo') => {
-    if (!isEcho(which)) void undoOrRedo(store, which);
+    if (!isEcho(which)) void undoOrRedo(store, which, follow);
   };
   const moveRegion = (direction: 1 | -1) => {
     const next = neighbourSpan(store.regions, store.currentRegionId, store.cursorSeconds, direction);
@@ -113,6 +124,7 @@ export function createReviewCommands(
         else store.clearSelection();
       },
     },
+    history: (which) => void undoOrRedo(store, which, follow),
     menu: (command) => {
       if (store.status !== 'ready') return;
       if (command === 'undo' || command === 'redo') undoRedo(command);

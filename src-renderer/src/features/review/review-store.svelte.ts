@@ -9,7 +9,7 @@ import type { HistoryState, LabelView, RecordingReview, RegionView } from '../..
 import { Scope } from '../../../../src-shared/scope';
 import { call, getApi } from '../../lib/api';
 import { DEFAULT_DISPLAY, type DisplaySettings } from '../../lib/colormap';
-import { readPreferences, writePreferences } from '../../lib/preferences';
+import { knownPreferences, loadPreferences, savePreferences } from '../../lib/preferences';
 import type { Arrival } from './navigation';
 import { sortSpans } from './spans';
 import {
@@ -77,8 +77,11 @@ export class ReviewStore {
   private openScope: Scope | null = null;
   private editChain: Promise<unknown> = Promise.resolve();
 
+  /** Set once the researcher changed a preference here, so the stored one arriving late does not undo it. */
+  private preferencesTouched = false;
+
   constructor(readonly recordingId: number) {
-    const preferences = readPreferences();
+    const preferences = knownPreferences();
     this.autoAdvance = preferences.autoAdvance;
     this.drawValue = preferences.drawValue;
   }
@@ -86,13 +89,23 @@ export class ReviewStore {
   /** Turns auto-advance on or off, and remembers it. */
   setAutoAdvance(on: boolean): void {
     this.autoAdvance = on;
-    writePreferences({ autoAdvance: on });
+    this.preferencesTouched = true;
+    void savePreferences({ autoAdvance: on });
   }
 
   /** Chooses the value of newly drawn labels (also of the one being drawn now), and remembers it. */
   setDrawValue(value: string): void {
     this.drawValue = value;
-    writePreferences({ drawValue: value });
+    this.preferencesTouched = true;
+    void savePreferences({ drawValue: value });
+  }
+
+  /** Applies the stored preferences (auto-advance is remembered: it no longer switches itself back on per recording). */
+  private async applyStoredPreferences(): Promise<void> {
+    const stored = await loadPreferences();
+    if (this.preferencesTouched || this.scope.disposed) return;
+    this.autoAdvance = stored.autoAdvance;
+    this.drawValue = stored.drawValue;
   }
 
   /** Loads the recording (review:open) and the undo state, and follows change events (until close()). */
@@ -100,6 +113,7 @@ export class ReviewStore {
     this.status = 'loading';
     this.loadError = null;
     let review: RecordingReview;
+    const preferences = this.applyStoredPreferences();
     try {
       review = await call('review:open', this.recordingId);
     } catch (e) {
@@ -113,6 +127,7 @@ export class ReviewStore {
     this.regions = sortSpans(review.regions);
     this.labels = sortSpans(review.labels);
     this.viewport = wholeFileViewport(toPyramidInfo(review), widthPx);
+    await preferences;
     this.status = 'ready';
     void this.refreshHistory();
     this.openScope?.dispose();
@@ -285,7 +300,12 @@ export class ReviewStore {
 
   /** Confirms an edit, with an Undo button; a newer edit's toast replaces it (its Undo would undo the newer edit). */
   showEdit(message: string, undo: () => void): void {
-    this.pushToast('info', message, { action: { label: 'Undo', run: undo }, topic: 'edit' });
+    this.pushEditToast(message, 'Undo', undo);
+  }
+
+  /** An edit-topic toast with one action (Undo after an edit or a redo, Redo after an undo). */
+  pushEditToast(message: string, label: string, run: () => void): void {
+    this.pushToast('info', message, { action: { label, run }, topic: 'edit' });
   }
 
   dismissToast(id: number): void {

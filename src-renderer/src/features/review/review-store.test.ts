@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeApi, makeReview, RATE, region } from './testing/fake-api';
 import { NO_LABEL_EXTRAS } from '../../../../src-shared/label-types';
 import { ReviewStore } from './review-store.svelte';
+import { resetKnownPreferences } from '../../lib/preferences';
 import {
   createLabel, deleteSelectedLabels, markCurrent, mergeSelectedLabels, resizeLabel, splitLabelAt, undoOrRedo,
 } from './label-edits';
@@ -202,17 +203,22 @@ describe('review queue', () => {
 });
 
 describe('preferences', () => {
-  it('remembers auto-advance and the drawing value for the next recording opened', async () => {
-    localStorage.clear();
+  it('remembers auto-advance and the drawing value (kept by main) for the next recording and the next session', async () => {
+    resetKnownPreferences();
     const first = await openStore();
     expect(first.autoAdvance).toBe(true);
     expect(first.drawValue).toBe('sound');
     first.setAutoAdvance(false);
     first.setDrawValue('silence');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(api.preferences).toEqual({ autoAdvance: false, drawValue: 'silence' });
     const next = await openStore();
     expect(next.autoAdvance).toBe(false); // it used to switch itself back on for every recording
     expect(next.drawValue).toBe('silence');
-    localStorage.clear();
+    // A new page (browser mode on another port: nothing cached) reads them from main.
+    resetKnownPreferences();
+    expect((await openStore()).autoAdvance).toBe(false);
+    resetKnownPreferences();
   });
 });
 

@@ -5,6 +5,7 @@
  * with a readable message, to test error paths. Test-only code.
  */
 import type { ApiEvents, CallName, CallResult, EventName, SonotypeApi } from '../../../../../src-shared/contract';
+import { DEFAULT_REVIEW_PREFERENCES, type HistoryStep, type ReviewPreferences } from '../../../../../src-shared/review-loop-types';
 import type { HistoryState, LabelView, RecordingReview, RegionView, ReviewItem } from '../../../../../src-shared/review-types';
 import { NO_LABEL_EXTRAS } from '../../../../../src-shared/label-types';
 import { DEFAULT_DISPLAY_PREFERENCES, type DisplayPreferences } from '../../../../../src-shared/display-types';
@@ -41,6 +42,10 @@ export class FakeApi implements SonotypeApi {
   regions: RegionView[];
   calls: Array<{ name: string; args: unknown[] }> = [];
   displayPrefs: DisplayPreferences = { ...DEFAULT_DISPLAY_PREFERENCES };
+  /** The review preferences main keeps for the user. */
+  preferences: ReviewPreferences = { ...DEFAULT_REVIEW_PREFERENCES };
+  /** When set, what history:peek answers (an edit in another recording, say) instead of this recording's stack. */
+  peekStep: HistoryStep | null = null;
   /** What review:nextUncertain answers once this recording has nothing left (a region in another recording), or null. */
   nextRecordingItem: ReviewItem | null = null;
   private undoStack: Edit[] = [];
@@ -116,6 +121,20 @@ export class FakeApi implements SonotypeApi {
     return { canUndo: this.undoStack.length > 0, canRedo: this.redoStack.length > 0, recordingId: 1 };
   }
 
+  /** The step on top of the undo (or redo) stack, as main's history:peek describes it (kinds simplified to create/delete/edit). */
+  private step(which: 'undo' | 'redo'): HistoryStep | null {
+    const stack = which === 'undo' ? this.undoStack : this.redoStack;
+    const edit = stack[stack.length - 1];
+    if (!edit) return null;
+    const all = [...edit.before, ...edit.after];
+    const action = edit.before.length === 0 ? 'create' : edit.after.length === 0 ? 'delete' : 'edit';
+    return {
+      action, recordingId: 1, path: 'site/a.wav', labels: Math.max(edit.before.length, edit.after.length),
+      startSeconds: Math.min(...all.map((l) => l.startSeconds)), endSeconds: Math.max(...all.map((l) => l.endSeconds)),
+      value: (edit.after[0] ?? edit.before[0]).value, previousValue: null,
+    };
+  }
+
   private find(id: number): LabelView {
     const l = this.labels.find((x) => x.id === id);
     if (!l) throw new Error(`no label ${id}`);
@@ -161,8 +180,16 @@ export class FakeApi implements SonotypeApi {
         this.apply(olds, [merged]);
         return merged;
       }
+      case 'history:peek':
+        return this.peekStep ?? this.step(args[0] as 'undo' | 'redo');
+      case 'preferences:get':
+        return { ...this.preferences };
+      case 'preferences:set':
+        this.preferences = { ...this.preferences, ...(args[0] as Partial<ReviewPreferences>) };
+        return { ...this.preferences };
       case 'history:undo':
       case 'history:redo': {
+        const step = this.step(name === 'history:undo' ? 'undo' : 'redo');
         const from = name === 'history:undo' ? this.undoStack : this.redoStack;
         const to = name === 'history:undo' ? this.redoStack : this.undoStack;
         const edit = from.pop();
@@ -173,7 +200,7 @@ export class FakeApi implements SonotypeApi {
           to.push(edit);
           this.updateReviewed();
         }
-        return this.history();
+        return { ...this.history(), ...(step ? { step } : {}) };
       }
       case 'review:nextUncertain': {
         // As main (engine/store/review-queries.ts), checked by fake-api.contract.test.ts: the queue is the unreviewed
