@@ -6,6 +6,7 @@
  */
 import type { ProjectDb } from './database';
 import { parseJsonColumn } from './json';
+import { nextStepRows } from './label-history';
 import { normaliseLabelState, type LabelState } from './label-state';
 
 /** The kind of edit a history step was, as the researcher made it. */
@@ -26,32 +27,16 @@ export interface StepSummary {
   previousValue: string | null;
 }
 
-interface StepRow {
-  op: 'create' | 'update' | 'delete';
-  target: 'label' | 'clusters';
-  before_json: string | null;
-  after_json: string;
-  edit_group: number | null;
-  id: number;
-}
-
 interface LabelChange {
-  op: StepRow['op'];
+  op: 'create' | 'update' | 'delete';
   before: LabelState | null;
   after: LabelState;
 }
 
-/** The step the next undo (or redo) would revert (or re-apply), summarised; null when there is none. */
+/** The caller's step the next undo (or redo) would revert (or re-apply), summarised; null when there is none. */
 export function peekStep(db: ProjectDb, which: 'undo' | 'redo'): StepSummary | null {
-  const head = db
-    .statement(which === 'undo'
-      ? 'SELECT * FROM label_history WHERE undone = 0 ORDER BY id DESC LIMIT 1'
-      : 'SELECT * FROM label_history WHERE undone = 1 ORDER BY id ASC LIMIT 1')
-    .get() as StepRow | undefined;
-  if (!head) return null;
-  const rows = head.edit_group === null
-    ? [head]
-    : (db.statement('SELECT * FROM label_history WHERE edit_group = ? AND undone = ? ORDER BY id ASC').all(head.edit_group, which === 'undo' ? 0 : 1) as StepRow[]);
+  const rows = nextStepRows(db, which);
+  if (rows.length === 0) return null;
   const changes = rows
     .filter((r) => r.target === 'label')
     .map((r): LabelChange => ({ op: r.op, before: state(r.before_json), after: state(r.after_json)! }));

@@ -138,6 +138,16 @@ function callersStep(db: ProjectDb, undone: 0 | 1): HistoryRow | undefined {
   return undefined;
 }
 
+/**
+ * The rows of the caller's next undo (or redo) step, in the order they were
+ * made, without changing anything: what history-steps.ts summarises for the UI.
+ */
+export function nextStepRows(db: ProjectDb, which: 'undo' | 'redo'): Array<Pick<HistoryRow, 'op' | 'target' | 'before_json' | 'after_json'>> {
+  const undone = which === 'undo' ? 0 : 1;
+  const head = callersStep(db, undone);
+  return head ? stepRows(db, head, undone, 'ASC') : [];
+}
+
 /** Refuses a step when another window changed one of its labels after it (undoing it would silently discard that). */
 function refuseIfChangedSince(db: ProjectDb, rows: readonly HistoryRow[], what: 'Undo' | 'Redo'): void {
   const later = db.statement(
