@@ -8,9 +8,8 @@ import type { RegionView } from '../../../src-shared/review-types';
 import { listDetectionHeads, type DetectionHead } from '../../engine/detection/detection-heads';
 import { previewRecordingRegions } from '../../engine/detection/region-refresh';
 import { activateDetectionHead } from '../../engine/detection/retrain-detector';
-import { listRecordings } from '../../engine/store/recordings';
+import { listRecordings, requireRecording } from '../../engine/store/recordings';
 import { requireProject, type AppState } from '../app-state';
-import { requireRecordingRecord } from '../views';
 import type { HandlersFor } from './handler-types';
 
 type DetectionCalls = 'detection:heads' | 'detection:activateHead' | 'detection:previewRegions';
@@ -53,7 +52,7 @@ export function detectionHandlers(state: AppState): HandlersFor<DetectionCalls> 
     },
     'detection:previewRegions': async (recordingId, settings): Promise<RegionView[]> => {
       const { db } = requireProject(state);
-      const recording = requireRecordingRecord(db, recordingId);
+      const recording = requireRecording(db, recordingId);
       const rate = recording.sampleRate ?? 1;
       // Preview regions are not stored: they have no id (0) and nobody has reviewed them yet.
       return previewRecordingRegions(db, recordingId, settings).map((r) => ({

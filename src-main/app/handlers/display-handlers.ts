@@ -9,7 +9,7 @@ import { SonotypeError } from '../../../src-shared/errors';
 import type { ProjectDb } from '../../engine/store/database';
 import { getSetting, setSetting } from '../../engine/store/settings';
 import { requireProject, requireSession, type AppState } from '../app-state';
-import { requireRecordingRecord } from '../views';
+import { requireRecording } from '../../engine/store/recordings';
 import type { HandlersFor } from './handler-types';
 
 type DisplayCalls = 'display:get' | 'display:set' | 'display:spectrogramInfo';
@@ -30,7 +30,7 @@ export function displayHandlers(state: AppState): HandlersFor<DisplayCalls> {
     },
     'display:spectrogramInfo': async (recordingId) => {
       const session = requireSession(state);
-      const recording = requireRecordingRecord(session.project.db, recordingId);
+      const recording = requireRecording(session.project.db, recordingId);
       if (recording.status !== 'ok') {
         throw new SonotypeError('INVALID_ARGUMENT', `${recording.path} cannot be shown: ${recording.error?.message ?? 'it failed to scan'}.`);
       }

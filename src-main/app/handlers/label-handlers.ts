@@ -7,13 +7,13 @@ import { SonotypeError } from '../../../src-shared/errors';
 import type { HistoryState, LabelView } from '../../../src-shared/review-types';
 import type { ProjectDb } from '../../engine/store/database';
 import { canRedo, canUndo, redoEdit, undoLastEdit, type LabelEditRef } from '../../engine/store/label-history';
-import { createLabel, deleteLabel, listLabels, updateLabel, type StoredLabel } from '../../engine/store/labels';
+import { createLabel, deleteLabel, listLabels, updateLabel, type StoredLabel, requireLiveLabel } from '../../engine/store/labels';
 import { mergeLabels, splitLabel } from '../../engine/store/label-edits';
 import { optionalText } from '../../engine/store/label-state';
-import { getRecording } from '../../engine/store/recordings';
+import { getRecording, requireRecording } from '../../engine/store/recordings';
 import { refreshRecordingRegions } from '../../engine/detection/region-refresh';
 import { requireProject, type AppState } from '../app-state';
-import { requireLiveLabel, requireRecordingRecord, toLabelView } from '../views';
+import { toLabelView } from '../view-mappers';
 import type { HandlersFor } from './handler-types';
 import { peekHistoryStep } from './review-loop-handlers';
 
@@ -40,7 +40,7 @@ function historyState(db: ProjectDb, touched?: LabelEditRef | null): HistoryStat
 
 /** Labels must lie inside the recording (when its length is known). */
 function checkInsideRecording(db: ProjectDb, recordingId: number, endSample: number): void {
-  const recording = requireRecordingRecord(db, recordingId);
+  const recording = requireRecording(db, recordingId);
   if (recording.frames !== null && endSample > recording.frames) {
     throw new SonotypeError(
       'INVALID_ARGUMENT',
@@ -66,7 +66,7 @@ export function labelHandlers(state: AppState): HandlersFor<LabelCalls> {
   return {
     'labels:list': async (recordingId) => {
       const { db } = requireProject(state);
-      const recording = requireRecordingRecord(db, recordingId);
+      const recording = requireRecording(db, recordingId);
       return listLabels(db, recordingId).map((l) => toLabelView(l, recording.sampleRate));
     },
     'labels:create': async (input) => {

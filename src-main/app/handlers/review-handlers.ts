@@ -5,10 +5,10 @@
 import { SonotypeError } from '../../../src-shared/errors';
 import type { RecordingReview } from '../../../src-shared/review-types';
 import { listLabels } from '../../engine/store/labels';
-import { getRecording } from '../../engine/store/recordings';
+import { getRecording, requireRecording } from '../../engine/store/recordings';
 import { mediaLocation, requireProject, requireSession, type AppState } from '../app-state';
 import { mostUncertainRegion, reviewedRegionsOf } from '../../engine/store/review-queries';
-import { requireRecordingRecord, toLabelView, toRegionView } from '../views';
+import { toLabelView, toRegionView } from '../view-mappers';
 import type { HandlersFor } from './handler-types';
 import { displayPreferences } from './display-handlers';
 
@@ -19,7 +19,7 @@ export function reviewHandlers(state: AppState): HandlersFor<ReviewCalls> {
     'review:open': async (recordingId): Promise<RecordingReview> => {
       const session = requireSession(state);
       const { db } = session.project;
-      const recording = requireRecordingRecord(db, recordingId);
+      const recording = requireRecording(db, recordingId);
       if (recording.status !== 'ok') {
         throw new SonotypeError('INVALID_ARGUMENT', `${recording.path} cannot be opened: ${recording.error?.message ?? 'it failed to scan'}.`);
       }
@@ -42,7 +42,7 @@ export function reviewHandlers(state: AppState): HandlersFor<ReviewCalls> {
     },
     'regions:list': async (recordingId) => {
       const { db } = requireProject(state);
-      const recording = requireRecordingRecord(db, recordingId);
+      const recording = requireRecording(db, recordingId);
       return reviewedRegionsOf(db, recordingId).map((r) => toRegionView(r, recording.sampleRate));
     },
     'review:nextUncertain': async (after) => {

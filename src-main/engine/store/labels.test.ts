@@ -88,8 +88,8 @@ describe('label editing with undo/redo', () => {
     expect(() => createLabel(db, { recordingId: rec, startSample: 0, endSample: 5, value: '  ' })).toThrow(/needs a value/);
     expect(() => updateLabel(db, a.id, { endSample: -1 })).toThrow(/start < end/);
     deleteLabel(db, a.id);
-    expect(() => deleteLabel(db, a.id)).toThrow(/was deleted/);
-    expect(() => updateLabel(db, a.id, { value: 'sound' })).toThrow(/was deleted/);
+    expect(() => deleteLabel(db, a.id)).toThrow(/does not exist \(it may have been deleted\)/);
+    expect(() => updateLabel(db, a.id, { value: 'sound' })).toThrow(/does not exist \(it may have been deleted\)/);
     expect(count()).toBe(2);
     expect((db.sql.prepare('SELECT count(*) AS n FROM labels').get() as { n: number }).n).toBe(1);
   });

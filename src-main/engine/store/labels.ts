@@ -70,7 +70,7 @@ export function createLabel(db: ProjectDb, input: NewLabel): StoredLabel {
  */
 export function updateLabel(db: ProjectDb, id: number, patch: LabelPatch, author: string | null = null): StoredLabel {
   return db.transaction(() => {
-    const before = requireLiveLabel(db, id);
+    const before = liveLabelState(db, id);
     const after: LabelState = { ...before, source: 'human', author: author ?? before.author };
     for (const key of ['startSample', 'endSample', 'value', 'lowHz', 'highHz', 'annotation', 'soundType', 'confidence'] as const) {
       if (patch[key] !== undefined) (after as unknown as Record<string, unknown>)[key] = patch[key];
@@ -88,11 +88,18 @@ export function updateLabel(db: ProjectDb, id: number, patch: LabelPatch, author
 /** Soft-deletes a label (kept for undo and audit) and records the edit. */
 export function deleteLabel(db: ProjectDb, id: number, author: string | null = null): void {
   db.transaction(() => {
-    const before = requireLiveLabel(db, id);
+    const before = liveLabelState(db, id);
     const after: LabelState = { ...before, deleted: true };
     writeLabelState(db, id, after);
     recordLabelEdit(db, { op: 'delete', labelId: id, before, after, author });
   });
+}
+
+/** A live (not deleted) label, or NOT_FOUND with a readable message. */
+export function requireLiveLabel(db: ProjectDb, labelId: number): StoredLabel {
+  const label = getLabel(db, labelId);
+  if (!label || label.deleted) throw new SonotypeError('NOT_FOUND', `Label ${labelId} does not exist (it may have been deleted).`);
+  return label;
 }
 
 /** One label by id (deleted ones included), or undefined. */
@@ -143,9 +150,10 @@ export function requireRecording(db: ProjectDb, recordingId: number, highHz: num
   }
 }
 
-function requireLiveLabel(db: ProjectDb, id: number): LabelState {
+/** A live label's state as the history records it, or NOT_FOUND (same message as requireLiveLabel). */
+function liveLabelState(db: ProjectDb, id: number): LabelState {
   const state = readLabelState(db, id);
-  if (!state || state.deleted) throw new SonotypeError('NOT_FOUND', `Label ${id} does not exist or was deleted.`);
+  if (!state || state.deleted) throw new SonotypeError('NOT_FOUND', `Label ${id} does not exist (it may have been deleted).`);
   return state;
 }
 
