@@ -245,6 +245,16 @@ describe.skipIf(Boolean(skipReason))('review workflow in Chromium (browser mode)
     expect(await jobs.rowsOfKind('scan').first().getAttribute('aria-label')).toMatch(/succeeded$/);
     await page.screenshot({ path: shot('jobs'), fullPage: true });
   });
+
+  it('shows the faint OSmOSE dolphin whistles as sound regions (the old detector called the file 99 % silence)', async () => {
+    const file = 'dolphin_osmose_220925_223450.wav';
+    const osmose = fixture.detection.recordings.find((r) => r.path === file)!;
+    const sounds = osmose.regions.filter((r) => r.kind === 'sound');
+    expect(sounds.length).toBeGreaterThanOrEqual(5);
+    const review = await openReview(file);
+    await expect.poll(() => review.regions().evaluateAll((els) => els.filter((e) => e.getAttribute('data-kind') === 'sound').length)).toBeGreaterThanOrEqual(5);
+    await review.screenshot(shot('osmose-whistles'));
+  });
 });
 
 interface HumanSpan {

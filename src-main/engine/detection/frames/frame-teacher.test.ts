@@ -74,3 +74,16 @@ describe('label-free frame detector', () => {
     for (let i = 0; i < p.length; i++) expect(p[i] < 0.5).toBe(t.sound[i] === 1);
   });
 });
+
+describe('quiet recordings', () => {
+  it('finds faint whistles when nothing in the file is loud, and nothing in a sound-free file', async () => {
+    let faint = whiteNoise(RATE, 4, 0.002, 21);
+    for (const t of [0.5, 1.5, 2.5]) faint = mixAt(faint, fmWhistle({ sampleRate: RATE, durationSeconds: 0.3, startHz: 6000, endHz: 9000, amplitude: 0.0015 }), RATE, t);
+    const found = await soundRegions(faint);
+    console.log(found.regions.map((r) => `${r.startSeconds.toFixed(3)}-${r.endSeconds.toFixed(3)}`).join(" "));
+    expect(found.regions.length).toBeGreaterThanOrEqual(3);
+    for (const t of [0.65, 1.65, 2.65]) expect(found.regions.some((r) => r.startSeconds <= t && t < r.endSeconds)).toBe(true);
+    const empty = await soundRegions(whiteNoise(RATE, 4, 0.002, 22));
+    expect(empty.regions).toHaveLength(0);
+  });
+});

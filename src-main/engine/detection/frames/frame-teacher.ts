@@ -14,8 +14,16 @@ import { BASE_DIMS, PEAK } from './frame-features';
 import { movingMean, column } from './frame-context';
 
 export interface TeacherParams {
+  /** Onset threshold for recordings with loud sounds (dB above the floor). */
   onDb: number;
   offDb: number;
+  /**
+   * In a recording whose loudest sounds are faint, the onset threshold drops to
+   * `quietMarginDb` below its 99.5th-percentile frame, but never below
+   * `minOnDb` (the offset threshold follows, same gap, but not below 10 dB).
+   */
+  minOnDb: number;
+  quietMarginDb: number;
   valleyDb: number;
   /** Centred mean over ±smoothRadius frames before the thresholds. */
   smoothRadius: number;
@@ -28,10 +36,18 @@ export interface TeacherParams {
  * 0–10, smoothing ±1–2 frames; see src-main/bench/cases/detection): a sound
  * must rise 25 dB above its bins' floor and lasts while it stays 16 dB above.
  * The optimum was flat around these values (onDb 25–30, offDb 14–16).
+ * Quiet recordings lower the onset to 8 dB under their loudest frames (not
+ * below 14 dB): the OSmOSE dolphin whistles, plainly visible, rise only
+ * 15–25 dB over the floor (25 dB found none of them), while sound-free
+ * recordings (Orcasound ambient, a soundscape night, a 15-min right-whale
+ * file) keep 99.9 % of their frames under 14 dB. No dev-set file is quiet, so
+ * their scores do not change.
  */
 export const DEFAULT_TEACHER_PARAMS: Readonly<TeacherParams> = Object.freeze({
   onDb: 25,
   offDb: 16,
+  minOnDb: 14,
+  quietMarginDb: 8,
   valleyDb: 8,
   smoothRadius: 1,
   edgeFrames: 2,
@@ -44,6 +60,7 @@ export function resolveTeacherParams(overrides: Partial<TeacherParams> = {}): Te
     throw new SonotypeError('INVALID_CONFIG', `Invalid detector settings: ${m}`);
   };
   if (!(Number.isFinite(p.onDb) && Number.isFinite(p.offDb) && p.offDb <= p.onDb)) bad(`onDb and offDb must be numbers with offDb ≤ onDb (got ${p.onDb}, ${p.offDb}).`);
+  if (!(Number.isFinite(p.minOnDb) && p.minOnDb <= p.onDb && p.quietMarginDb >= 0)) bad(`minOnDb must be ≤ onDb and quietMarginDb ≥ 0 (got ${p.minOnDb}, ${p.quietMarginDb}).`);
   if (!(p.valleyDb >= 0)) bad(`valleyDb must be ≥ 0 (got ${p.valleyDb}).`);
   if (!(Number.isInteger(p.smoothRadius) && p.smoothRadius >= 0 && p.smoothRadius <= 50)) bad(`smoothRadius must be a whole number of frames 0–50 (got ${p.smoothRadius}).`);
   if (!(Number.isInteger(p.edgeFrames) && p.edgeFrames >= 0)) bad(`edgeFrames must be a whole number ≥ 0 (got ${p.edgeFrames}).`);
@@ -58,11 +75,22 @@ export function resolveTeacherParams(overrides: Partial<TeacherParams> = {}): Te
  */
 export function teacherSilenceProbability(t: TeacherResult, params: Partial<TeacherParams> = {}): Float32Array {
   const p = resolveTeacherParams(params);
-  const mid = (p.onDb + p.offDb) / 2;
+  const { onDb, offDb } = effectiveThresholds(t.score, p);
+  const mid = (onDb + offDb) / 2;
   return Float32Array.from(t.score, (x, i) => {
     const sound = 1 / (1 + Math.exp(-(x - mid) / 3));
     return t.sound[i] ? Math.min(0.49, 1 - sound) : Math.max(0.51, 1 - sound);
   });
+}
+
+/** The thresholds a recording gets: the defaults, lowered for quiet recordings (see DEFAULT_TEACHER_PARAMS). */
+export function effectiveThresholds(score: Float32Array, p: TeacherParams): { onDb: number; offDb: number } {
+  if (score.length === 0) return { onDb: p.onDb, offDb: p.offDb };
+  const sorted = Float32Array.from(score).sort();
+  const loud = sorted[Math.floor(0.995 * (sorted.length - 1))];
+  const onDb = Math.min(p.onDb, Math.max(p.minOnDb, loud - p.quietMarginDb));
+  // The offset keeps the default gap but stays 10 dB up: lower, the noise itself (median 5–9 dB) would hold a sound open.
+  return { onDb, offDb: Math.min(p.offDb, Math.max(10, onDb - (p.onDb - p.offDb))) };
 }
 
 export interface TeacherResult {
@@ -119,18 +147,19 @@ function splitValleys(sound: Uint8Array, x: Float32Array, valleyDb: number): voi
 export function teacherDecisions(base: Float32Array, frames: number, params: Partial<TeacherParams> = {}): TeacherResult {
   const p = resolveTeacherParams(params);
   const x = movingMean(column(base, frames, BASE_DIMS, PEAK), p.smoothRadius);
+  const { onDb, offDb } = effectiveThresholds(x, p);
   const sound = new Uint8Array(frames);
   // Hysteresis: forward pass marks runs that reach onDb, extended backwards and forwards while ≥ offDb.
   let f = 0;
   while (f < frames) {
-    if (x[f] < p.onDb) {
+    if (x[f] < onDb) {
       f++;
       continue;
     }
     let a = f;
-    while (a > 0 && x[a - 1] >= p.offDb && !sound[a - 1]) a--;
+    while (a > 0 && x[a - 1] >= offDb && !sound[a - 1]) a--;
     let b = f;
-    while (b < frames && x[b] >= p.offDb) b++;
+    while (b < frames && x[b] >= offDb) b++;
     sound.fill(1, a, b);
     f = b;
   }
