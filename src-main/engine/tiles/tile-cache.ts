@@ -11,6 +11,7 @@
  * renamed, so a reader sees either the old tile or the new one, never half.
  * An approximate tile never replaces an exact one.
  */
+import { LRUCache } from 'lru-cache';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -65,27 +66,16 @@ export interface TileCache {
 /** Creates the cache rooted at `<projectDir>/sonotype-cache/tiles`. */
 export function createTileCache(projectDir: string, memoryBytes = DEFAULT_MEMORY_BYTES): TileCache {
   const root = join(projectDir, TILE_CACHE_SUBDIR);
-  const memory = new Map<string, { bytes: Uint8Array; tile: Tile }>();
-  let memoryUsed = 0;
+  // Least recently used tiles leave first once their bytes exceed the budget.
+  const memory = new LRUCache<string, { bytes: Uint8Array; tile: Tile }>({
+    maxSize: Math.max(1, memoryBytes),
+    sizeCalculation: (entry) => Math.max(1, entry.bytes.length),
+  });
 
   const fileOf = (folder: string, level: number, index: number) => join(root, folder, `L${level}`, `${index}.bin`);
   const keyOf = (folder: string, level: number, index: number) => `${folder}/${level}/${index}`;
 
-  function remember(key: string, entry: { bytes: Uint8Array; tile: Tile }): void {
-    const old = memory.get(key);
-    if (old) {
-      memoryUsed -= old.bytes.length;
-      memory.delete(key);
-    }
-    memory.set(key, entry);
-    memoryUsed += entry.bytes.length;
-    // Map iteration is insertion order: the first keys are the least recently used.
-    for (const [k, v] of memory) {
-      if (memoryUsed <= memoryBytes) break;
-      memory.delete(k);
-      memoryUsed -= v.bytes.length;
-    }
-  }
+  const remember = (key: string, entry: { bytes: Uint8Array; tile: Tile }): void => void memory.set(key, entry);
 
   async function isExactOnDisk(file: string): Promise<boolean> {
     try {
@@ -129,7 +119,7 @@ export function createTileCache(projectDir: string, memoryBytes = DEFAULT_MEMORY
       const key = keyOf(folder, tile.level, tile.index);
       const file = fileOf(folder, tile.level, tile.index);
       if (tile.approximate) {
-        const known = memory.get(key);
+        const known = memory.peek(key);
         if (known && !known.tile.approximate) return known;
         if (!known && (await isExactOnDisk(file))) {
           const exact = await this.read(folder, tile.level, tile.index);
@@ -157,10 +147,9 @@ export function createTileCache(projectDir: string, memoryBytes = DEFAULT_MEMORY
       for (const name of names) {
         if (name.startsWith(prefix) && !name.startsWith(current)) {
           await rm(join(root, name), { recursive: true, force: true });
-          for (const k of memory.keys()) if (k.startsWith(`${name}/`)) memory.delete(k);
+          for (const k of [...memory.keys()]) if (k.startsWith(`${name}/`)) memory.delete(k);
         }
       }
-      memoryUsed = [...memory.values()].reduce((sum, v) => sum + v.bytes.length, 0);
     },
   };
 }

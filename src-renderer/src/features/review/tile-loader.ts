@@ -5,7 +5,7 @@
  * (sampled preview) tiles can be refetched until the exact ones exist.
  */
 import { decodeTileBytes, type DecodedTile } from '../../lib/tile-decode';
-import { LruCache } from '../../lib/lru-cache';
+import { LRUCache } from 'lru-cache';
 import { tileKeyString, type TileKey } from './viewport';
 
 export interface TileLoaderOptions {
@@ -64,7 +64,7 @@ export function createTileLoader(options: TileLoaderOptions): TileLoader {
   const concurrency = options.concurrency ?? 6;
   const retryAfterMs = options.retryAfterMs ?? 5000;
   const now = options.now ?? (() => Date.now());
-  const cache = new LruCache<string, DecodedTile>(options.capacity ?? DEFAULT_TILE_CAPACITY);
+  const cache = new LRUCache<string, DecodedTile>({ max: options.capacity ?? DEFAULT_TILE_CAPACITY });
   const inFlight = new Map<string, Request>();
   const failedAt = new Map<string, number>();
   const listeners = new Set<() => void>();
