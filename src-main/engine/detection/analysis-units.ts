@@ -20,7 +20,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { FeatureConfig, WindowSpan } from '../../../src-shared/feature-types';
 import { streamFeatureWindowRange, windowSpans, type OpenBlocks, type OpenRange, type WindowRange } from '../features';
 import { detectHeuristicSilence } from './heuristic-silence';
-import { predictHead } from './head-training';
+import { predictHead } from './window-head';
 
 export const DEFAULT_EMBED_BATCH = 64;
 
