@@ -5,7 +5,9 @@
  */
 import type { StartJobArgs } from '../../../../src-shared/contract';
 import type { JobProgress, JobState } from '../../../../src-shared/job-types';
+import { Scope } from '../../../../src-shared/scope';
 import { call, getApi } from '../../lib/api';
+import { createAsyncResource } from '../../lib/async-resource.svelte';
 import { errorMessage } from '../../lib/format';
 
 const FINAL_STATES: ReadonlySet<JobState> = new Set(['succeeded', 'failed', 'cancelled']);
@@ -18,14 +20,16 @@ export function isFinished(job: JobProgress): boolean {
 /** Creates the store; `subscribe()` starts listening, `dispose()` stops. */
 export function createJobsStore() {
   let items = $state<JobProgress[]>([]);
-  let loaded = $state(false);
-  let loading = $state(false);
-  let error = $state<string | null>(null);
+  /** The jobs:list request: its loading/loaded/error states (the list itself is merged into `items`). */
+  const listing = createAsyncResource(() => call('jobs:list'));
+  let subscribeError = $state<string | null>(null);
   /** Readable failures of cancel requests, by job id. */
   let actionErrors = $state<Record<number, string>>({});
   const active = $derived(items.filter((j) => !isFinished(j)));
   const waiters = new Map<number, Array<(job: JobProgress) => void>>();
-  let unsubscribe: (() => void) | null = null;
+  /** Event subscriptions, released by dispose(). */
+  const scope = new Scope();
+  let subscribed = false;
 
   function upsert(job: JobProgress): void {
     const index = items.findIndex((j) => j.jobId === job.jobId);
@@ -40,10 +44,10 @@ export function createJobsStore() {
   }
 
   async function load(): Promise<void> {
-    loading = true;
-    error = null;
-    try {
-      const list = await call('jobs:list');
+    await listing.load();
+    const list = listing.data;
+    if (!list || listing.error) return;
+    {
       // Events may have arrived while the list was on its way: a finished snapshot beats an older running one.
       const live = new Map(items.map((j) => [j.jobId, j]));
       // Jobs announced by an event but not yet in the list are kept.
@@ -56,26 +60,21 @@ export function createJobsStore() {
         ...items.filter((j) => !listed.has(j.jobId)),
       ].sort((a, b) => b.jobId - a.jobId);
       for (const job of items) if (isFinished(job)) settleWaiters(job);
-      loaded = true;
-    } catch (e) {
-      error = errorMessage(e);
-    } finally {
-      loading = false;
     }
   }
 
   function subscribe(): void {
-    if (unsubscribe) return;
+    if (subscribed) return;
+    subscribed = true;
     try {
-      unsubscribe = getApi().on('jobs:progress', upsert);
+      scope.add(getApi().on('jobs:progress', upsert));
     } catch (e) {
-      error = errorMessage(e);
+      subscribeError = errorMessage(e);
     }
   }
 
   function dispose(): void {
-    unsubscribe?.();
-    unsubscribe = null;
+    scope.dispose();
   }
 
   /** Asks main to cancel a job; a refusal is kept as a readable message next to the job. */
@@ -107,9 +106,9 @@ export function createJobsStore() {
   return {
     get items() { return items; },
     get active() { return active; },
-    get loaded() { return loaded; },
-    get loading() { return loading; },
-    get error() { return error; },
+    get loaded() { return listing.loaded; },
+    get loading() { return listing.loading; },
+    get error() { return listing.error ?? subscribeError; },
     get actionErrors() { return actionErrors; },
     load,
     subscribe,

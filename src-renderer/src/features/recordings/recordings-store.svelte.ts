@@ -4,7 +4,9 @@
  * itself when main reports new recordings or changed labels/regions.
  */
 import type { RecordingRow } from '../../../../src-shared/review-types';
+import { Scope } from '../../../../src-shared/scope';
 import { call, getApi } from '../../lib/api';
+import { createAsyncResource } from '../../lib/async-resource.svelte';
 import { errorMessage } from '../../lib/format';
 import { queryRecordings, type RecordingSortKey, type RecordingStatusFilter, type SortDirection } from './recordings-query';
 
@@ -13,35 +15,25 @@ const REFRESH_DELAY_MS = 500;
 
 /** Creates the store; call `load()` once a project is open and `dispose()` when done. */
 export function createRecordingsStore() {
-  let rows = $state<RecordingRow[]>([]);
-  let loaded = $state(false);
-  let loading = $state(false);
-  let error = $state<string | null>(null);
+  const table = createAsyncResource(() => call('recordings:table'));
+  const rows = $derived<RecordingRow[]>(table.data ?? []);
+  let subscribeError = $state<string | null>(null);
   let text = $state('');
   let status = $state<RecordingStatusFilter>('all');
   let sortKey = $state<RecordingSortKey>('path');
   let direction = $state<SortDirection>('asc');
   const visible = $derived(queryRecordings(rows, { text, status, sortKey, direction }));
-  let refreshTimer: ReturnType<typeof setTimeout> | null = null;
-  const unsubscribers: Array<() => void> = [];
+  /** Event subscriptions and the refresh timer, released by dispose(). */
+  const scope = new Scope();
+  let refreshPending = false;
 
-  async function load(): Promise<void> {
-    loading = true;
-    error = null;
-    try {
-      rows = await call('recordings:table');
-      loaded = true;
-    } catch (e) {
-      error = errorMessage(e);
-    } finally {
-      loading = false;
-    }
-  }
+  const load = (): Promise<void> => table.load();
 
   function scheduleRefresh(): void {
-    if (refreshTimer) return;
-    refreshTimer = setTimeout(() => {
-      refreshTimer = null;
+    if (refreshPending) return;
+    refreshPending = true;
+    scope.timeout(() => {
+      refreshPending = false;
       void load();
     }, REFRESH_DELAY_MS);
   }
@@ -50,17 +42,15 @@ export function createRecordingsStore() {
   function subscribe(): void {
     try {
       const api = getApi();
-      unsubscribers.push(api.on('recordings:changed', () => void load()));
-      unsubscribers.push(api.on('recording:changed', (e) => e.what === 'regions' || e.what === 'labels' ? scheduleRefresh() : undefined));
+      scope.add(api.on('recordings:changed', () => void load()));
+      scope.add(api.on('recording:changed', (e) => e.what === 'regions' || e.what === 'labels' ? scheduleRefresh() : undefined));
     } catch (e) {
-      error = errorMessage(e);
+      subscribeError = errorMessage(e);
     }
   }
 
   function dispose(): void {
-    for (const off of unsubscribers.splice(0)) off();
-    if (refreshTimer) clearTimeout(refreshTimer);
-    refreshTimer = null;
+    scope.dispose();
   }
 
   /** Sorts by a column; choosing the current column again flips the direction. */
@@ -75,9 +65,9 @@ export function createRecordingsStore() {
   return {
     get rows() { return rows; },
     get visible() { return visible; },
-    get loaded() { return loaded; },
-    get loading() { return loading; },
-    get error() { return error; },
+    get loaded() { return table.loaded; },
+    get loading() { return table.loading; },
+    get error() { return table.error ?? subscribeError; },
     get text() { return text; },
     set text(v: string) { text = v; },
     get status() { return status; },
