@@ -19,10 +19,11 @@ import { exchangeSuite } from './cases/exchange';
 import { distributedSuite } from './cases/distributed';
 
 import { detectionSuite } from './cases/detection/detection-bench';
+import { clusterSuite } from './cases/cluster';
 
 export const SUITES: BenchSuite[] = [
   featureThroughputSuite, longFileMemorySuite, firstSpectrogramViewSuite, exactFullViewSuite, modelsSuite, rendererMemorySuite, exchangeSuite,
-  distributedSuite, detectionSuite,
+  distributedSuite, detectionSuite, clusterSuite,
 ];
 
 export async function runBenchmarks(filters: string[]): Promise<number> {
@@ -34,7 +35,7 @@ export async function runBenchmarks(filters: string[]): Promise<number> {
     for (const suite of SUITES) {
       if (!suite.names.some(wanted)) continue;
       try {
-        await suite.run({ tmpDir, log: (m) => process.stderr.write(`[bench] ${m}\n`) }, (line: BenchLine) => {
+        await suite.run({ tmpDir, wanted, log: (m) => process.stderr.write(`[bench] ${m}\n`) }, (line: BenchLine) => {
           if (wanted(line.name)) process.stdout.write(`${JSON.stringify({ ...line, machine })}\n`);
         });
       } catch (error) {

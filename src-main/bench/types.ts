@@ -15,6 +15,8 @@ export interface BenchContext {
   tmpDir: string;
   /** Progress notes go to stderr so stdout stays pure JSON lines. */
   log(message: string): void;
+  /** Whether a line name passes the command line's filters (suites with costly parts skip unwanted ones). */
+  wanted?: (name: string) => boolean;
 }
 
 /**

@@ -90,8 +90,8 @@ export function resolveClusterSettings(request: ClusterRequest, durationsSeconds
   } else if (representation === 'mfcc-summary') {
     linkage = 'ward';
   } else if (constrained) {
-    linkage = 'average';
-    why.push('linkage: average (hand-set types constrain the tree; average linkage follows them better than complete on the dev sets)');
+    linkage = 'weighted';
+    why.push('linkage: weighted average (hand-set types constrain the tree; it follows them better than complete linkage on the dev sets)');
   } else {
     linkage = DEFAULT_REQUEST.linkage;
   }

@@ -91,48 +91,6 @@ export function bandRanges(n: number, m: number, band: number, lo: Int32Array, h
   return cells;
 }
 
-/**
- * The dynamic programme of dtwDistance over frame costs computed elsewhere
- * (the SIMD kernel): `costs` holds the cells of rows [firstRow, firstRow +
- * rows) packed row after row. State between calls lives in `ws`; returns
- * false once every cell of a row exceeds `limit` (abandon).
- */
-export function dtwRowsFromCosts(
-  costs: Float32Array, firstRow: number, rows: number, lo: Int32Array, hi: Int32Array, ws: DtwWorkspace, limit: number,
-): boolean {
-  let k = 0;
-  for (let row = firstRow; row < firstRow + rows; row++) {
-    const prev = ws.prev;
-    const cur = ws.cur;
-    const l = lo[row];
-    const h = hi[row];
-    const pLo = row > 0 ? lo[row - 1] : 0;
-    const pHi = row > 0 ? hi[row - 1] : -1;
-    let left = Infinity;
-    let rowMin = Infinity;
-    for (let col = l; col <= h; col++, k++) {
-      const fc = costs[k];
-      let best: number;
-      if (row === 0 && col === 0) {
-        best = 2 * fc;
-      } else {
-        const up = col <= pHi && col >= pLo ? prev[col] + fc : Infinity;
-        const diag = col - 1 >= pLo && col - 1 <= pHi ? prev[col - 1] + 2 * fc : Infinity;
-        const horiz = left + fc;
-        best = up < diag ? up : diag;
-        if (horiz < best) best = horiz;
-      }
-      cur[col] = best;
-      left = best;
-      if (best < rowMin) rowMin = best;
-    }
-    ws.prev = cur;
-    ws.cur = prev;
-    if (rowMin > limit) return false;
-  }
-  return true;
-}
-
 /** Band half-width in frames for sequences of n and m frames. */
 export function bandHalfWidth(n: number, m: number, band: number): number {
   return band >= 1 ? Math.max(n, m) : Math.max(1, band * Math.max(n, m));

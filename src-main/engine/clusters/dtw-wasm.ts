@@ -1,0 +1,209 @@
+/**
+ * The whole DTW of one pair in WebAssembly: SIMD (f32x4) frame costs and the
+ * dynamic programme over the band, in one call. Doing only the costs in
+ * WebAssembly and the programme in JS left ~4 µs per pair of 5–50 frames,
+ * half of it in the JS loop and the calls between the two; this kernel is
+ * several times faster (figures: `npm run bench -- cluster_dtw`).
+ *
+ * Assembled here from named opcodes (no toolchain in the build, as
+ * fir-simd.ts). Text form, for rows r = 0 … n−1 of the longer sequence:
+ *
+ *   (func (export "dtw") (param $rowBase $n $colBase $dimBytes $band $bufA $bufB $mode i32) (param $limit f32) (result f32)
+ *     prev = bufA; cur = bufB
+ *     for r: lo, hi = band[r]; a = rowBase + r·dimBytes
+ *       cur[lo] = +inf; left = rowMin = +inf          ; cell (r, lo−1) lies outside the band
+ *       for c in lo … hi:
+ *         s = cost(a, colBase + c·dimBytes)             ; mode 0 sq. Euclidean, 1 Euclidean, 2 cosine
+ *         best = min(prev[c+1] + s, prev[c] + 2s, left + s)
+ *         cur[c+1] = left = best; rowMin = min(rowMin, best)
+ *       if rowMin > limit: return +inf                 ; every path crosses every row
+ *       swap(prev, cur)
+ *     return prev[last column + 1]
+ *
+ * Buffers hold DP values shifted by one column (index c+1 = column c); the
+ * caller fills both with +inf except bufA[0] = 0, which starts the path at
+ * (0,0) with weight 2 (symmetric2, as dtw.ts). The band's lo/hi never
+ * decrease, so cells right of a row's band are still +inf from the fill, and
+ * the cell left of it is set explicitly.
+ */
+import type { FrameCost } from './dtw';
+import type { SequenceSet } from './sequences';
+
+const Op = {
+  Block: 0x02, Loop: 0x03, If: 0x04, Else: 0x05, End: 0x0b, Br: 0x0c, BrIf: 0x0d, Return: 0x0f,
+  LocalGet: 0x20, LocalSet: 0x21, LocalTee: 0x22,
+  I32Load: 0x28, F32Load: 0x2a, F32Store: 0x38, I32Const: 0x41, F32Const: 0x43,
+  I32Eq: 0x46, I32GtS: 0x4a, I32GeS: 0x4e, I32LtS: 0x48, F32Gt: 0x5e,
+  I32Add: 0x6a, I32Mul: 0x6c, I32Shl: 0x74,
+  F32Sqrt: 0x91, F32Add: 0x92, F32Sub: 0x93, F32Min: 0x96, F32Max: 0x97,
+} as const;
+const VOID = 0x40;
+const SIMD = 0xfd;
+const V128_LOAD = [SIMD, 0x00, 0x04, 0x00];
+const V128_ZERO = [SIMD, 0x0c, ...new Array<number>(16).fill(0)];
+const F32X4_ADD = [SIMD, 0xe4, 0x01];
+const F32X4_SUB = [SIMD, 0xe5, 0x01];
+const F32X4_MUL = [SIMD, 0xe6, 0x01];
+const lane = (k: number) => [SIMD, 0x1f, k];
+const f32 = (x: number) => [Op.F32Const, ...new Uint8Array(Float32Array.of(x).buffer)];
+const get = (l: number) => [Op.LocalGet, l];
+const set = (l: number) => [Op.LocalSet, l];
+const i32 = (x: number) => [Op.I32Const, x];
+const F32_LOAD = [Op.F32Load, 0x02, 0x00];
+const F32_STORE = [Op.F32Store, 0x02, 0x00];
+
+// Parameters 0–8, then locals.
+const [ROW_BASE, N, COL_BASE, DIM_BYTES, BAND, BUF_A, BUF_B, MODE, LIMIT] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+const [ROW, COL, LO, HI, A, B, K, PREV, CUR, TMP] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
+const [ACC, D] = [19, 20];
+const [S, LEFT, BEST, ROW_MIN] = [21, 22, 23, 24];
+
+/** `base + 4·index` on the stack. */
+const floatAt = (base: number, index: number[]) => [...get(base), ...index, ...i32(2), Op.I32Shl, Op.I32Add];
+
+const dimLoop = (body: number[]) => [
+  ...i32(0), ...set(K), ...V128_ZERO, ...set(ACC),
+  Op.Loop, VOID,
+  ...body, ...set(ACC),
+  ...get(K), ...i32(16), Op.I32Add, Op.LocalTee, K, ...get(DIM_BYTES), Op.I32LtS, Op.BrIf, 0,
+  Op.End,
+];
+const loadA = [...get(A), ...get(K), Op.I32Add, ...V128_LOAD];
+const loadB = [...get(B), ...get(K), Op.I32Add, ...V128_LOAD];
+
+const CELL = [
+  // b = colBase + col·dimBytes; s = cost
+  ...get(COL_BASE), ...get(COL), ...get(DIM_BYTES), Op.I32Mul, Op.I32Add, ...set(B),
+  ...get(MODE), ...i32(2), Op.I32Eq, Op.If, VOID,
+  ...dimLoop([...get(ACC), ...loadA, ...loadB, ...F32X4_MUL, ...F32X4_ADD]),
+  Op.Else,
+  ...dimLoop([...loadA, ...loadB, ...F32X4_SUB, Op.LocalTee, D, ...get(D), ...F32X4_MUL, ...get(ACC), ...F32X4_ADD]),
+  Op.End,
+  ...get(ACC), ...lane(0), ...get(ACC), ...lane(1), Op.F32Add, ...get(ACC), ...lane(2), ...get(ACC), ...lane(3), Op.F32Add, Op.F32Add, ...set(S),
+  ...get(MODE), ...i32(1), Op.I32Eq, Op.If, VOID, ...get(S), Op.F32Sqrt, ...set(S), Op.End,
+  ...get(MODE), ...i32(2), Op.I32Eq, Op.If, VOID, ...f32(0), ...f32(1), ...get(S), Op.F32Sub, Op.F32Max, ...set(S), Op.End,
+  // best = min(prev[col+1] + s, prev[col] + 2s, left + s)
+  ...floatAt(PREV, [...get(COL), ...i32(1), Op.I32Add]), ...F32_LOAD, ...get(S), Op.F32Add,
+  ...floatAt(PREV, get(COL)), ...F32_LOAD, ...get(S), Op.F32Add, ...get(S), Op.F32Add,
+  Op.F32Min,
+  ...get(LEFT), ...get(S), Op.F32Add,
+  Op.F32Min, Op.LocalTee, BEST, ...set(LEFT),
+  ...floatAt(CUR, [...get(COL), ...i32(1), Op.I32Add]), ...get(BEST), ...F32_STORE,
+  ...get(ROW_MIN), ...get(BEST), Op.F32Min, ...set(ROW_MIN),
+];
+
+const BODY = [
+  0x03, 0x0a, 0x7f, 0x02, 0x7b, 0x04, 0x7d, // locals: 10 × i32, 2 × v128, 4 × f32
+  ...get(BUF_A), ...set(PREV), ...get(BUF_B), ...set(CUR),
+  ...i32(0), ...set(ROW),
+  Op.Block, VOID, Op.Loop, VOID,
+  ...get(ROW), ...get(N), Op.I32GeS, Op.BrIf, 1,
+  ...get(BAND), ...get(ROW), ...i32(3), Op.I32Shl, Op.I32Add, Op.LocalTee, TMP, Op.I32Load, 0x02, 0x00, ...set(LO),
+  ...get(TMP), Op.I32Load, 0x02, 0x04, ...set(HI),
+  ...get(ROW_BASE), ...get(ROW), ...get(DIM_BYTES), Op.I32Mul, Op.I32Add, ...set(A),
+  ...floatAt(CUR, get(LO)), ...f32(Infinity), ...F32_STORE,
+  ...f32(Infinity), ...set(LEFT), ...f32(Infinity), ...set(ROW_MIN),
+  ...get(LO), ...set(COL),
+  Op.Block, VOID, Op.Loop, VOID,
+  ...get(COL), ...get(HI), Op.I32GtS, Op.BrIf, 1,
+  ...CELL,
+  ...get(COL), ...i32(1), Op.I32Add, ...set(COL),
+  Op.Br, 0,
+  Op.End, Op.End,
+  ...get(ROW_MIN), ...get(LIMIT), Op.F32Gt, Op.If, VOID, ...f32(Infinity), Op.Return, Op.End,
+  ...get(PREV), ...set(TMP), ...get(CUR), ...set(PREV), ...get(TMP), ...set(CUR),
+  ...get(ROW), ...i32(1), Op.I32Add, ...set(ROW),
+  Op.Br, 0,
+  Op.End, Op.End,
+  // The last row's band ends at the last column: its value sits at index hi + 1.
+  ...floatAt(PREV, [...get(HI), ...i32(1), Op.I32Add]), ...F32_LOAD,
+  Op.End,
+];
+
+function leb(value: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = value & 0x7f;
+    value >>>= 7;
+    if (value) byte |= 0x80;
+    out.push(byte);
+  } while (value);
+  return out;
+}
+const section = (id: number, content: number[]) => [id, ...leb(content.length), ...content];
+const ascii = (s: string) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
+
+function moduleBytes(): Uint8Array<ArrayBuffer> {
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [0x01, 0x60, 0x09, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7d, 0x01, 0x7d]), // (i32 × 8, f32) → f32
+    ...section(3, [0x01, 0x00]),
+    ...section(5, [0x01, 0x00, 0x01]),
+    ...section(7, [0x02, ...ascii('memory'), 0x02, 0x00, ...ascii('dtw'), 0x00, 0x00]),
+    ...section(10, [0x01, ...leb(BODY.length), ...BODY]),
+  ]);
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+function wasmModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(moduleBytes());
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/** DTW of pairs of one set, computed entirely in WebAssembly. */
+export interface WasmDtw {
+  /**
+   * The un-normalised DTW cost of sequences r (rows, the longer) and c with
+   * the band lo[row] … hi[row], or +Infinity once a row exceeds `limit`.
+   */
+  pair(r: number, c: number, lo: Int32Array, hi: Int32Array, limit: number): number;
+}
+
+const MODES: Record<FrameCost, number> = { sqeuclidean: 0, euclidean: 1, cosine: 2 };
+
+/** A kernel holding a copy of the set's frames, or null where WebAssembly SIMD is unavailable. */
+export function createWasmDtw(set: SequenceSet, cost: FrameCost): WasmDtw | null {
+  const mod = wasmModule();
+  if (!mod) return null;
+  const instance = new WebAssembly.Instance(mod, {});
+  const memory = instance.exports.memory as WebAssembly.Memory;
+  const dtw = instance.exports.dtw as (...args: number[]) => number;
+  const padded = Math.ceil(set.dim / 4) * 4;
+  const frames = set.data.length / set.dim;
+  let longest = 1;
+  for (let i = 0; i < set.lengths.length; i++) longest = Math.max(longest, set.lengths[i]);
+  const dataBytes = frames * padded * 4;
+  const bandAt = dataBytes;
+  const bufA = bandAt + longest * 8;
+  const bufB = bufA + (longest + 2) * 4;
+  const needed = bufB + (longest + 2) * 4;
+  if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / 65536));
+  const frameView = new Float32Array(memory.buffer, 0, frames * padded);
+  for (let f = 0; f < frames; f++) frameView.set(set.data.subarray(f * set.dim, (f + 1) * set.dim), f * padded);
+  const bandView = new Int32Array(memory.buffer, bandAt, longest * 2);
+  const a = new Float32Array(memory.buffer, bufA, longest + 2);
+  const b = new Float32Array(memory.buffer, bufB, longest + 2);
+  const frameBytes = padded * 4;
+  const mode = MODES[cost];
+  return {
+    pair(r, c, lo, hi, limit) {
+      const n = set.lengths[r];
+      const m = set.lengths[c];
+      for (let k = 0; k < n; k++) {
+        bandView[2 * k] = lo[k];
+        bandView[2 * k + 1] = hi[k];
+      }
+      a.fill(Infinity, 0, m + 2);
+      b.fill(Infinity, 0, m + 2);
+      a[0] = 0;
+      return dtw(set.offsets[r] * frameBytes, n, set.offsets[c] * frameBytes, frameBytes, bandAt, bufA, bufB, mode, Math.fround(limit));
+    },
+  };
+}
