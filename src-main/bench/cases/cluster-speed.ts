@@ -22,7 +22,8 @@ import { currentClusteringView } from '../../engine/clusters/clustering-view';
 import { distanceQuantiles, pairCount } from '../../engine/clusters/condensed';
 import { cutIntoCount } from '../../engine/clusters/cut';
 import { linkage } from '../../engine/clusters/linkage';
-import { knnFromVectors, layoutMap } from '../../engine/clusters/map-layout';
+import { layoutMap } from '../../engine/clusters/map-layout';
+import { parallelKnn } from '../../engine/clusters/parallel-knn';
 import { parallelDtwMatrix } from '../../engine/clusters/parallel-pairwise';
 import { meanStdVectors, sequenceAt, sequenceSetFrom, type SequenceSet } from '../../engine/clusters/sequences';
 import { openProject } from '../../engine/project/open-project';
@@ -95,7 +96,7 @@ export async function runClusterSpeed(ctx: BenchContext, emit: (line: BenchLine)
     const vectors = meanStdVectors(await realisticSequences(20_000, 5));
     const loadBefore = load();
     const t0 = performance.now();
-    const graph = knnFromVectors(vectors, 15);
+    const graph = await parallelKnn(vectors, 15);
     const knnSeconds = (performance.now() - t0) / 1000;
     const t1 = performance.now();
     const positions = layoutMap(graph, { seed: 1 });
