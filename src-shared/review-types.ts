@@ -175,4 +175,10 @@ export interface RetrainReport {
   after: ConfusionCounts;
   seconds: number;
   lossCurve: number[];
+  /** Whether the retrained head became active (a worse one is kept inactive: activate it from the head history). */
+  adopted: boolean;
+  /** The decision in words, with both held-out scores. */
+  decision: string;
+  /** The head active now (the new one when adopted, else the one that stayed). */
+  activeHeadId: number;
 }

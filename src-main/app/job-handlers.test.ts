@@ -206,6 +206,7 @@ describe('retrain:lastReport', () => {
     expect(valueOf(await app.call('retrain:lastReport'))).toEqual({
       headModelId: 8, heldOutRecordings: 2, trainWindows: 240,
       before: [[10, 5], [4, 41]], after: [[12, 3], [2, 43]], seconds: 4.25, lossCurve: [0.7, 0.5],
+      adopted: true, decision: 'New head adopted', activeHeadId: 8,
     });
     // Without held-out recordings there are no matrices to show.
     recordRetrain({ ...result(9, [[0, 0], [0, 0]]), heldOut: null });

@@ -54,5 +54,8 @@ export function toRetrainReport(result: JobResult<'retrain-head'>): RetrainRepor
     after: result.heldOut.after.counts,
     seconds: result.seconds,
     lossCurve,
+    adopted: result.adopted,
+    decision: result.decision,
+    activeHeadId: result.activeHeadId,
   };
 }

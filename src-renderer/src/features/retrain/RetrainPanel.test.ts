@@ -13,6 +13,8 @@ import type { JobProgress } from '../../../../src-shared/job-types';
 const report: RetrainReport = {
   headModelId: 12, heldOutRecordings: 3, trainWindows: 4200, seconds: 6.4,
   before: [[66, 81], [1, 740]], after: [[104, 44], [18, 724]], lossCurve: [0.7, 0.4, 0.3],
+  adopted: false, activeHeadId: 11,
+  decision: 'The new head was kept inactive: it scored 61.0 % on held-out human labels, the active head 74.0 %.',
 };
 
 function setup(handlers: FakeHandlers) {
@@ -38,6 +40,8 @@ describe('RetrainPanel', () => {
     expect(within(group).getByText(/accuracy \+2\.3 points/)).toBeTruthy();
     expect(within(group).getByText(/4,200 training windows · 3 held-out recordings · 6\.4 s/)).toBeTruthy();
     expect(within(group).getByRole('img', { name: /Silence head training: 3 values/ })).toBeTruthy();
+    // A worse head is never adopted silently: the decision says so, with both scores.
+    expect(within(group).getByRole('status').textContent).toMatch(/kept inactive.*61\.0 %.*74\.0 %/);
   });
 
   it('says what to do before the first retrain, and that there is no "before" after it', async () => {
