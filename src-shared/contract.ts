@@ -27,6 +27,7 @@ import { describeIssues, id, returns, sampleIndex, type ResultOf, type Returns }
 import { reviewPreferencesPatchSchema, type HistoryStep, type ReviewPreferences } from './review-loop-types';
 import { CLUSTER_CALLS } from './cluster-calls';
 import { WORKERS_CALLS } from './workers-calls';
+import { DETECTION_SETTINGS_CALLS } from './detection-settings';
 import { exportRequestSchema, importOptionsSchema, importTableSchema, type ExportReport, type ImportReport } from './exchange-types';
 import { displayPreferencesPatchSchema, type DisplayPreferences } from './display-types';
 import { regionSettingsSchema, type DetectionHeadView } from './detection-types';
@@ -245,6 +246,7 @@ export const CALLS = {
   'preferences:get': { args: noArgs, result: returns<ReviewPreferences>() },
   /** Changes some review preferences and returns them all. */
   'preferences:set': { args: v.strictTuple([reviewPreferencesPatchSchema]), result: returns<ReviewPreferences>() },
+  ...DETECTION_SETTINGS_CALLS,
 } as const satisfies Record<string, { args: v.GenericSchema<unknown, readonly unknown[]>; result: Returns<unknown> }>;
 
 /** Declares an event's payload type (events go from main to the page only, so they need no runtime check). */

@@ -8,6 +8,7 @@
 import type { ApiCalls, CallName } from '../../src-shared/contract';
 import type { AppState } from './app-state';
 import { displayHandlers } from './handlers/display-handlers';
+import { detectionSettingsHandlers } from './handlers/detection-settings-handlers';
 import { exchangeHandlers } from './handlers/exchange-handlers';
 import { clusterHandlers } from './handlers/cluster-handlers';
 import { detectionHandlers } from './handlers/detection-handlers';
@@ -34,6 +35,7 @@ export function createHandlers(state: AppState): Handlers {
     ...clusterHandlers(state),
     ...exchangeHandlers(state),
     ...displayHandlers(state),
+    ...detectionSettingsHandlers(state),
     ...workersHandlers(state),
     ...detectionHandlers(state),
     ...reviewLoopHandlers(state),

@@ -15,6 +15,7 @@ import { modelsSuite } from './cases/models';
 import { firstSpectrogramViewSuite } from './cases/first-spectrogram-view';
 import { rendererMemorySuite } from './cases/renderer-memory';
 import { exactFullViewSuite } from './cases/exact-full-view';
+import { previewRegionsSuite } from './cases/preview-regions';
 import { exchangeSuite } from './cases/exchange';
 import { distributedSuite } from './cases/distributed';
 
@@ -22,8 +23,8 @@ import { detectionSuite } from './cases/detection/detection-bench';
 import { clusterSuite } from './cases/cluster';
 
 export const SUITES: BenchSuite[] = [
-  featureThroughputSuite, longFileMemorySuite, firstSpectrogramViewSuite, exactFullViewSuite, modelsSuite, rendererMemorySuite, exchangeSuite,
-  distributedSuite, detectionSuite, clusterSuite,
+  featureThroughputSuite, longFileMemorySuite, firstSpectrogramViewSuite, exactFullViewSuite, previewRegionsSuite, modelsSuite, rendererMemorySuite,
+  exchangeSuite, distributedSuite, detectionSuite, clusterSuite,
 ];
 
 export async function runBenchmarks(filters: string[]): Promise<number> {
