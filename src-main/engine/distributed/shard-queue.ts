@@ -19,9 +19,11 @@
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { SonotypeError, toErrorInfo, type ErrorInfo } from '../../../src-shared/errors';
-import { formatEta } from '../../../src-shared/format';
 import type { RedisSettings } from './redis-url';
+import { CompletionRate, type QueueProgress } from './queue-progress';
 import { parseShardReturn, QUEUE_PREFIX, type ShardKind, type ShardReturn } from './shard-jobs';
+
+export { describeQueueProgress, type QueueProgress } from './queue-progress';
 
 export interface PlannedJob {
   id: string;
@@ -29,20 +31,6 @@ export interface PlannedJob {
   data: object;
 }
 
-/** Where the run stands (for progress lines and the UI). */
-export interface QueueProgress {
-  total: number;
-  done: number;
-  failed: number;
-  /** Jobs a worker is working on now. */
-  running: number;
-  /** Worker connections on the queue (BullMQ's live-worker count). */
-  workers: number;
-  /** Seconds left at the rate of the last minute, null before the first result. */
-  etaSeconds: number | null;
-  /** Results applied per second over the last minute. */
-  perSecond: number;
-}
 
 export interface RunJobsOptions<P> {
   redis: RedisSettings;
@@ -79,13 +67,6 @@ export interface RunJobsOptions<P> {
   tickMs?: number;
   /** Results written per transaction at most (default 64). */
   batchSize?: number;
-}
-
-/** One line: "jobs 12/40 done, 0 failed, 3 running on 2 workers, 0.80/s, ETA 35 s" (ETA as everywhere, src-shared/format.ts). */
-export function describeQueueProgress(p: QueueProgress): string {
-  const eta = p.etaSeconds === null ? '' : `, ETA ${formatEta(p.etaSeconds)}`;
-  const rate = p.perSecond > 0 ? `, ${p.perSecond.toFixed(p.perSecond < 10 ? 2 : 0)}/s` : '';
-  return `jobs ${p.done}/${p.total} done, ${p.failed} failed, ${p.running} running on ${p.workers} worker${p.workers === 1 ? '' : 's'}${rate}${eta}`;
 }
 
 type Inbox = { kind: 'completed'; id: string; returnvalue: unknown } | { kind: 'failed'; id: string; reason: string };
@@ -159,8 +140,9 @@ export async function runShardJobs<P>(options: RunJobsOptions<P>): Promise<{ app
   });
 
   let applied = 0;
+  const progressNow = (): QueueProgress => rate.progress({ total: jobs.length, done: applied, failed, running: running.size, workers, outstanding: outstanding.size });
   let failed = 0;
-  const doneTimes: number[] = [];
+  const rate = new CompletionRate();
   let workers = 0;
   let lastRedisOk = Date.now();
   const stopAll = async (): Promise<void> => {
@@ -215,7 +197,7 @@ export async function runShardJobs<P>(options: RunJobsOptions<P>): Promise<{ app
     for (const { job } of good) {
       finish(job.id);
       applied++;
-      doneTimes.push(now);
+      rate.record(now);
     }
     await Promise.all(good.map(({ job }) => queue.remove(job.id).catch(() => 0)));
     await Promise.all(good.map(({ job, answer }) => options.onApplied?.(job, answer)));
@@ -328,19 +310,5 @@ export async function runShardJobs<P>(options: RunJobsOptions<P>): Promise<{ app
     await stopAll();
   }
 
-  function progressNow(): QueueProgress {
-    const now = Date.now();
-    while (doneTimes.length > 0 && doneTimes[0] < now - 60_000) doneTimes.shift();
-    const span = doneTimes.length > 1 ? (now - doneTimes[0]) / 1000 : 0;
-    const perSecond = span > 0 ? doneTimes.length / span : 0;
-    return {
-      total: jobs.length,
-      done: applied,
-      failed,
-      running: running.size,
-      workers,
-      etaSeconds: perSecond > 0 ? outstanding.size / perSecond : null,
-      perSecond,
-    };
-  }
+
 }
