@@ -26,7 +26,9 @@ import { loadProjectEncoder } from '../../engine/models/encoder-registry';
 import { ensureFeatureConfig, upsertScannedRecording } from '../../engine/store';
 import { analysableRecordings } from '../../engine/detection/analysable-recordings';
 import type { AnalysisStage, FeaturesStage } from '../../engine/detection/analysis-stage';
-import { computeRecordingFeatures } from '../../engine/detection/recording-frames';
+import { computeRecordingFeatures, loadRecordingFrames } from '../../engine/detection/recording-frames';
+import { predictFrames, trainBoostedHead } from '../../engine/detection/frames/detection-head';
+import { resolveTeacherParams } from '../../engine/detection/frames/frame-teacher';
 import { distributedFeatures } from '../../engine/distributed/distributed-features';
 import type { DetectWork } from '../../engine/detection/detect-types';
 import type { RecordingFailure } from '../../engine/detection/recording-failures';
@@ -91,7 +93,7 @@ async function timeStage(project: Project, stage: AnalysisStage): Promise<number
 
 export const distributedSuite: BenchSuite = {
   names: [
-    'distributed_local_baseline_x_realtime', 'distributed_1_worker_x_realtime', 'distributed_2_workers_x_realtime', 'distributed_embeddings_1_worker_x_realtime',
+    'distributed_local_baseline_x_realtime', 'coordinator_head_predict_x_realtime', 'distributed_1_worker_x_realtime', 'distributed_2_workers_x_realtime', 'distributed_embeddings_1_worker_x_realtime',
     'coordinator_overhead_ms_per_shard', 'coordinator_results_per_s', 'result_bytes_per_audio_hour', 'redis_memory_bytes_per_queued_shard',
   ],
   async run(ctx, emit) {
@@ -129,6 +131,8 @@ export const distributedSuite: BenchSuite = {
       const localCpu = process.cpuUsage();
       const localSeconds = await timeFeatures(localProject, null);
       const localUsed = process.cpuUsage(localCpu);
+      // What stays on the coordinator after the features arrive: the head's per-frame probabilities.
+      emit(headPredictionLine(localProject));
       localProject.close();
       emit({
         name: 'distributed_local_baseline_x_realtime', value: round(AUDIO_SECONDS / localSeconds), unit: 'x realtime', better: 'higher',
@@ -224,6 +228,28 @@ async function timeFeatures(project: Project, stage: FeaturesStage | null): Prom
   else for (const recording of recordings) await computeRecordingFeatures(project, recording);
   if (failures.length > 0) throw new Error(`${failures[0].path}: ${failures[0].error.message}`);
   return (performance.now() - started) / 1000;
+}
+
+/** Per-frame probabilities on the coordinator, day-one teacher and a head trained on (synthetic) corrections, in × real time per CPU second. */
+function headPredictionLine(project: Project): BenchLine {
+  const frames = analysableRecordings(project).map((r) => loadRecordingFrames(project.db, r));
+  const seconds = frames.reduce((s, f) => s + f.nativeFrames / f.analysis.sampleRate, 0);
+  const cpuSeconds = (work: () => void): number => {
+    const before = process.cpuUsage();
+    work();
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / 1e6;
+  };
+  const teacher = { type: 'teacher' as const, version: 1 as const, teacher: resolveTeacherParams() };
+  const teacherCpu = cpuSeconds(() => frames.forEach((f) => predictFrames(teacher, f)));
+  // Corrections: a sound/silence pattern on the first recording, the teacher elsewhere.
+  const targets = new Map([[frames[0].recordingId, Int8Array.from({ length: frames[0].frames }, (_, i) => (i % 400 < 100 ? 1 : i % 400 < 200 ? 0 : -1))]]);
+  const { payload } = trainBoostedHead(frames, targets, [], { seed: 1 });
+  const boostedCpu = cpuSeconds(() => frames.forEach((f) => predictFrames(payload, f)));
+  return {
+    name: 'coordinator_head_predict_x_realtime', value: round(seconds / boostedCpu), unit: 'x realtime per CPU second', better: 'higher',
+    detail: { audioSeconds: round(seconds), boostedTrees: payload.trees.trees.length, teacherXRealtimePerCpuSecond: round(seconds / teacherCpu), note: 'value = head trained on corrections' },
+  };
 }
 
 /** Stub workers: per-shard latency with one worker, results per second with 24. */
