@@ -70,7 +70,8 @@ interface RecordingPlan {
   failed: boolean;
 }
 
-type Planned = PlannedJob & { recordingId: number };
+/** A job and the recordings it is for: identical files (same content) share one job and its result. */
+type Planned = PlannedJob & { recordingIds: number[] };
 
 type Prepared =
   | { kind: 'recording'; result: RecordingResult; spans: WindowSpan[] }
@@ -90,7 +91,12 @@ async function runDistributedAnalysis(input: AnalysisStageInput, options: Distri
   const encoderHash = await publishModel(storage, join(project.dir, encoder.stored.filesPath));
   const headHash = head?.filesPath ? await publishModel(storage, join(project.dir, head.filesPath)) : null;
   const plans = new Map<number, RecordingPlan>();
-  const jobs: Planned[] = [];
+  const planned = new Map<string, Planned>();
+  const addJob = (job: PlannedJob, recordingId: number): void => {
+    const same = planned.get(job.id);
+    if (same) same.recordingIds.push(recordingId);
+    else planned.set(job.id, { ...job, recordingIds: [recordingId] });
+  };
   const shardLength = shardWindowCount(config, options.shardSeconds ?? DEFAULT_SHARD_SECONDS);
   const fail = (plan: RecordingPlan, error: unknown): void => {
     if (plan.failed) return;
@@ -120,7 +126,7 @@ async function runDistributedAnalysis(input: AnalysisStageInput, options: Distri
     plan.windows = needLabels ? null : stored;
     if (needLabels) {
       const data: RecordingJob = { v: 1, recording: ref, featureConfig: config };
-      jobs.push({ id: shardJobId({ kind: 'recording', data }), name: 'recording', data, recordingId: recording.id });
+      addJob({ id: shardJobId({ kind: 'recording', data }), name: 'recording', data }, recording.id);
     }
     // Which windows lack an embedding (all of them when the window rows are about to be made).
     const lacking = needLabels ? null : windowsWithoutEmbedding(project.db, encoder.stored.id, recording.id, featureConfigId);
@@ -140,10 +146,11 @@ async function runDistributedAnalysis(input: AnalysisStageInput, options: Distri
     }
     for (const range of ranges) {
       const data: WindowsJob = { v: 1, recording: ref, featureConfig: config, range, encoder: encoderHash, head: headHash, precision: options.precision ?? 'f32' };
-      jobs.push({ id: shardJobId({ kind: 'windows', data }), name: 'windows', data, recordingId: recording.id });
+      addJob({ id: shardJobId({ kind: 'windows', data }), name: 'windows', data }, recording.id);
     }
   }
   // Recording jobs first: a recording's windows results wait for its window rows.
+  const jobs = [...planned.values()];
   jobs.sort((a, b) => (a.name === b.name ? 0 : a.name === 'recording' ? -1 : 1));
   const shards = jobs.filter((j) => j.name === 'windows').length;
   log(`${jobs.length} jobs to run (${jobs.length - shards} recordings to label, ${shards} shards to embed) on queue '${options.queue ?? DEFAULT_QUEUE}' at ${options.redis.display}`);
@@ -167,7 +174,7 @@ async function runDistributedAnalysis(input: AnalysisStageInput, options: Distri
 
   /** Reads and checks a result (concurrently with others); nothing is written here. */
   const prepare = async (job: PlannedJob, answer: ShardReturn): Promise<Prepared> => {
-    const plan = plans.get((job as Planned).recordingId)!;
+    const plan = plans.get((job as Planned).recordingIds[0])!;
     const bytes = await readShardAnswer(storage, answer);
     if (job.name === 'windows') return { kind: 'windows', result: decodeWindowsResult(bytes, answer.checksum, job.id) };
     const result = decodeRecordingResult(bytes, answer.checksum, job.id);
@@ -176,9 +183,8 @@ async function runDistributedAnalysis(input: AnalysisStageInput, options: Distri
     return { kind: 'recording', result, spans };
   };
 
-  /** Writes one prepared result; a per-file problem fails its recording, a database error ends the run. */
-  const commitOne = (job: PlannedJob, prepared: Prepared): void => {
-    const plan = plans.get((job as Planned).recordingId)!;
+  /** Writes one prepared result for one of its recordings; a per-file problem fails that recording, a database error ends the run. */
+  const commitOne = (plan: RecordingPlan, job: PlannedJob, prepared: Prepared): void => {
     if (plan.failed) return;
     try {
       if (prepared.kind === 'recording') {
@@ -210,15 +216,16 @@ async function runDistributedAnalysis(input: AnalysisStageInput, options: Distri
       verify: prepare,
       // One transaction per batch: a savepoint per result keeps a failing file's writes out.
       commit: (batch) => project.db.transaction(() => {
-        for (const { job, prepared } of batch) project.db.transaction(() => commitOne(job, prepared));
+        for (const { job, prepared } of batch) {
+          for (const id of (job as Planned).recordingIds) project.db.transaction(() => commitOne(plans.get(id)!, job, prepared));
+        }
       }),
       onApplied: async (job, answer) => {
         options.onResult?.(job.name, answer);
         if (answer.path) await rm(join(storage.dir, answer.path), { force: true }).catch(() => {});
       },
       onFailure: (job, error) => {
-        const plan = plans.get((job as Planned).recordingId)!;
-        fail(plan, new SonotypeError(error.code, `a ${job.name} job kept failing: ${error.message}`));
+        for (const id of (job as Planned).recordingIds) fail(plans.get(id)!, new SonotypeError(error.code, `a ${job.name} job kept failing: ${error.message}`));
       },
       onProgress: (p) => {
         options.onQueueProgress?.(p);

@@ -22,7 +22,8 @@ import { runShardJobs, type PlannedJob } from './shard-queue';
 import { decodeFramesResult, readShardAnswer, type FramesResult } from './shard-results';
 import { ensureWorkArea } from './storage-root';
 
-type Planned = PlannedJob & { recording: RecordingRecord; data: FramesJob };
+/** A job and the recordings it is for: identical files (same content and analysis) share one job and its result. */
+type Planned = PlannedJob & { recordings: RecordingRecord[]; data: FramesJob };
 
 /** The distributed features stage for detectProject (see the file header). */
 export function distributedFeatures(options: DistributedOptions): FeaturesStage {
@@ -41,7 +42,7 @@ async function runDistributedFeatures(input: FeaturesStageInput, options: Distri
     recordFailure(project.db, recording, input.failures, error);
   };
 
-  const jobs: Planned[] = [];
+  const planned = new Map<string, Planned>();
   for (const recording of input.recordings) {
     try {
       const relPath = storage.relativeOf(project.resolveRecordingPath(recording.path));
@@ -56,19 +57,24 @@ async function runDistributedFeatures(input: FeaturesStageInput, options: Distri
         analysisKey: analysisKeyOf(analysis),
         precision: options.precision ?? 'f32',
       };
-      jobs.push({ id: shardJobId({ kind: 'frames', data }), name: 'frames', data, recording });
+      const id = shardJobId({ kind: 'frames', data });
+      const same = planned.get(id);
+      if (same) same.recordings.push(recording);
+      else planned.set(id, { id, name: 'frames', data, recordings: [recording] });
     } catch (error) {
       if (toErrorInfo(error).code === 'DATABASE') throw error;
       fail(recording, error);
     }
   }
+  const jobs = [...planned.values()];
   if (jobs.length === 0) return;
-  const audioSeconds = jobs.reduce((s, j) => s + (j.recording.durationSeconds ?? 0), 0);
+  const audioSeconds = jobs.reduce((s, j) => s + (j.recordings[0].durationSeconds ?? 0), 0);
   log(`${jobs.length} recordings to analyse (${(audioSeconds / 3600).toFixed(2)} h of audio) on queue '${options.queue ?? DEFAULT_QUEUE}' at ${options.redis.display}`);
 
   /** Reads a result and checks it fits the recording; nothing is written here. */
   const verify = async (job: PlannedJob, answer: Parameters<typeof readShardAnswer>[1]): Promise<FramesResult> => {
-    const { data, recording } = job as Planned;
+    const { data, recordings } = job as Planned;
+    const recording = recordings[0];
     const result = decodeFramesResult(await readShardAnswer(storage, answer), answer.checksum, job.id);
     if (result.dims !== BASE_DIMS) throw new SonotypeError('CORRUPT_DATA', `Shard result rejected: ${result.dims} features per frame, ${BASE_DIMS} expected.`);
     // Whole frames cover the decoded samples: a different count is a damaged result.
@@ -94,18 +100,22 @@ async function runDistributedFeatures(input: FeaturesStageInput, options: Distri
     commit: (batch) =>
       project.db.transaction(() => {
         for (const { job, prepared } of batch) {
-          const { data, recording } = job as Planned;
-          if (failed.has(recording.id)) continue;
-          project.db.transaction(() => storeRecordingFeatures(project.db, recording, { ...prepared, analysis: data.analysis }));
-          work.recordingsDecoded++;
-          work.audioSecondsDecoded += prepared.nativeFrames / data.analysis.sampleRate;
+          const { data, recordings } = job as Planned;
+          for (const recording of recordings) {
+            if (failed.has(recording.id)) continue;
+            project.db.transaction(() => storeRecordingFeatures(project.db, recording, { ...prepared, analysis: data.analysis }));
+            work.recordingsDecoded++;
+            work.audioSecondsDecoded += prepared.nativeFrames / data.analysis.sampleRate;
+          }
         }
       }),
     onApplied: async (job, answer) => {
       options.onResult?.(job.name, answer);
       if (answer.path) await rm(join(storage.dir, answer.path), { force: true }).catch(() => {});
     },
-    onFailure: (job, error) => fail((job as Planned).recording, new SonotypeError(error.code, `its frames job kept failing: ${error.message}`)),
+    onFailure: (job, error) => {
+      for (const recording of (job as Planned).recordings) fail(recording, new SonotypeError(error.code, `its frames job kept failing: ${error.message}`));
+    },
     onProgress: (p) => {
       options.onQueueProgress?.(p);
       input.onProgress?.({ phase: 'features', done: p.done + p.failed, total: p.total, itemsLabel: 'recordings', itemsPerSecond: p.perSecond || undefined });
@@ -117,5 +127,5 @@ async function runDistributedFeatures(input: FeaturesStageInput, options: Distri
     maxRejections: options.maxRejections,
     redisTimeoutMs: options.redisTimeoutMs,
   });
-  log(`features of ${jobs.length - failed.size} recordings received in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  log(`features of ${input.recordings.length - failed.size} recordings received in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
