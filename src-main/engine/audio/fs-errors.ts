@@ -2,6 +2,7 @@
  * Maps Node file-system errors to SonotypeErrors with messages a researcher
  * can act on ("Permission denied", not "EACCES: open …").
  */
+import { throwIfCancelled } from '../util/cancel';
 import { SonotypeError } from '../../../src-shared/errors';
 
 /** Wraps an fs error thrown while touching `absPath`; SonotypeErrors pass through. */
@@ -29,7 +30,7 @@ export function toFileError(error: unknown, absPath: string): SonotypeError {
   }
 }
 
-/** Throws CANCELLED if the signal has been aborted. */
+/** Throws CANCELLED if the signal has been aborted (while reading audio). */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new SonotypeError('CANCELLED', 'Cancelled');
+  throwIfCancelled(signal, 'Reading audio');
 }

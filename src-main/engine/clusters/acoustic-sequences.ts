@@ -4,6 +4,7 @@
  * axis that ends at the lowest Nyquist frequency among them (see
  * acoustic-frames.ts for why).
  */
+import { throwIfCancelled } from '../util/cancel';
 import { SonotypeError } from '../../../src-shared/errors';
 import { contextSamples, regionAcousticFrames, acousticDim, type AcousticFrameOptions } from './acoustic-frames';
 import { readRegionSamples } from './region-audio';
@@ -45,7 +46,7 @@ export async function acousticSequences(regions: readonly AudioRegion[], options
   const sequences = new Array<Float32Array>(regions.length);
   let done = 0;
   for (const [absPath, indices] of byFile) {
-    if (build.signal?.aborted) throw new SonotypeError('CANCELLED', 'Computing region features was cancelled.');
+    throwIfCancelled(build.signal, 'Computing region features');
     const rate = regions[indices[0]].sampleRate;
     const context = contextSamples(rate, effective);
     const ranges = indices.map((i) => {

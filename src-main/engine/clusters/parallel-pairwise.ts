@@ -4,6 +4,7 @@
  * dtwMatrix (pairwise.ts), which small sets use directly: starting threads
  * costs ~100 ms, more than a few thousand pairs take.
  */
+import { throwIfCancelled } from '../util/cancel';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { SonotypeError } from '../../../src-shared/errors';
@@ -54,7 +55,7 @@ export async function parallelDtwMatrix(set: SequenceSet, options: ParallelDtwOp
   const total = pairCount(n);
   const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), 16));
   if (total < (options.minPairsForWorkers ?? 200_000) || workers === 1) {
-    if (options.signal?.aborted) throw new SonotypeError('CANCELLED', 'Computing distances was cancelled.');
+    throwIfCancelled(options.signal, 'Computing distances');
     const { condensed, stats } = dtwMatrix(set, options);
     return { condensed, stats, workers: 1 };
   }

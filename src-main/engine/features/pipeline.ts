@@ -5,8 +5,8 @@
  * training and inference seeing different frequency axes
  * (ORIGINAL_PIPELINE.md §1).
  */
+import { throwIfCancelled } from '../util/cancel';
 import type { FeatureConfig, WindowSpan } from '../../../src-shared/feature-types';
-import { SonotypeError } from '../../../src-shared/errors';
 import { validateFeatureConfig } from './feature-config';
 import { createResampler } from './resample';
 import { computeSpectrogram, createStreamingStft, frameCount, paddingValue, type Spectrogram } from './stft';
@@ -36,7 +36,7 @@ export interface FeatureWindow {
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new SonotypeError('CANCELLED', 'Feature extraction was cancelled.');
+  throwIfCancelled(signal, 'Feature extraction');
 }
 
 /** Sample counts seen by a pass, filled in as the stream is consumed. */

@@ -16,6 +16,7 @@
  * padding, padded windows). Per-recording normalisation needs the whole
  * file's statistics, so it only allows the whole range.
  */
+import { throwIfCancelled } from '../util/cancel';
 import type { FeatureConfig } from '../../../src-shared/feature-types';
 import { SonotypeError } from '../../../src-shared/errors';
 import { validateFeatureConfig } from './feature-config';
@@ -39,7 +40,7 @@ export function recordingWindowCount(nativeFrames: number, nativeRate: number, c
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new SonotypeError('CANCELLED', 'Feature extraction was cancelled.');
+  throwIfCancelled(signal, 'Feature extraction');
 }
 
 /** Analysis-rate samples [a0, a1) (a1 = Infinity: to the end of the stream), from native blocks. */
