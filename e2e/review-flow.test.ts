@@ -51,6 +51,8 @@ describe.skipIf(Boolean(skipReason))('review workflow in Chromium (browser mode)
 
   beforeAll(async () => {
     fixture = await createReviewProject();
+    // Recent projects and review preferences go to a config folder of this test, not the user's.
+    process.env.SONOTYPE_CONFIG_DIR = join(fixture.root, 'config');
     server = await startBrowserServer({ rendererDir, projectDir: fixture.projectDir, version: 'e2e' });
     browser = await launchChromium(chromiumPath as string);
     page = await browser.context.newPage();
@@ -254,6 +256,67 @@ describe.skipIf(Boolean(skipReason))('review workflow in Chromium (browser mode)
     const review = await openReview(file);
     await expect.poll(() => review.regions().evaluateAll((els) => els.filter((e) => e.getAttribute('data-kind') === 'sound').length)).toBeGreaterThanOrEqual(5);
     await review.screenshot(shot('osmose-whistles'));
+  });
+
+  it('reviews from the keyboard alone: Enter opens, S/N decide and advance inside the file, PageDown moves on, undo follows back', async () => {
+    const recordings = new RecordingsPage(page);
+    const review = new ReviewPage(page);
+    await recordings.open(server.url);
+    await recordings.rows().first().waitFor();
+    // Filter to the dolphin recordings, step into the results and open the first with Enter.
+    await page.keyboard.press('/');
+    await page.keyboard.type('dolphin_osmose');
+    await page.keyboard.press('ArrowDown');
+    const first = REAL_RECORDINGS[0];
+    const second = REAL_RECORDINGS[1];
+    await page.keyboard.press('Enter');
+    await review.heading().filter({ hasText: first }).waitFor();
+    await review.waitUntilDrawn();
+    // The same Enter did not also jump to "the next uncertain region" in another file.
+    await page.waitForTimeout(300);
+    expect(await review.heading().textContent()).toBe(first);
+    expect(await review.currentRegionExtent()).toBeNull();
+    if (!(await page.getByLabel('Auto-advance').isChecked())) await review.press('a');
+
+    // Three decisions: Enter picks the least certain region; each S / N saves it and advances inside this file.
+    const leftAtStart = await review.leftHere();
+    expect(leftAtStart, 'the recording needs three unreviewed regions').toBeGreaterThanOrEqual(3);
+    await review.press('Enter');
+    await expect.poll(() => review.currentRegionExtent()).not.toBeNull();
+    for (const [i, key] of (['n', 's', 'n'] as const).entries()) {
+      await review.press(key);
+      await expect.poll(() => review.leftHere()).toBe(leftAtStart - i - 1);
+      expect(await review.heading().textContent()).toBe(first);
+    }
+    expect((await humanSpans(page)).map((l) => l.value)).toEqual(expect.arrayContaining(['sound', 'silence']));
+    await expect.poll(() => review.toasts().textContent()).toMatch(/Marked .* as sound\./);
+    await review.screenshot(shot('keyboard-decisions-toast'));
+    await review.labelLane().screenshot({ path: shot('label-lane') });
+
+    // PageDown: the next recording of the list, announced.
+    await review.press('PageDown');
+    await review.heading().filter({ hasText: second }).waitFor();
+    await review.waitUntilDrawn();
+    await expect.poll(() => review.toasts().textContent()).toContain('Next recording (PageDown).');
+
+    // Ctrl+Z: the last decision was in the first file. The view goes back there, shows it, and undoes it.
+    await review.press('Control+z');
+    await review.heading().filter({ hasText: first }).waitFor();
+    await expect.poll(() => review.toasts().textContent()).toMatch(/the edit to undo is here/);
+    await expect.poll(() => review.toasts().textContent()).toMatch(/Undid: adding a sound label at \d+:\d\d\.\d\d–\d+:\d\d\.\d\d\./);
+    await expect.poll(() => review.leftHere()).toBe(leftAtStart - 2);
+    // The undone span is on screen: the view followed the undo.
+    const focus = await review.currentRegionExtent();
+    const plot = (await review.overlay().boundingBox())!;
+    expect(focus).not.toBeNull();
+    expect(focus![0]).toBeGreaterThanOrEqual(plot.x - 1);
+    expect(focus![1]).toBeLessThanOrEqual(plot.x + plot.width + 1);
+    await review.screenshot(shot('undo-across-files-toast'));
+
+    // The recordings table agrees: two of the three decisions remain (Alt+1, still no mouse).
+    await page.keyboard.press('Alt+1');
+    const row = page.locator('tbody tr', { hasText: first });
+    await expect.poll(async () => (await row.locator('td').nth(6).textContent())?.trim()).toMatch(/^2 \/ \d+/);
   });
 });
 

@@ -48,6 +48,23 @@ export class ReviewPage {
     return this.page.getByTestId('recording-name');
   }
 
+  /** Unreviewed regions of this recording, from the review queue's counter. */
+  async leftHere(): Promise<number> {
+    const text = (await this.page.getByTestId('left-here').textContent()) ?? '';
+    if (/all regions here reviewed/.test(text)) return 0;
+    const match = /(\d+) regions? left here/.exec(text);
+    if (!match) throw new Error(`review queue counter not shown as expected: "${text}"`);
+    return Number(match[1]);
+  }
+
+  /** The current region's outline over the spectrogram, as [left, right] client pixels, or null. */
+  async currentRegionExtent(): Promise<[number, number] | null> {
+    const outline = this.page.getByTestId('current-region');
+    if ((await outline.count()) === 0) return null;
+    const box = await outline.boundingBox();
+    return box ? [box.x, box.x + box.width] : null;
+  }
+
   regions(): Locator {
     return this.page.getByTestId('region');
   }

@@ -131,7 +131,7 @@ describe('arriving from another recording', () => {
     });
     await screen.findByText('Opened site/a.wav: the edit to undo is here.');
     expect(screen.getByTestId('recording-name').classList.contains('flash')).toBe(true);
-    await screen.findByText('Undid: drawing a silence label at 1:10.00–1:12.00.');
+    await screen.findByText('Undid: adding a silence label at 1:10.00–1:12.00.');
     expect(api.labels.some((l) => l.startSeconds === 70)).toBe(false);
     expect(api.calls.findIndex((c) => c.name === 'history:undo')).toBeGreaterThan(api.calls.findIndex((c) => c.name === 'review:open'));
   });
@@ -151,5 +151,7 @@ describe('keys that are not the review\'s', () => {
     // A fresh Enter is the review's: it goes to the most uncertain region.
     await fireEvent.keyDown(window, { key: 'Enter' });
     await screen.findByTestId('current-region');
+    // Outlined once: the sound-types link does not paint the same region again (with a fill over the signal).
+    expect(screen.queryAllByTestId('linked-highlight')).toEqual([]);
   });
 });

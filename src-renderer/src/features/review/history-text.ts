@@ -13,7 +13,7 @@ export function describeStep(step: HistoryStep): string {
   const where = at ? ` at ${at}` : '';
   const value = step.value ?? 'the';
   switch (step.action) {
-    case 'create': return step.labels > 1 ? `adding ${plural(step.labels, 'label')}${where}` : `drawing a ${value} label${where}`;
+    case 'create': return step.labels > 1 ? `adding ${plural(step.labels, 'label')}${where}` : `adding a ${value} label${where}`;
     case 'delete': return step.labels > 1 ? `deleting ${plural(step.labels, 'label')}${where}` : `deleting the ${value} label${where}`;
     case 'relabel': return `labelling ${at ?? 'a label'} as ${step.value}${step.previousValue ? ` (was ${step.previousValue})` : ''}`;
     case 'move': return `moving the ${value} label${at ? ` (${at})` : ''}`;

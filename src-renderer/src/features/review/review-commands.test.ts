@@ -136,7 +136,7 @@ describe('review commands', () => {
     expect(store.viewport.startSeconds).toBeLessThanOrEqual(61);
     expect(store.viewport.startSeconds + store.viewport.secondsPerPixel * store.viewport.widthPx).toBeGreaterThanOrEqual(63);
     const toast = store.toasts.at(-1)!;
-    expect(toast.message).toBe('Undid: drawing a sound label at 0:61.00–0:63.00.'.replace('0:61.00–0:63.00', '1:01.00–1:03.00'));
+    expect(toast.message).toBe('Undid: adding a sound label at 0:61.00–0:63.00.'.replace('0:61.00–0:63.00', '1:01.00–1:03.00'));
     expect(toast.action?.label).toBe('Redo');
     toast.action!.run();
     await settle();

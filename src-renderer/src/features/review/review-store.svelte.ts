@@ -148,7 +148,10 @@ export class ReviewStore {
     this.showInfo(arrival.reason);
     const focus = arrival.focus;
     if (focus) {
-      const region = focus.regionId === undefined ? undefined : this.regions.find((r) => r.id === focus.regionId);
+      // The region named, else the one the place is (a decision's label spans its region): it becomes current.
+      const region = focus.regionId !== undefined
+        ? this.regions.find((r) => r.id === focus.regionId)
+        : this.regions.find((r) => Math.abs(r.startSeconds - focus.startSeconds) < 1e-6 && Math.abs(r.endSeconds - focus.endSeconds) < 1e-6);
       if (region) this.selectRegion(region);
       else {
         this.setCursor(focus.startSeconds);
