@@ -57,6 +57,17 @@ export class ReviewPage {
     return Number(match[1]);
   }
 
+  /** The part of the recording on screen, in seconds. */
+  async visibleSpan(): Promise<[number, number]> {
+    const overlay = this.overlay();
+    return [Number(await overlay.getAttribute('data-view-start')), Number(await overlay.getAttribute('data-view-end'))];
+  }
+
+  /** Regions of this recording drawn as not yet reviewed. */
+  async unreviewedShown(): Promise<number> {
+    return this.regions().evaluateAll((els) => els.filter((e) => e.getAttribute('data-reviewed') !== 'true').length);
+  }
+
   /** The current region's outline over the spectrogram, as [left, right] client pixels, or null. */
   async currentRegionExtent(): Promise<[number, number] | null> {
     const outline = this.page.getByTestId('current-region');

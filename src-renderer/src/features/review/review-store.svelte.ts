@@ -195,10 +195,20 @@ export class ReviewStore {
     }
   }
 
+  /**
+   * Reloads the regions. Detection re-derives them after each correction (new
+   * ids, shifted edges): the current region is then the new one at the same
+   * place, so the researcher keeps their place in the review.
+   */
   async reloadRegions(): Promise<void> {
     try {
-      this.regions = sortSpans(await call('regions:list', this.recordingId));
-      if (this.currentRegionId !== null && !this.regions.some((r) => r.id === this.currentRegionId)) this.currentRegionId = null;
+      const regions = sortSpans(await call('regions:list', this.recordingId));
+      const current = this.currentRegionId === null ? null : this.regions.find((r) => r.id === this.currentRegionId) ?? null;
+      this.regions = regions;
+      if (current && !regions.some((r) => r.id === current.id)) {
+        const middle = (current.startSeconds + current.endSeconds) / 2;
+        this.currentRegionId = regions.find((r) => r.startSeconds <= middle && middle < r.endSeconds)?.id ?? null;
+      }
     } catch (e) {
       this.showError(e);
     }

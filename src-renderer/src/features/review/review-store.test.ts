@@ -222,6 +222,17 @@ describe('preferences', () => {
   });
 });
 
+describe('regions derived again after a correction', () => {
+  it('keeps the researcher\'s place: the current region becomes the new region at the same place', async () => {
+    const store = await openStore();
+    store.selectRegion(store.regions.find((r) => r.id === 3)!); // 50–60 s
+    api.regions = [region(11, 0, 30, 0.9), region(12, 30, 52, 0.4), region(13, 52, 61, 0.6), region(14, 61, 100, 0.2)];
+    api.emit('recording:changed', { recordingId: 1, what: 'regions' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(store.currentRegionId).toBe(13); // the one holding 55 s, the old region's middle
+  });
+});
+
 describe('change events', () => {
   it('reloads labels when main says this recording changed, and ignores other recordings', async () => {
     const store = await openStore();
