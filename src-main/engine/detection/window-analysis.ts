@@ -10,6 +10,7 @@ import type { FeatureConfig } from '../../../src-shared/feature-types';
 import { initBackend, type BackendPreference } from '../models/backend';
 import { loadProjectEncoder } from '../models/encoder-registry';
 import { ensureFeatureConfig } from '../store/feature-configs';
+import { featureConfigKey } from '../features';
 import type { RecordingRecord } from '../store/recordings';
 import { listWindows, type StoredWindow } from '../store/windows';
 import type { AnalysisStage, AnalysisStageInput } from './analysis-stage';
@@ -38,18 +39,36 @@ export async function embedProjectWindows(
   failures: RecordingFailure[],
   options: WindowAnalysisOptions,
 ): Promise<{ id: number; description: string; backend: string }> {
-  const config = project.featureConfig()!;
-  const featureConfigId = ensureFeatureConfig(project.db, config);
   const backend = await initBackend(options.backend ?? 'auto');
-  const encoder = await loadProjectEncoder(project.dir, project.db, config);
+  const encoder = await loadProjectEncoder(project.dir, project.db, project.featureConfig()!);
   try {
-    await (options.analysis ?? localAnalysis(options))({
-      project, recordings, config, featureConfigId, encoder, head: null, work, signal: options.signal, onProgress: options.onProgress, failures,
-    });
+    // Each rate group at its own analysis rate (features/rate-groups.ts): a 2 kHz file in a 48 kHz folder is windowed
+    // at 2 kHz, not upsampled 24×. Every group's windows are 32 × 256, so one encoder embeds them all.
+    for (const group of groupByFeatureConfig(project, recordings)) {
+      const featureConfigId = ensureFeatureConfig(project.db, group.config);
+      await (options.analysis ?? localAnalysis(options))({
+        project, recordings: group.recordings, config: group.config, featureConfigId, encoder, head: null, work,
+        signal: options.signal, onProgress: options.onProgress, failures,
+      });
+    }
     return { id: encoder.stored.id, description: encoder.description, backend: `${backend.name} (${backend.reason})` };
   } finally {
     encoder.model.dispose();
   }
+}
+
+/** Recordings grouped by the feature config of their rate group, in the order their groups first appear. */
+export function groupByFeatureConfig(project: Pick<DetectionProject, 'featureConfigFor'>, recordings: readonly RecordingRecord[]): { config: FeatureConfig; recordings: RecordingRecord[] }[] {
+  const groups = new Map<string, { config: FeatureConfig; recordings: RecordingRecord[] }>();
+  for (const recording of recordings) {
+    if (!recording.sampleRate) continue; // unreadable recordings never reach the analysis
+    const config = project.featureConfigFor(recording.sampleRate);
+    const key = featureConfigKey(config);
+    const group = groups.get(key) ?? { config, recordings: [] };
+    group.recordings.push(recording);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
 }
 
 /** The in-process stage: heuristic window labels + window rows, then embeddings (failures go to the run's list). */
