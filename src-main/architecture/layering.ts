@@ -126,19 +126,9 @@ export function checkFile(relPath: string, source: string): Violation[] {
   return violations;
 }
 
-/**
- * Files that still prepare SQL outside engine/store, to be moved into repositories (detection is being
- * rewritten in parallel; its queries move once that has landed). Nothing may be added here.
- */
-const SQL_OUTSIDE_STORE_PENDING: ReadonlySet<string> = new Set([
-  'src-main/engine/detection/detection-queries.ts',
-  'src-main/engine/detection/evaluate-detections.ts',
-]);
-
 /** Raw SQL (a prepared statement) in a production file outside engine/store. */
 export function checkSqlPlacement(relPath: string, source: string): Violation[] {
   if (!relPath.startsWith('src-main/') || relPath.startsWith('src-main/engine/store/') || mayUseTestCode(relPath)) return [];
-  if (SQL_OUTSIDE_STORE_PENDING.has(relPath)) return [];
   const match = /\.(statement|prepare|exec)\(\s*[`'"]\s*(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE|REPLACE|PRAGMA)\b/i.exec(source);
   return match ? [{ file: relPath, specifier: match[0], rule: 'raw SQL belongs in src-main/engine/store (add a repository function there)' }] : [];
 }

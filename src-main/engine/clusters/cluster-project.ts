@@ -11,6 +11,7 @@
  * Cancellable between and within phases; with `resume` state the feature
  * and distance phases are skipped (their results come from the checkpoint).
  */
+import { throwIfCancelled } from '../util/cancel';
 import { SonotypeError } from '../../../src-shared/errors';
 import type { ProjectDb } from '../store/database';
 import { setMemberPositions } from '../store/sound-clusters';
@@ -68,7 +69,7 @@ export interface ClusterResult {
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new SonotypeError('CANCELLED', 'Clustering was cancelled.');
+  throwIfCancelled(signal, 'Clustering');
 }
 
 /** A key that changes when the regions or the settings that shape distances change (checkpoint validity). */

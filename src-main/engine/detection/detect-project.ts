@@ -22,11 +22,12 @@
  * Results are deterministic: the same audio, labels and settings give the
  * same regions, run after run.
  */
+import { throwIfCancelled } from '../util/cancel';
 import { SonotypeError } from '../../../src-shared/errors';
 import { getFrameProbabilities, putFrameProbabilities } from '../store/frame-data';
 import { listModels } from '../store/models';
 import type { RecordingRecord } from '../store/recordings';
-import { lastHumanLabelChange } from './detection-queries';
+import { lastHumanLabelChange } from '../store/labels';
 import { DETECTION_HEAD_KIND, ensureActiveHead, loadHeadPayload } from './detection-heads';
 import type { DetectionProject, DetectResult, DetectWork, ProgressListener, RecordingDetection, RetrainResult } from './detect-types';
 import { predictFrames } from './frames/detection-head';
@@ -65,7 +66,7 @@ export interface DetectOptions {
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new SonotypeError('CANCELLED', 'Detection was cancelled.');
+  throwIfCancelled(signal, 'Detection');
 }
 
 /** Runs detection over the whole project (see the file header) and returns every recording's regions. */

@@ -10,7 +10,7 @@ import { frameFeaturesInfo, getFrameProbabilities } from '../store/frame-data';
 import { getRecording, type RecordingRecord } from '../store/recordings';
 import { listRegions, replaceRegionsIfChanged } from '../store/regions';
 import { activeHead } from './detection-heads';
-import { regionSourceParamsOf } from './detection-queries';
+import { regionSourceParamsOf } from '../store/regions';
 import { applyHumanTargets, humanFrameTargets } from './frames/frame-labels';
 import { deriveFrameRegions, resolveFrameRegionParams, DEFAULT_FRAME_REGION_PARAMS, type FrameRegionParams } from './frames/frame-regions';
 import type { FrameAnalysis } from './frames/frame-analysis';

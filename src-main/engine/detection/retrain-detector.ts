@@ -15,6 +15,7 @@
  * Memory is bounded: the training recordings are every recording with human
  * labels plus other recordings (in a seeded order) up to MAX_TRAINING_FRAMES.
  */
+import { throwIfCancelled } from '../util/cancel';
 import { SonotypeError } from '../../../src-shared/errors';
 import { createRng } from '../util/random';
 import { putFrameProbabilities, pruneFrameProbabilities } from '../store/frame-data';
@@ -42,7 +43,7 @@ export interface RetrainOptions {
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new SonotypeError('CANCELLED', 'Retraining the detector was cancelled.');
+  throwIfCancelled(signal, 'Retraining the detector');
 }
 
 /** What a stored head learned from (teacher heads: nothing). */

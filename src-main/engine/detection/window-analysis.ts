@@ -14,7 +14,7 @@ import { featureConfigKey } from '../features';
 import type { RecordingRecord } from '../store/recordings';
 import { listWindows, type StoredWindow } from '../store/windows';
 import type { AnalysisStage, AnalysisStageInput } from './analysis-stage';
-import { windowsWithoutEmbedding } from './detection-queries';
+import { windowsWithoutEmbedding } from '../store/embeddings';
 import type { DetectionProject, DetectWork, ProgressListener } from './detect-types';
 import { embedRecordingWindows } from './embed-windows';
 import { computeHeuristicLabels, ensureWindows, heuristicLabelState } from './recording-windows';

@@ -16,7 +16,7 @@ import type { FeatureConfig, WindowSpan } from '../../../src-shared/feature-type
 import { hasExactRandomAccess } from '../audio';
 import type { AnalysisStage, AnalysisStageInput } from '../detection/analysis-stage';
 import { recordingUnitSpans } from '../detection/analysis-units';
-import { windowsWithoutEmbedding } from '../detection/detection-queries';
+import { windowsWithoutEmbedding } from '../store/embeddings';
 import { recordFailure } from '../detection/recording-failures';
 import { heuristicLabelState, storeHeuristicLabels, storeWindowSpans } from '../detection/recording-windows';
 import { recordingWindowCount } from '../features';

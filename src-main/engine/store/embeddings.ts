@@ -78,3 +78,15 @@ function float32View(bytes: Buffer): Float32Array {
   const copy = new Uint8Array(bytes);
   return new Float32Array(copy.buffer, 0, copy.byteLength / 4);
 }
+
+/** Ids of the windows of a recording (under a feature config) that have no embedding from `modelId`. */
+export function windowsWithoutEmbedding(db: ProjectDb, modelId: number, recordingId: number, featureConfigId: number): Set<number> {
+  const rows = db
+    .statement(
+      `SELECT w.id FROM windows w
+       WHERE w.recording_id = ? AND w.feature_config_id = ?
+         AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model_id = ? AND e.window_id = w.id)`,
+    )
+    .all(recordingId, featureConfigId, modelId) as { id: number }[];
+  return new Set(rows.map((r) => r.id));
+}

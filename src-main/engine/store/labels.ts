@@ -160,3 +160,9 @@ function liveLabelState(db: ProjectDb, id: number): LabelState {
 function toLabel(row: LabelRow): StoredLabel {
   return { ...rowToLabelState(row), id: row.id, createdAt: row.created_at, updatedAt: row.updated_at };
 }
+
+/** When a human (or imported, non-reference) label was last created, edited or deleted (ms since epoch), or null when there are none. */
+export function lastHumanLabelChange(db: ProjectDb): number | null {
+  const row = db.statement(`SELECT max(updated_at) AS t FROM labels WHERE source IN ('human', 'imported') AND reference = 0`).get() as { t: number | null };
+  return row.t;
+}

@@ -99,3 +99,17 @@ export function listRegions(db: ProjectDb, recordingId: number, filter: { kind?:
       createdAt: r.created_at,
     }));
 }
+
+/** The source_params stored with regions of head `headId` (any recording), or null when it has none. */
+export function regionSourceParamsOf(db: ProjectDb, headId: number): Record<string, unknown> | null {
+  const row = db.statement('SELECT source_params_json FROM regions WHERE model_id = ? ORDER BY id DESC LIMIT 1').get(headId) as
+    | { source_params_json: string }
+    | undefined;
+  if (!row) return null;
+  try {
+    const value = JSON.parse(row.source_params_json) as unknown;
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
