@@ -6,7 +6,9 @@
  * several times faster (figures: `npm run bench -- cluster_dtw`).
  *
  * Assembled here from named opcodes (no toolchain in the build, as
- * fir-simd.ts). Text form, for rows r = 0 … n−1 of the longer sequence:
+ * fir-simd.ts), one module per frame size and frame cost, so the cost of a
+ * cell is straight-line code (the frame's 16-byte chunks unrolled, loads at
+ * constant offsets, no branch). Text form, for rows r = 0 … n−1 of the longer sequence:
  *
  *   (func (export "dtw") (param $rowBase $n $colBase $dimBytes $band $bufA $bufB $mode i32) (param $limit f32) (result f32)
  *     prev = bufA; cur = bufB
@@ -39,7 +41,7 @@ const Op = {
 } as const;
 const VOID = 0x40;
 const SIMD = 0xfd;
-const V128_LOAD = [SIMD, 0x00, 0x04, 0x00];
+const v128Load = (offset: number) => [SIMD, 0x00, 0x04, ...leb(offset)];
 const V128_ZERO = [SIMD, 0x0c, ...new Array<number>(16).fill(0)];
 const F32X4_ADD = [SIMD, 0xe4, 0x01];
 const F32X4_SUB = [SIMD, 0xe5, 0x01];
@@ -61,27 +63,30 @@ const [S, LEFT, BEST, ROW_MIN] = [21, 22, 23, 24];
 /** `base + 4·index` on the stack. */
 const floatAt = (base: number, index: number[]) => [...get(base), ...index, ...i32(2), Op.I32Shl, Op.I32Add];
 
-const dimLoop = (body: number[]) => [
-  ...i32(0), ...set(K), ...V128_ZERO, ...set(ACC),
-  Op.Loop, VOID,
-  ...body, ...set(ACC),
-  ...get(K), ...i32(16), Op.I32Add, Op.LocalTee, K, ...get(DIM_BYTES), Op.I32LtS, Op.BrIf, 0,
-  Op.End,
-];
-const loadA = [...get(A), ...get(K), Op.I32Add, ...V128_LOAD];
-const loadB = [...get(B), ...get(K), Op.I32Add, ...V128_LOAD];
+/**
+ * The frame cost of one cell, unrolled over the frame's `chunks` 16-byte
+ * chunks (the module is generated for one frame size and cost, so there is no
+ * loop and no branch per cell): acc = Σ (a − b)² or Σ a·b, lanes summed.
+ */
+function cellCost(chunks: number, mode: number): number[] {
+  const out: number[] = [...V128_ZERO, ...set(ACC)];
+  for (let k = 0; k < chunks; k++) {
+    const a = [...get(A), ...v128Load(16 * k)];
+    const b = [...get(B), ...v128Load(16 * k)];
+    out.push(...(mode === 2
+      ? [...get(ACC), ...a, ...b, ...F32X4_MUL, ...F32X4_ADD]
+      : [...a, ...b, ...F32X4_SUB, Op.LocalTee, D, ...get(D), ...F32X4_MUL, ...get(ACC), ...F32X4_ADD]), ...set(ACC));
+  }
+  out.push(...get(ACC), ...lane(0), ...get(ACC), ...lane(1), Op.F32Add, ...get(ACC), ...lane(2), ...get(ACC), ...lane(3), Op.F32Add, Op.F32Add, ...set(S));
+  if (mode === 1) out.push(...get(S), Op.F32Sqrt, ...set(S));
+  if (mode === 2) out.push(...f32(0), ...f32(1), ...get(S), Op.F32Sub, Op.F32Max, ...set(S));
+  return out;
+}
 
-const CELL = [
+const cell = (chunks: number, mode: number) => [
   // b = colBase + col·dimBytes; s = cost
   ...get(COL_BASE), ...get(COL), ...get(DIM_BYTES), Op.I32Mul, Op.I32Add, ...set(B),
-  ...get(MODE), ...i32(2), Op.I32Eq, Op.If, VOID,
-  ...dimLoop([...get(ACC), ...loadA, ...loadB, ...F32X4_MUL, ...F32X4_ADD]),
-  Op.Else,
-  ...dimLoop([...loadA, ...loadB, ...F32X4_SUB, Op.LocalTee, D, ...get(D), ...F32X4_MUL, ...get(ACC), ...F32X4_ADD]),
-  Op.End,
-  ...get(ACC), ...lane(0), ...get(ACC), ...lane(1), Op.F32Add, ...get(ACC), ...lane(2), ...get(ACC), ...lane(3), Op.F32Add, Op.F32Add, ...set(S),
-  ...get(MODE), ...i32(1), Op.I32Eq, Op.If, VOID, ...get(S), Op.F32Sqrt, ...set(S), Op.End,
-  ...get(MODE), ...i32(2), Op.I32Eq, Op.If, VOID, ...f32(0), ...f32(1), ...get(S), Op.F32Sub, Op.F32Max, ...set(S), Op.End,
+  ...cellCost(chunks, mode),
   // best = min(prev[col+1] + s, prev[col] + 2s, left + s)
   ...floatAt(PREV, [...get(COL), ...i32(1), Op.I32Add]), ...F32_LOAD, ...get(S), Op.F32Add,
   ...floatAt(PREV, get(COL)), ...F32_LOAD, ...get(S), Op.F32Add, ...get(S), Op.F32Add,
@@ -92,7 +97,7 @@ const CELL = [
   ...get(ROW_MIN), ...get(BEST), Op.F32Min, ...set(ROW_MIN),
 ];
 
-const BODY = [
+const body = (chunks: number, mode: number) => [
   0x03, 0x0a, 0x7f, 0x02, 0x7b, 0x04, 0x7d, // locals: 10 × i32, 2 × v128, 4 × f32
   ...get(BUF_A), ...set(PREV), ...get(BUF_B), ...set(CUR),
   ...i32(0), ...set(ROW),
@@ -106,7 +111,7 @@ const BODY = [
   ...get(LO), ...set(COL),
   Op.Block, VOID, Op.Loop, VOID,
   ...get(COL), ...get(HI), Op.I32GtS, Op.BrIf, 1,
-  ...CELL,
+  ...cell(chunks, mode),
   ...get(COL), ...i32(1), Op.I32Add, ...set(COL),
   Op.Br, 0,
   Op.End, Op.End,
@@ -133,7 +138,8 @@ function leb(value: number): number[] {
 const section = (id: number, content: number[]) => [id, ...leb(content.length), ...content];
 const ascii = (s: string) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
 
-function moduleBytes(): Uint8Array<ArrayBuffer> {
+function moduleBytes(chunks: number, mode: number): Uint8Array<ArrayBuffer> {
+  const BODY = body(chunks, mode);
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [0x01, 0x60, 0x09, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7d, 0x01, 0x7d]), // (i32 × 8, f32) → f32
@@ -144,17 +150,19 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   ]);
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+/** Compiled kernels by frame size (16-byte chunks) and cost; null where WebAssembly SIMD is unavailable. */
+const compiled = new Map<string, WebAssembly.Module | null>();
 
-function wasmModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
+function wasmModule(chunks: number, mode: number): WebAssembly.Module | null {
+  const key = `${chunks}:${mode}`;
+  if (!compiled.has(key)) {
     try {
-      compiled = new WebAssembly.Module(moduleBytes());
+      compiled.set(key, new WebAssembly.Module(moduleBytes(chunks, mode)));
     } catch {
-      compiled = null;
+      compiled.set(key, null);
     }
   }
-  return compiled;
+  return compiled.get(key)!;
 }
 
 /** DTW of pairs of one set, computed entirely in WebAssembly. */
@@ -170,12 +178,13 @@ const MODES: Record<FrameCost, number> = { sqeuclidean: 0, euclidean: 1, cosine:
 
 /** A kernel holding a copy of the set's frames, or null where WebAssembly SIMD is unavailable. */
 export function createWasmDtw(set: SequenceSet, cost: FrameCost): WasmDtw | null {
-  const mod = wasmModule();
+  const padded = Math.ceil(set.dim / 4) * 4;
+  const mode = MODES[cost];
+  const mod = wasmModule(padded / 4, mode);
   if (!mod) return null;
   const instance = new WebAssembly.Instance(mod, {});
   const memory = instance.exports.memory as WebAssembly.Memory;
   const dtw = instance.exports.dtw as (...args: number[]) => number;
-  const padded = Math.ceil(set.dim / 4) * 4;
   const frames = set.data.length / set.dim;
   let longest = 1;
   for (let i = 0; i < set.lengths.length; i++) longest = Math.max(longest, set.lengths[i]);
@@ -191,7 +200,6 @@ export function createWasmDtw(set: SequenceSet, cost: FrameCost): WasmDtw | null
   const a = new Float32Array(memory.buffer, bufA, longest + 2);
   const b = new Float32Array(memory.buffer, bufB, longest + 2);
   const frameBytes = padded * 4;
-  const mode = MODES[cost];
   return {
     pair(r, c, lo, hi, limit) {
       const n = set.lengths[r];
