@@ -2,7 +2,8 @@
  * The sound-types loop end to end in Debian's Chromium through browser mode,
  * on a synthetic project of three call types (whistles, click trains, burst
  * pulses): detect → cluster → map (hover) and gallery → rename, move (drag),
- * number key, split, merge, lasso relabel → undo → retrain the heads →
+ * number key, split, merge, lasso relabel → undo → retrain the heads → the
+ * type review queue, opened in the review view with the selection outlined →
  * re-cluster with the names kept. Screenshots of each step go to
  * e2e/screenshots/types-*.png (git-ignored).
  */
@@ -152,6 +153,16 @@ describe.skipIf(Boolean(skipReason))('sound types in Chromium (browser mode)', (
     await page.getByTestId('retrain-heads').click();
     await types.report().waitFor({ timeout: 120_000 });
     expect(await types.report().textContent()).toMatch(/2 types from 2 typed regions/);
+
+    // The type review queue selects the least certain regions; "Review" opens the first, outlined on the spectrogram.
+    await page.getByTestId('uncertain-types').click();
+    await types.selectionBar().waitFor();
+    expect(await page.getByRole('status').filter({ hasText: 'least sure' }).count()).toBe(1);
+    await types.selectionBar().getByRole('button', { name: 'Review' }).click();
+    await page.getByTestId('linked-highlight').first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: shot('5b-linked-review') });
+    await shell.showView('Sound types');
+    await types.cards().first().waitFor();
 
     // Re-cluster: the names survive.
     await (await types.clusterButton()).click();

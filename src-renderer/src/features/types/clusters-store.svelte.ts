@@ -152,6 +152,18 @@ export function createClustersStore(jobs: JobsStore) {
     }),
     redo: () => act('Redoing', () => call('history:redo')),
     showNotice(text: string) { notice = text; },
+    /** Selects the regions the type head is least sure about (the type review queue). */
+    async selectUncertain(count = 20): Promise<void> {
+      try {
+        const queue = await call('types:uncertain', count);
+        setSelection(queue.map((m) => m.id));
+        notice = queue.length === 0
+          ? 'The type head has no prediction to doubt: train it first (Retrain heads).'
+          : `Selected the ${queue.length} regions the type head is least sure about (confidence ${Math.round(100 * queue[0].confidence!)}–${Math.round(100 * queue[queue.length - 1].confidence!)} %): give them a type (number keys) or move them.`;
+      } catch (e) {
+        error = errorMessage(e);
+      }
+    },
   };
 }
 
