@@ -7,7 +7,7 @@ import { count, finite, id } from './schemas';
 
 /** A clustering request (CLI flags, 'cluster' job parameters); every field optional, checked again by the engine. */
 export const clusterRequestSchema = v.strictObject({
-  representation: v.optional(v.picklist(['auto', 'mfcc', 'logmel', 'mfcc-summary'])),
+  representation: v.optional(v.picklist(['auto', 'mfcc', 'logmel', 'mfcc-summary', 'encoder'])),
   linkage: v.optional(v.picklist(['complete', 'average', 'single', 'weighted', 'ward'])),
   preset: v.optional(v.picklist(['tight', 'loose'])),
   k: v.optional(count),

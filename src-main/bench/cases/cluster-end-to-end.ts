@@ -19,6 +19,18 @@ import { scanProject } from '../../engine/project/scan-project';
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
+/** The truth event a region overlaps most (same file), or null. */
+function truthOf(set: DevSet, path: string, start: number, end: number): { label: string; index: number } | null {
+  let best: { label: string; index: number } | null = null;
+  let bestOverlap = 0;
+  set.items.forEach((t, index) => {
+    if (t.file !== path) return;
+    const overlap = Math.min(t.endSample, end) - Math.max(t.startSample, start);
+    if (overlap > bestOverlap) [bestOverlap, best] = [overlap, { label: t.label, index }];
+  });
+  return best;
+}
+
 export async function clusterEndToEnd(set: DevSet, dir: string, log: (m: string) => void): Promise<BenchLine> {
   const audio = join(dir, 'audio');
   await mkdir(audio, { recursive: true });
@@ -29,26 +41,29 @@ export async function clusterEndToEnd(set: DevSet, dir: string, log: (m: string)
     const detected = await detectProject(project, {});
     const k = new Set(set.items.map((i) => i.label)).size;
     const run = await clusterProject(project, { k });
-    const view = currentClusteringView(project.db, null)!;
-    const truthOf = (path: string, start: number, end: number) => {
-      let best: { label: string; index: number } | null = null;
-      let bestOverlap = 0;
-      set.items.forEach((t, index) => {
-        if (t.file !== path) return;
-        const overlap = Math.min(t.endSample, end) - Math.max(t.startSample, start);
-        if (overlap > bestOverlap) [bestOverlap, best] = [overlap, { label: t.label, index }];
-      });
-      return best as { label: string; index: number } | null;
+    const score = () => {
+      const current = currentClusteringView(project.db, null)!;
+      const onTruth = current.members.map((m) => ({ m, truth: truthOf(set, m.path, m.startSample, m.endSample) })).filter((x) => x.truth !== null);
+      return { view: current, matched: onTruth, ari: adjustedRandIndex(onTruth.map((x) => x.truth!.label), Int32Array.from(onTruth.map((x) => x.m.clusterId ?? -1))) };
     };
-    const matched = view.members.map((m) => ({ m, truth: truthOf(m.path, m.startSample, m.endSample) })).filter((x) => x.truth !== null);
+    const { view, matched, ari } = score();
     const covered = new Set(matched.map((x) => x.truth!.index));
-    const ari = adjustedRandIndex(matched.map((x) => x.truth!.label), Int32Array.from(matched.map((x) => x.m.clusterId ?? -1)));
     log(`${set.name} end to end: ${view.members.length} detected regions, ${matched.length} on truth events, ARI ${ari.toFixed(3)}`);
+    // The seeds' representation on the same regions: the encoder's window embeddings (embedded now), DTW.
+    let encoder: Record<string, unknown>;
+    try {
+      await detectProject(project, { embed: true });
+      await clusterProject(project, { k, representation: 'encoder' });
+      encoder = { ari: round(score().ari) };
+    } catch (error) {
+      encoder = { error: (error as Error).message };
+    }
     return {
       name: `cluster_ari_${set.name}_end_to_end`, value: round(ari), unit: 'ARI', better: 'higher',
       detail: {
         cut: `k = ${k}`, detectedRegions: view.members.length, regionsOnTruth: matched.length, regionsOffTruth: view.members.length - matched.length,
         truthEventsCovered: round(covered.size / set.items.length), detectSeconds: round(detected.seconds), clusterSeconds: round(run.seconds.total),
+        encoderRepresentation: encoder,
       },
     };
   } finally {

@@ -1,6 +1,6 @@
 /**
  * `sonotype cluster [--project P] [--k N | --cut-percentile p | --cut-distance d | --preset tight|loose]
- *  [--representation auto|mfcc|logmel|mfcc-summary] [--linkage complete|average|single|weighted|ward]
+ *  [--representation auto|mfcc|logmel|mfcc-summary|encoder] [--linkage complete|average|single|weighted|ward]
  *  [--min-cluster-size n] [--band f] [--cost euclidean|sqeuclidean|cosine] [--normalise auto|on|off] [--json]`
  *
  * Clusters the project's sound regions into sound types (in-process, both
@@ -41,7 +41,7 @@ export function clusterRequestFromFlags(values: Record<string, unknown>): Cluste
     cutPercentile: numberFlag(values, 'cut-percentile', (n) => n >= 0 && n <= 100, 'a percentile from 0 to 100'),
     cutDistance: numberFlag(values, 'cut-distance', (n) => n >= 0, 'a distance ≥ 0'),
     preset: choiceFlag(values, 'preset', ['tight', 'loose'] as const),
-    representation: choiceFlag(values, 'representation', ['auto', 'mfcc', 'logmel', 'mfcc-summary'] as const),
+    representation: choiceFlag(values, 'representation', ['auto', 'mfcc', 'logmel', 'mfcc-summary', 'encoder'] as const),
     linkage: choiceFlag(values, 'linkage', ['complete', 'average', 'single', 'weighted', 'ward'] as const),
     minClusterSize: numberFlag(values, 'min-cluster-size', (n) => Number.isInteger(n) && n >= 1, 'a whole number ≥ 1'),
     band: numberFlag(values, 'band', (n) => n > 0 && n <= 1, 'a fraction in (0, 1]'),
@@ -56,7 +56,7 @@ export function clusterRequestFromFlags(values: Record<string, unknown>): Cluste
 export const clusterCommand: CliCommand = {
   name: 'cluster',
   synopsis:
-    'cluster [--project <dir>] [--k N | --cut-percentile p | --cut-distance d | --preset tight|loose] [--representation auto|mfcc|logmel|mfcc-summary] [--linkage complete|average|single|weighted|ward] [--min-cluster-size n] [--json]   sound types: cluster the sound regions',
+    'cluster [--project <dir>] [--k N | --cut-percentile p | --cut-distance d | --preset tight|loose] [--representation auto|mfcc|logmel|mfcc-summary|encoder] [--linkage complete|average|single|weighted|ward] [--min-cluster-size n] [--json]   sound types: cluster the sound regions',
   options: {
     project: { type: 'string' },
     json: { type: 'boolean', default: false },

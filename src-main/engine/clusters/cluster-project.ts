@@ -18,6 +18,7 @@ import { setMemberPositions } from '../store/sound-clusters';
 import { acousticSequences, type AudioRegion } from './acoustic-sequences';
 import { chooseAutoCut } from './auto-cut';
 import { collectClusterUnits, type ClusterUnit } from './cluster-units';
+import { encoderSequences } from './encoder-sequences';
 import { QUANTILE_STEPS, quantileFromTable, storeNewRun } from './cluster-runs';
 import { resolveClusterSettings, type ClusterRequest, type ClusterSettings } from './cluster-settings';
 import { distanceQuantiles } from './condensed';
@@ -108,9 +109,11 @@ export async function clusterProject(project: ClusterProject, request: ClusterRe
   } else {
     const t0 = performance.now();
     const regions: AudioRegion[] = units.map((u) => ({ ...u, absPath: project.resolveRecordingPath(u.path) }));
-    const sequences = await acousticSequences(regions, settings.acoustic, {
-      signal, onProgress: (done, total) => onProgress?.({ phase: 'features', done, total, itemsLabel: 'regions' }),
-    });
+    const sequences = settings.representation === 'encoder'
+      ? encoderSequences(project.db, units).set
+      : await acousticSequences(regions, settings.acoustic, {
+        signal, onProgress: (done, total) => onProgress?.({ phase: 'features', done, total, itemsLabel: 'regions' }),
+      });
     featureSeconds = (performance.now() - t0) / 1000;
     summaries = meanStdVectors(sequences).data;
     throwIfAborted(signal);

@@ -13,7 +13,7 @@ import { CLUSTER_PRESETS, type ClusterPreset, type CutSpec } from './cut';
 import { FRAME_COSTS, type FrameCost } from './dtw';
 import { LINKAGES, type Linkage } from './linkage';
 
-export const REPRESENTATIONS = ['auto', 'mfcc', 'logmel', 'mfcc-summary'] as const;
+export const REPRESENTATIONS = ['auto', 'mfcc', 'logmel', 'mfcc-summary', 'encoder'] as const;
 export type RepresentationRequest = (typeof REPRESENTATIONS)[number];
 export type Representation = Exclude<RepresentationRequest, 'auto'>;
 
