@@ -7,19 +7,6 @@
 import type { ErrorInfo } from './errors';
 import type { ConfusionCounts } from './review-types';
 
-/** Everything that decides the regions; serialisable, stored with them (resolved and checked by engine/detection/regions.ts). */
-export interface RegionParams {
-  version: 1;
-  /** A sample is silence when its pSilence ≥ threshold. */
-  threshold: number;
-  /** Centred moving average over this many windows (odd; 1 = no smoothing). */
-  smoothingWindows: number;
-  /** Silence between two sound regions shorter than this (s) is merged into sound. */
-  mergeGapSeconds: number;
-  /** Sound regions shorter than this (s) after merging become silence (0 = keep all). */
-  minSoundSeconds: number;
-}
-
 /** Everything that turns frame probabilities into regions; serialisable, stored with them (engine/detection/frames/frame-regions.ts). */
 export interface FrameRegionParams {
   version: 2;

@@ -32,7 +32,6 @@ import type { WindowSpan } from '../../../src-shared/feature-types';
 
 export type RegionKind = 'silence' | 'sound';
 
-/** Everything that decides the regions; serialisable, stored with them (and sent to the UI): defined in src-shared. */
 /** Everything that decides window-level regions; serialisable, stored with them. */
 export interface RegionParams {
   version: 1;

@@ -5,7 +5,8 @@
  * renamed into place, so a crash mid-write never leaves a half checkpoint
  * that the database points to.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { writeFileDurably } from '../util/durable-write';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { SonotypeError } from '../../../src-shared/errors';
 import type { ProjectDb } from '../store/database';
@@ -88,16 +89,4 @@ function toStoredPath(dbPath: string, dir: string): string {
   const projectDir = path.dirname(path.resolve(dbPath));
   const relative = path.relative(projectDir, path.resolve(dir));
   return relative.startsWith('..') || path.isAbsolute(relative) ? path.resolve(dir) : relative;
-}
-
-function writeFileDurably(file: string, contents: Uint8Array | string): void {
-  const fd = openSync(file, 'w');
-  try {
-    const bytes = typeof contents === 'string' ? Buffer.from(contents, 'utf8') : contents;
-    let offset = 0;
-    while (offset < bytes.byteLength) offset += writeSync(fd, bytes, offset, bytes.byteLength - offset);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }

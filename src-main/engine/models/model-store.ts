@@ -8,7 +8,8 @@
  * Projects damaged by older versions are repaired when they are opened
  * (store/model-folders.ts repairModelRecords).
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { writeFileDurably } from '../util/durable-write';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
@@ -86,16 +87,4 @@ async function writeModelFiles(dir: string, model: tf.LayersModel, metadata: Mod
   const files = await serializeLayersModel(model, metadata);
   writeFileDurably(join(dir, WEIGHTS_BIN), files[WEIGHTS_BIN]);
   writeFileDurably(join(dir, MODEL_JSON), files[MODEL_JSON]);
-}
-
-function writeFileDurably(file: string, contents: Uint8Array | string): void {
-  const fd = openSync(file, 'w');
-  try {
-    const bytes = typeof contents === 'string' ? Buffer.from(contents, 'utf8') : contents;
-    let offset = 0;
-    while (offset < bytes.byteLength) offset += writeSync(fd, bytes, offset, bytes.byteLength - offset);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }

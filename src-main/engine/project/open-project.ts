@@ -68,6 +68,25 @@ function repairModelsQuietly(projectDir: string, db: ProjectDb): void {
   }
 }
 
+/**
+ * The project around an open connection to its database: paths resolved from
+ * the stored audio root, feature settings read from the database on each call.
+ * Job workers build theirs on their own connection (jobs/tasks/task-project.ts).
+ */
+export function projectOn(projectDir: string, db: ProjectDb): Omit<Project, 'close'> {
+  const storedRoot = getSetting(db, 'audioRoot') ?? '.';
+  const audioRoot = isAbsolute(storedRoot) ? storedRoot : resolve(projectDir, storedRoot);
+  return {
+    dir: projectDir,
+    audioRoot,
+    db,
+    featureConfig: () => projectFeatureConfig(db),
+    featureConfigFor: (nativeRate) => projectFeatureConfigFor(db, nativeRate),
+    rateGroups: () => projectRateGroups(db),
+    resolveRecordingPath: (relPath) => join(audioRoot, ...relPath.split('/')),
+  };
+}
+
 /** Opens (creating if needed) the project in `dir`. */
 export async function openProject(dir: string, options: OpenProjectOptions = {}): Promise<Project> {
   const projectDir = resolve(dir);
@@ -86,18 +105,7 @@ export async function openProject(dir: string, options: OpenProjectOptions = {})
     if (options.analysisSampleRate === 'auto') clearSetting(db, 'analysisSampleRate');
     else if (options.analysisSampleRate !== undefined) setSetting(db, 'analysisSampleRate', options.analysisSampleRate);
     repairModelsQuietly(projectDir, db);
-    const storedRoot = getSetting(db, 'audioRoot') ?? '.';
-    const audioRoot = isAbsolute(storedRoot) ? storedRoot : resolve(projectDir, storedRoot);
-    return {
-      dir: projectDir,
-      audioRoot,
-      db,
-      featureConfig: () => projectFeatureConfig(db),
-      featureConfigFor: (nativeRate) => projectFeatureConfigFor(db, nativeRate),
-      rateGroups: () => projectRateGroups(db),
-      resolveRecordingPath: (relPath) => join(audioRoot, ...relPath.split('/')),
-      close: () => db.close(),
-    };
+    return { ...projectOn(projectDir, db), close: () => db.close() };
   } catch (error) {
     db.close();
     throw error;

@@ -3,20 +3,15 @@
  * (engine/project/recording-features.ts); the app's features:describe runs one
  * and waits for it. Params and result: JOB_KINDS.features (src-shared/job-kinds.ts).
  */
-import { dirname } from 'node:path';
 import type { JobParams, JobResult } from '../../../../src-shared/job-kinds';
-import { openProject } from '../../project/open-project';
 import { describeRecordingFeatures } from '../../project/recording-features';
 import type { JobContext } from '../task-context';
+import { taskProject } from './task-project';
 
 export async function run(ctx: JobContext<'features'>, params: JobParams<'features'>): Promise<JobResult<'features'>> {
-  const project = await openProject(dirname(ctx.dbPath), { recoverInterruptedJobs: false });
-  try {
-    ctx.report({ phase: 'analysing', done: 0, total: 1, itemsLabel: 'recordings' });
-    const features = await describeRecordingFeatures(project, params.recordingId, ctx.signal);
-    ctx.report({ done: 1 });
-    return features;
-  } finally {
-    project.close();
-  }
+  const project = taskProject(ctx); // on the worker's own connection, closed when the task ends
+  ctx.report({ phase: 'analysing', done: 0, total: 1, itemsLabel: 'recordings' });
+  const features = await describeRecordingFeatures(project, params.recordingId, ctx.signal);
+  ctx.report({ done: 1 });
+  return features;
 }

@@ -4,22 +4,17 @@
  * the model never blocks the main process; the app's figures:reconstruction
  * runs one and waits for it. Params and result: JOB_KINDS.reconstruction.
  */
-import { dirname } from 'node:path';
 import type { JobParams, JobResult } from '../../../../src-shared/job-kinds';
 import { initBackend } from '../../models/backend';
 import { reconstructWindow } from '../../models/reconstruction';
-import { openProject } from '../../project/open-project';
 import type { JobContext } from '../task-context';
+import { taskProject } from './task-project';
 
 export async function run(ctx: JobContext<'reconstruction'>, params: JobParams<'reconstruction'>): Promise<JobResult<'reconstruction'>> {
-  const project = await openProject(dirname(ctx.dbPath), { recoverInterruptedJobs: false });
-  try {
-    await initBackend();
-    return await reconstructWindow(project, params.recordingId, params.windowIndex, {
-      signal: ctx.signal,
-      onPhase: (phase) => ctx.report({ phase }),
-    });
-  } finally {
-    project.close();
-  }
+  const project = taskProject(ctx); // on the worker's own connection, closed when the task ends
+  await initBackend();
+  return reconstructWindow(project, params.recordingId, params.windowIndex, {
+    signal: ctx.signal,
+    onPhase: (phase) => ctx.report({ phase }),
+  });
 }
