@@ -110,7 +110,8 @@ export const distributedSuite: BenchSuite = {
       mkdirSync(storage, { recursive: true });
       // Several recordings: a recording is one frames job, so workers share a season by recordings.
       ctx.log(`distributed: writing ${FILES} × ${AUDIO_SECONDS / FILES} s at 48 kHz`);
-      for (let i = 0; i < FILES; i++) await writeBenchRecording(join(storage, `season-${i}.wav`), 48_000, AUDIO_SECONDS / FILES);
+      // Lengths differ by a few seconds so the files differ (identical files would share one job).
+      for (let i = 0; i < FILES; i++) await writeBenchRecording(join(storage, `season-${i}.wav`), 48_000, AUDIO_SECONDS / FILES + 5 * i - 2.5 * (FILES - 1));
       const fresh = async (name: string): Promise<Project> => {
         const project = await openProject(join(ctx.tmpDir, name), { audioRoot: storage });
         await scanProject(project);
