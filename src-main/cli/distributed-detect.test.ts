@@ -58,7 +58,7 @@ describe.skipIf(skip)('detect --distributed with worker processes on real record
     return w;
   };
   const coordinator = (project: string, ...extra: string[]): CliProcess => {
-    const c = startCli(['detect', '--project', project, '--distributed', redis.url, '--embed', ...SHARD, '--retry-delay', '0.5', '--json', ...extra]);
+    const c = startCli(['detect', '--project', project, '--distributed', redis.url, ...SHARD, '--retry-delay', '0.5', '--json', ...extra]);
     processes.push(c);
     return c;
   };
@@ -99,7 +99,7 @@ describe.skipIf(skip)('detect --distributed with worker processes on real record
     if (base) rmSync(base, { recursive: true, force: true });
   });
 
-  it('gives the results of local detect while a worker is killed mid-shard; a worker refuses paths outside its storage', async () => {
+  it('gives the results of local detect while a worker is killed mid-shard; a worker refuses paths outside its storage', { timeout: 180_000 }, async () => {
     const w1 = await worker();
     const w2 = await worker();
     // A worker only connects out: it listens on no port at all.
@@ -117,7 +117,8 @@ describe.skipIf(skip)('detect --distributed with worker processes on real record
 
       const dir = join(base, 'workers');
       copyProject(p0, dir);
-      const c = coordinator(dir);
+      // With --embed: the map's window labels and embeddings too (windows jobs in shards).
+      const c = coordinator(dir, '--embed');
       let killed = '';
       await until(async () => {
         const active = await queue.getActive();
@@ -143,12 +144,17 @@ describe.skipIf(skip)('detect --distributed with worker processes on real record
       const counts = await queue.getJobCounts('wait', 'active', 'delayed', 'completed', 'failed');
       expect(counts).toEqual({ wait: 0, active: 0, delayed: 0, completed: 0, failed: 0 });
       expect(readdirSync(join(storage, '.sonotype-work', 'results')).filter((f) => f.endsWith('.bin'))).toEqual([]);
+      // SIGTERM: the worker finishes what it has (nothing now) and exits cleanly.
+      w2.child.kill('SIGTERM');
+      expect(await w2.exited).toBe(0);
+      expect(w2.lines.some((l) => /SIGTERM: taking no new jobs/.test(l)) && /stopped$/.test(w2.lines.at(-1) ?? '')).toBe(true);
     } finally {
       await queue.close();
     }
   });
 
-  it('resumes after the coordinator is killed mid-run', async () => {
+  it('resumes after the coordinator is killed mid-run', { timeout: 180_000 }, async () => {
+    await worker();
     const dir = join(base, 'resume');
     copyProject(p0, dir);
     const first = coordinator(dir);
@@ -161,8 +167,6 @@ describe.skipIf(skip)('detect --distributed with worker processes on real record
     // Only what was not applied is planned again; the result is the local one.
     expect(featuresToRun(second)).toBeLessThan(planned);
     expect(frameFeaturesOf(dir)).toEqual(local.features);
-    expect(maxEmbeddingDifference(embeddingsOf(dir), local.embeddings)).toBeLessThan(1e-6);
-    expect(heuristicLabelsOf(dir)).toEqual(local.labels);
     expect(JSON.parse(second.stdout()).regions).toEqual(local.regions);
     // Everything is in the project now: running it again enqueues nothing.
     const third = coordinator(dir);
@@ -188,8 +192,7 @@ describe.skipIf(skip)('detect --distributed with worker processes on real record
     const again = coordinator(dir);
     expect(await again.exited).toBe(0);
     expect(JSON.parse(again.stdout()).regions).toEqual(local.regions);
-    expect(maxEmbeddingDifference(embeddingsOf(dir), local.embeddings)).toBeLessThan(1e-6);
-    expect(heuristicLabelsOf(dir)).toEqual(local.labels);
+    expect(frameFeaturesOf(dir)).toEqual(local.features);
   });
 });
 

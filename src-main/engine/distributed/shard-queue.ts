@@ -109,7 +109,9 @@ export async function runShardJobs<P>(options: RunJobsOptions<P>): Promise<{ app
   };
   let lastRedisError: unknown = null;
   const onError = (error: unknown): void => {
-    lastRedisError = error;
+    // Keep what Redis said (WRONGPASS, a certificate problem, ECONNREFUSED…) over the generic errors that follow it.
+    const generic = /Connection is closed|Stream isn't writeable|enableOfflineQueue/i.test((error as Error)?.message ?? '');
+    if (!generic || lastRedisError === null) lastRedisError = error;
   };
   const connection = { ...redis.options };
   const queue = new Queue(options.queueName, { connection, prefix: QUEUE_PREFIX });
@@ -145,12 +147,17 @@ export async function runShardJobs<P>(options: RunJobsOptions<P>): Promise<{ app
   const rate = new CompletionRate();
   let workers = 0;
   let lastRedisOk = Date.now();
-  const stopAll = async (): Promise<void> => {
-    // Closing waits for Redis only briefly: when it is gone there is nothing to say to it.
+  /**
+   * Closes the connections. With Redis reachable, politely (QUIT); without, at
+   * once: a polite close would wait for a reply that never comes, and the
+   * clients' reconnect timers would keep the process alive after the run ended.
+   */
+  const stopAll = async (reachable: boolean): Promise<void> => {
     probe.disconnect();
-    await Promise.race([Promise.allSettled([events.close(), queue.close()]), delay(2000)]);
-    // Whatever is still trying to reach a vanished Redis is dropped, so no reconnect timer keeps the process alive.
-    await Promise.race([Promise.allSettled([events.disconnect(), queue.disconnect()]), delay(500)]);
+    // Forced: the connections are dropped first; close() then marks the objects closed, so their own loops
+    // (the event stream's reader retries) stop instead of keeping timers alive.
+    const forced = reachable ? [] : [events.backend.close(true), queue.backend.close(true)];
+    await Promise.race([Promise.allSettled([...forced, events.close(), queue.close()]), delay(2000)]);
   };
 
   const finish = (id: string): void => {
@@ -243,71 +250,109 @@ export async function runShardJobs<P>(options: RunJobsOptions<P>): Promise<{ app
 
   const ready = await withTimeout(Promise.all([queue.waitUntilReady(), events.waitUntilReady(), probe.connect()]), redisTimeoutMs).catch((e) => (onError(e), 'timeout' as const));
   if (ready === 'timeout') {
-    await stopAll();
-    throw unavailable(redis, Math.round(redisTimeoutMs / 1000), lastRedisError);
+    // The reason is what Redis said (or why it could not be reached), not what closing the clients reports.
+    const why = unavailable(redis, Math.round(redisTimeoutMs / 1000), lastRedisError);
+    await stopAll(false);
+    throw why;
   }
   const ticker = setInterval(() => notify(), options.tickMs ?? 1000);
   let lastWorkerCount = 0;
   let lastReconcile = Date.now();
   let lastProgress = 0;
   let wasDown = false;
+  let cameBack = false;
+  // The watchdog runs on its own timer, so a run waiting on Redis (a reply that never comes) still ends readably.
+  const waiting = new Set<(error: Error) => void>();
+  let lostWith: Error | null = null;
+  const loseRedis = (error: Error): void => {
+    lostWith ??= error;
+    for (const reject of waiting) reject(error);
+  };
+  let pinging = false;
+  const watchdog = setInterval(() => {
+    if (pinging) return;
+    pinging = true;
+    void withTimeout(probe.ping(), 2000)
+      .catch((e) => (onError(e), 'timeout'))
+      .then((ping) => {
+        const now = Date.now();
+        if (ping === 'PONG') {
+          lastRedisOk = now;
+          if (wasDown) {
+            wasDown = false;
+            cameBack = true;
+            log(`Redis at ${redis.display} is back`);
+          }
+          return;
+        }
+        if (!wasDown) log(`cannot reach Redis at ${redis.display}; waiting up to ${Math.round(redisTimeoutMs / 1000)} s`);
+        wasDown = true;
+        if (now - lastRedisOk > redisTimeoutMs) loseRedis(unavailable(redis, Math.round((now - lastRedisOk) / 1000), lastRedisError));
+      })
+      .finally(() => (pinging = false));
+  }, 1000);
+  /** `work`, or the Redis-lost error as soon as the watchdog gives up (whatever `work` is waiting for). */
+  const guarded = <T>(work: Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      if (lostWith) return reject(lostWith);
+      waiting.add(reject);
+      work.then(resolve, reject).finally(() => waiting.delete(reject));
+    });
+
+  /** One turn of the loop: results in the inbox, else housekeeping and a wait for the next event or tick. */
+  async function turn(): Promise<void> {
+    if (inbox.length > 0) {
+      const seen = new Set<string>();
+      const completed: { job: PlannedJob; returnvalue: unknown }[] = [];
+      for (const message of inbox.splice(0, options.batchSize ?? 64)) {
+        const job = byId.get(message.id);
+        if (!job || !outstanding.has(job.id) || seen.has(job.id)) continue;
+        seen.add(job.id);
+        if (message.kind === 'completed') completed.push({ job, returnvalue: message.returnvalue });
+        else await handleFailed(job, message.reason);
+      }
+      if (completed.length > 0) await handleCompleted(completed);
+      if (Date.now() - lastProgress >= (options.tickMs ?? 1000)) {
+        lastProgress = Date.now();
+        options.onProgress?.(progressNow());
+      }
+      return;
+    }
+    const now = Date.now();
+    if (cameBack) {
+      cameBack = false;
+      // Events sent while Redis was away are not replayed to us: ask for the jobs' states.
+      await reconcile(false);
+    }
+    if (!wasDown && now - lastWorkerCount > 5000) {
+      lastWorkerCount = now;
+      workers = await queue.getWorkersCount().catch(() => workers);
+    }
+    if (!wasDown && now - lastReconcile > 30_000) {
+      lastReconcile = now;
+      await reconcile(false);
+    }
+    lastProgress = Date.now();
+    options.onProgress?.(progressNow());
+    if (inbox.length === 0 && outstanding.size > 0) await new Promise<void>((resolve) => (wake = resolve));
+  }
+
   try {
     if (jobs.length > 0) {
-      await addJobs(jobs);
+      await guarded(addJobs(jobs));
       // A run that resumes: jobs failed in an earlier run get another chance; finished ones are applied.
-      await reconcile(true);
+      await guarded(reconcile(true));
     }
     while (outstanding.size > 0) {
       if (signal?.aborted) throw new SonotypeError('CANCELLED', `Stopped with ${outstanding.size} of ${jobs.length} jobs outstanding; they stay queued: run again to resume.`);
-      if (inbox.length > 0) {
-        const seen = new Set<string>();
-        const completed: { job: PlannedJob; returnvalue: unknown }[] = [];
-        for (const message of inbox.splice(0, options.batchSize ?? 64)) {
-          const job = byId.get(message.id);
-          if (!job || !outstanding.has(job.id) || seen.has(job.id)) continue;
-          seen.add(job.id);
-          if (message.kind === 'completed') completed.push({ job, returnvalue: message.returnvalue });
-          else await handleFailed(job, message.reason);
-        }
-        if (completed.length > 0) await handleCompleted(completed);
-        if (Date.now() - lastProgress >= (options.tickMs ?? 1000)) {
-          lastProgress = Date.now();
-          options.onProgress?.(progressNow());
-        }
-        continue;
-      }
-      // Idle: check Redis, refresh the worker count, report progress, then wait for the next event or tick.
-      const now = Date.now();
-      const ping = await withTimeout(probe.ping(), 2000).catch((e) => (onError(e), 'timeout'));
-      if (ping === 'PONG') {
-        lastRedisOk = now;
-        if (wasDown) {
-          wasDown = false;
-          log(`Redis at ${redis.display} is back`);
-          await reconcile(false);
-        }
-      } else {
-        if (!wasDown) log(`cannot reach Redis at ${redis.display}; waiting up to ${Math.round(redisTimeoutMs / 1000)} s`);
-        wasDown = true;
-        if (now - lastRedisOk > redisTimeoutMs) throw unavailable(redis, Math.round((now - lastRedisOk) / 1000), lastRedisError);
-      }
-      if (!wasDown && now - lastWorkerCount > 5000) {
-        lastWorkerCount = now;
-        workers = await queue.getWorkersCount().catch(() => workers);
-      }
-      if (!wasDown && now - lastReconcile > 30_000) {
-        lastReconcile = now;
-        await reconcile(false);
-      }
-      lastProgress = Date.now();
-      options.onProgress?.(progressNow());
-      if (inbox.length === 0 && outstanding.size > 0) await new Promise<void>((resolve) => (wake = resolve));
+      await guarded(turn());
     }
     options.onProgress?.(progressNow());
     return { applied, failed };
   } finally {
     clearInterval(ticker);
-    await stopAll();
+    clearInterval(watchdog);
+    await stopAll(!wasDown);
   }
 
 
