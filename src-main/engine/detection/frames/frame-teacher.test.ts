@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { concat, digitalSilence, fmWhistle, mixAt, sine, whiteNoise } from '../../testing/synth';
 import { frameAnalysisFor } from './frame-analysis';
-import { extractFrameFeatures } from './frame-features';
+import { BASE_DIMS, PEAK, extractFrameFeatures } from './frame-features';
 import { deriveFrameRegions } from './frame-regions';
 import { teacherDecisions, teacherSilenceProbability } from './frame-teacher';
 
@@ -85,5 +85,24 @@ describe('quiet recordings', () => {
     for (const t of [0.65, 1.65, 2.65]) expect(found.regions.some((r) => r.startSeconds <= t && t < r.endSeconds)).toBe(true);
     const empty = await soundRegions(whiteNoise(RATE, 4, 0.002, 22));
     expect(empty.regions).toHaveLength(0);
+  });
+});
+
+describe('valley splitting', () => {
+  /** Base features whose peak column follows `peaks` (other features 0). */
+  const baseOf = (peaks: number[]) => {
+    const base = new Float32Array(peaks.length * BASE_DIMS);
+    peaks.forEach((p, f) => (base[f * BASE_DIMS + PEAK] = p));
+    return base;
+  };
+  const runs = (sound: Uint8Array) => Array.from(sound).join('').split(/0+/).filter(Boolean).length;
+
+  it('splits two sounds joined by a bridge that stays above the offset threshold, but not short pieces', () => {
+    const joined = [...Array(5).fill(0), ...Array(12).fill(40), ...Array(4).fill(20), ...Array(12).fill(40), ...Array(5).fill(0)];
+    expect(runs(teacherDecisions(baseOf(joined), joined.length, { smoothRadius: 0 }).sound)).toBe(2);
+    expect(runs(teacherDecisions(baseOf(joined), joined.length, { smoothRadius: 0, valleyDb: 0 }).sound)).toBe(1);
+    // A 20-ms note beside the dip is too short a piece to split off (trill notes stay with their song).
+    const shortPiece = [...Array(5).fill(0), ...Array(4).fill(40), ...Array(4).fill(20), ...Array(12).fill(40), ...Array(5).fill(0)];
+    expect(runs(teacherDecisions(baseOf(shortPiece), shortPiece.length, { smoothRadius: 0 }).sound)).toBe(1);
   });
 });
