@@ -33,6 +33,10 @@ import { createRng } from '../../engine/util/random';
 export const CLUSTER_SPEED_NAMES = ['cluster_dtw_complete_10k_seconds', 'cluster_umap_20k_seconds', 'cluster_recut_gallery_ms'];
 
 const round = (x: number) => Math.round(x * 100) / 100;
+const cpuSecondsSince = (start: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+};
 const load = () => round(loadavg()[0]);
 
 /** `count` sequences of 5–50 frames made from real ones: resampled in time, with a little noise. */
@@ -75,6 +79,7 @@ export async function runClusterSpeed(ctx: BenchContext, emit: (line: BenchLine)
   if (wanted('cluster_dtw_complete_10k_seconds')) {
     const set = await realisticSequences(10_000, 3);
     const loadBefore = load();
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const { condensed, workers } = await parallelDtwMatrix(set, { cost: 'euclidean', band: 0.1 });
     const dtwSeconds = (performance.now() - t0) / 1000;
@@ -89,12 +94,15 @@ export async function runClusterSpeed(ctx: BenchContext, emit: (line: BenchLine)
         dtwSeconds: round(dtwSeconds), linkageSeconds: round(linkageSeconds), pairsPerSecond: Math.round(pairCount(10_000) / dtwSeconds),
         matrixMb: round((condensed.byteLength) / 2 ** 20), linkageWorkingCopyMb: round(condensed.byteLength / 2 ** 20),
         peakRssMb: round(process.resourceUsage().maxRSS / 1024), loadBefore, loadAfter: load(),
+        // CPU seconds of all threads: on a loaded machine wall time says little; a quiet 2-core box needs about half of this.
+        cpuSeconds: round(cpuSecondsSince(cpu0)),
       },
     });
   }
   if (wanted('cluster_umap_20k_seconds')) {
     const vectors = meanStdVectors(await realisticSequences(20_000, 5));
     const loadBefore = load();
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const graph = await parallelKnn(vectors, 15);
     const knnSeconds = (performance.now() - t0) / 1000;
@@ -104,7 +112,10 @@ export async function runClusterSpeed(ctx: BenchContext, emit: (line: BenchLine)
     if (!positions.x.every(Number.isFinite)) throw new Error('UMAP gave non-finite positions');
     emit({
       name: 'cluster_umap_20k_seconds', value: round(knnSeconds + umapSeconds), unit: 's', better: 'lower', target: 60,
-      detail: { points: 20_000, dims: vectors.dim, neighbours: 15, knnSeconds: round(knnSeconds), umapSeconds: round(umapSeconds), epochs: 200, loadBefore, loadAfter: load() },
+      detail: {
+        points: 20_000, dims: vectors.dim, neighbours: 15, knnSeconds: round(knnSeconds), umapSeconds: round(umapSeconds), epochs: 200,
+        loadBefore, loadAfter: load(), cpuSeconds: round(cpuSecondsSince(cpu0)), knnWorkers: 'one per core', umapThreads: 1,
+      },
     });
   }
   if (wanted('cluster_recut_gallery_ms')) emit(await recutBench(join(ctx.tmpDir, 'recut')));
