@@ -1,23 +1,27 @@
 /**
- * The whole DTW of one pair in WebAssembly: SIMD (f32x4) frame costs and the
- * dynamic programme over the band, in one call. Doing only the costs in
- * WebAssembly and the programme in JS left ~4 µs per pair of 5–50 frames,
- * half of it in the JS loop and the calls between the two; this kernel is
- * several times faster (figures: `npm run bench -- cluster_dtw`).
+ * The whole DTW of one pair in WebAssembly: SIMD frame costs and the dynamic
+ * programme over the band, in one call per pair (doing only the costs in
+ * WebAssembly and the programme in JS left half the time in the JS loop and
+ * the calls between the two).
  *
- * Assembled here from named opcodes (no toolchain in the build, as
- * fir-simd.ts), one module per frame size and frame cost, so the cost of a
- * cell is straight-line code (the frame's 16-byte chunks unrolled, loads at
- * constant offsets, no branch). Text form, for rows r = 0 … n−1 of the longer sequence:
+ * The costs are vectorised across FOUR COLUMNS at once: the column sequence
+ * is read from a transposed copy (value d of frames j … j+3 are adjacent), so
+ * one f32x4 step adds (a_d − b_d)² for four cells, and one f32x4.sqrt serves
+ * four cells; the programme then walks the four lanes. Assembled here from
+ * named opcodes (no toolchain in the build, as fir-simd.ts), one module per
+ * frame size, transposed stride and cost, so the frame loop is unrolled with
+ * constant load offsets. Text form, for rows r = 0 … n−1 of the longer sequence:
  *
- *   (func (export "dtw") (param $rowBase $n $colBase $dimBytes $band $bufA $bufB $mode i32) (param $limit f32) (result f32)
+ *   (func (export "dtw") (param $rowBase $n $colT $unused $band $bufA $bufB $mode i32) (param $limit f32) (result f32)
  *     prev = bufA; cur = bufB
- *     for r: lo, hi = band[r]; a = rowBase + r·dimBytes
+ *     for r: lo, hi = band[r]; a = rowBase + r·frameBytes
  *       cur[lo] = +inf; left = rowMin = +inf          ; cell (r, lo−1) lies outside the band
- *       for c in lo … hi:
- *         s = cost(a, colBase + c·dimBytes)             ; mode 0 sq. Euclidean, 1 Euclidean, 2 cosine
- *         best = min(prev[c+1] + s, prev[c] + 2s, left + s)
- *         cur[c+1] = left = best; rowMin = min(rowMin, best)
+ *       for c = lo; c ≤ hi; c += 4:
+ *         acc = Σ_d (splat(a[d]) − colT[d][c … c+3])²   ; or Σ a·b (cosine); √ for Euclidean
+ *         for each lane while c ≤ hi:
+ *           s = acc[lane]
+ *           best = min(prev[c+1] + s, prev[c] + 2s, left + s)
+ *           cur[c+1] = left = best; rowMin = min(rowMin, best); c++
  *       if rowMin > limit: return +inf                 ; every path crosses every row
  *       swap(prev, cur)
  *     return prev[last column + 1]
@@ -41,78 +45,97 @@ const Op = {
 } as const;
 const VOID = 0x40;
 const SIMD = 0xfd;
-const v128Load = (offset: number) => [SIMD, 0x00, 0x04, ...leb(offset)];
+const v128Load = (offset: number) => [SIMD, 0x00, 0x00, ...leb(offset)]; // alignment hint 1: columns start anywhere
+const f32LoadAt = (offset: number) => [Op.F32Load, 0x02, ...leb(offset)];
 const V128_ZERO = [SIMD, 0x0c, ...new Array<number>(16).fill(0)];
 const F32X4_ADD = [SIMD, 0xe4, 0x01];
 const F32X4_SUB = [SIMD, 0xe5, 0x01];
 const F32X4_MUL = [SIMD, 0xe6, 0x01];
+const F32X4_SQRT = [SIMD, 0xe3, 0x01];
+const F32X4_MAX = [SIMD, 0xe9, 0x01];
+const F32X4_SPLAT = [SIMD, 0x13];
+const V128_ONES = [SIMD, 0x0c, ...Array.from({ length: 4 }, () => Array.from(new Uint8Array(Float32Array.of(1).buffer))).flat()];
 const lane = (k: number) => [SIMD, 0x1f, k];
 const f32 = (x: number) => [Op.F32Const, ...new Uint8Array(Float32Array.of(x).buffer)];
 const get = (l: number) => [Op.LocalGet, l];
 const set = (l: number) => [Op.LocalSet, l];
 const i32 = (x: number) => [Op.I32Const, x];
+/** i32.const of any value (signed LEB128). */
+const i32c = (x: number) => [Op.I32Const, ...sleb(x)];
 const F32_LOAD = [Op.F32Load, 0x02, 0x00];
 const F32_STORE = [Op.F32Store, 0x02, 0x00];
 
 // Parameters 0–8, then locals.
 const [ROW_BASE, N, COL_BASE, DIM_BYTES, BAND, BUF_A, BUF_B, MODE, LIMIT] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-const [ROW, COL, LO, HI, A, B, K, PREV, CUR, TMP] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
-const [ACC, D] = [19, 20];
-const [S, LEFT, BEST, ROW_MIN] = [21, 22, 23, 24];
+const [ROW, COL, LO, HI, A, B, K, PREV, CUR, TMP, PP, CP] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
+const [ACC, D] = [21, 22];
+const [S, LEFT, BEST, ROW_MIN] = [23, 24, 25, 26];
 
 /** `base + 4·index` on the stack. */
 const floatAt = (base: number, index: number[]) => [...get(base), ...index, ...i32(2), Op.I32Shl, Op.I32Add];
 
 /**
- * The frame cost of one cell, unrolled over the frame's `chunks` 16-byte
- * chunks (the module is generated for one frame size and cost, so there is no
- * loop and no branch per cell): acc = Σ (a − b)² or Σ a·b, lanes summed.
+ * acc = the costs of columns col … col+3 of the current row: the row frame's
+ * values splatted against the transposed column block, unrolled over `dim`.
  */
-function cellCost(chunks: number, mode: number): number[] {
-  const out: number[] = [...V128_ZERO, ...set(ACC)];
-  for (let k = 0; k < chunks; k++) {
-    const a = [...get(A), ...v128Load(16 * k)];
-    const b = [...get(B), ...v128Load(16 * k)];
+function groupCosts(dim: number, strideBytes: number, mode: number): number[] {
+  const out: number[] = [...get(COL_BASE), ...get(COL), ...i32(2), Op.I32Shl, Op.I32Add, ...set(B), ...V128_ZERO, ...set(ACC)];
+  for (let d = 0; d < dim; d++) {
+    const a = [...get(A), ...f32LoadAt(4 * d), ...F32X4_SPLAT];
+    const b = [...get(B), ...v128Load(d * strideBytes)];
     out.push(...(mode === 2
       ? [...get(ACC), ...a, ...b, ...F32X4_MUL, ...F32X4_ADD]
       : [...a, ...b, ...F32X4_SUB, Op.LocalTee, D, ...get(D), ...F32X4_MUL, ...get(ACC), ...F32X4_ADD]), ...set(ACC));
   }
-  out.push(...get(ACC), ...lane(0), ...get(ACC), ...lane(1), Op.F32Add, ...get(ACC), ...lane(2), ...get(ACC), ...lane(3), Op.F32Add, Op.F32Add, ...set(S));
-  if (mode === 1) out.push(...get(S), Op.F32Sqrt, ...set(S));
-  if (mode === 2) out.push(...f32(0), ...f32(1), ...get(S), Op.F32Sub, Op.F32Max, ...set(S));
+  if (mode === 1) out.push(...get(ACC), ...F32X4_SQRT, ...set(ACC));
+  if (mode === 2) out.push(...V128_ZERO, ...V128_ONES, ...get(ACC), ...F32X4_SUB, ...F32X4_MAX, ...set(ACC));
   return out;
 }
 
-const cell = (chunks: number, mode: number) => [
-  // b = colBase + col·dimBytes; s = cost
-  ...get(COL_BASE), ...get(COL), ...get(DIM_BYTES), Op.I32Mul, Op.I32Add, ...set(B),
-  ...cellCost(chunks, mode),
+/**
+ * The programme's step for column `col` with cost = lane `k` of acc, then
+ * col++. PP and CP point at prev[col] and cur[col] (index col = column
+ * col − 1), so the three cells are constant offsets from them.
+ */
+const cellStep = (k: number) => [
+  ...get(ACC), ...lane(k), ...set(S),
   // best = min(prev[col+1] + s, prev[col] + 2s, left + s)
-  ...floatAt(PREV, [...get(COL), ...i32(1), Op.I32Add]), ...F32_LOAD, ...get(S), Op.F32Add,
-  ...floatAt(PREV, get(COL)), ...F32_LOAD, ...get(S), Op.F32Add, ...get(S), Op.F32Add,
+  ...get(PP), Op.F32Load, 0x02, 0x04, ...get(S), Op.F32Add,
+  ...get(PP), Op.F32Load, 0x02, 0x00, ...get(S), Op.F32Add, ...get(S), Op.F32Add,
   Op.F32Min,
   ...get(LEFT), ...get(S), Op.F32Add,
   Op.F32Min, Op.LocalTee, BEST, ...set(LEFT),
-  ...floatAt(CUR, [...get(COL), ...i32(1), Op.I32Add]), ...get(BEST), ...F32_STORE,
+  ...get(CP), ...get(BEST), Op.F32Store, 0x02, 0x04,
   ...get(ROW_MIN), ...get(BEST), Op.F32Min, ...set(ROW_MIN),
+  ...get(COL), ...i32(1), Op.I32Add, ...set(COL),
+  ...get(PP), ...i32(4), Op.I32Add, ...set(PP),
+  ...get(CP), ...i32(4), Op.I32Add, ...set(CP),
 ];
 
-const body = (chunks: number, mode: number) => [
-  0x03, 0x0a, 0x7f, 0x02, 0x7b, 0x04, 0x7d, // locals: 10 × i32, 2 × v128, 4 × f32
+const body = (dim: number, strideBytes: number, rowFrameBytes: number, mode: number) => [
+  0x03, 0x0c, 0x7f, 0x02, 0x7b, 0x04, 0x7d, // locals: 12 × i32, 2 × v128, 4 × f32
   ...get(BUF_A), ...set(PREV), ...get(BUF_B), ...set(CUR),
   ...i32(0), ...set(ROW),
   Op.Block, VOID, Op.Loop, VOID,
   ...get(ROW), ...get(N), Op.I32GeS, Op.BrIf, 1,
   ...get(BAND), ...get(ROW), ...i32(3), Op.I32Shl, Op.I32Add, Op.LocalTee, TMP, Op.I32Load, 0x02, 0x00, ...set(LO),
   ...get(TMP), Op.I32Load, 0x02, 0x04, ...set(HI),
-  ...get(ROW_BASE), ...get(ROW), ...get(DIM_BYTES), Op.I32Mul, Op.I32Add, ...set(A),
+  ...get(ROW_BASE), ...get(ROW), ...i32c(rowFrameBytes), Op.I32Mul, Op.I32Add, ...set(A),
   ...floatAt(CUR, get(LO)), ...f32(Infinity), ...F32_STORE,
   ...f32(Infinity), ...set(LEFT), ...f32(Infinity), ...set(ROW_MIN),
   ...get(LO), ...set(COL),
+  ...floatAt(PREV, get(LO)), ...set(PP),
+  ...floatAt(CUR, get(LO)), ...set(CP),
   Op.Block, VOID, Op.Loop, VOID,
   ...get(COL), ...get(HI), Op.I32GtS, Op.BrIf, 1,
-  ...cell(chunks, mode),
-  ...get(COL), ...i32(1), Op.I32Add, ...set(COL),
+  ...groupCosts(dim, strideBytes, mode),
+  ...cellStep(0),
+  ...get(COL), ...get(HI), Op.I32GtS, Op.BrIf, 1,
+  ...cellStep(1),
+  ...get(COL), ...get(HI), Op.I32GtS, Op.BrIf, 1,
+  ...cellStep(2),
+  ...get(COL), ...get(HI), Op.I32GtS, Op.BrIf, 1,
+  ...cellStep(3),
   Op.Br, 0,
   Op.End, Op.End,
   ...get(ROW_MIN), ...get(LIMIT), Op.F32Gt, Op.If, VOID, ...f32(Infinity), Op.Return, Op.End,
@@ -124,6 +147,19 @@ const body = (chunks: number, mode: number) => [
   ...floatAt(PREV, [...get(HI), ...i32(1), Op.I32Add]), ...F32_LOAD,
   Op.End,
 ];
+
+function sleb(value: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = value & 0x7f;
+    value >>= 7;
+    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
 
 function leb(value: number): number[] {
   const out: number[] = [];
@@ -138,8 +174,8 @@ function leb(value: number): number[] {
 const section = (id: number, content: number[]) => [id, ...leb(content.length), ...content];
 const ascii = (s: string) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
 
-function moduleBytes(chunks: number, mode: number): Uint8Array<ArrayBuffer> {
-  const BODY = body(chunks, mode);
+function moduleBytes(dim: number, strideBytes: number, rowFrameBytes: number, mode: number): Uint8Array<ArrayBuffer> {
+  const BODY = body(dim, strideBytes, rowFrameBytes, mode);
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [0x01, 0x60, 0x09, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7d, 0x01, 0x7d]), // (i32 × 8, f32) → f32
@@ -150,14 +186,14 @@ function moduleBytes(chunks: number, mode: number): Uint8Array<ArrayBuffer> {
   ]);
 }
 
-/** Compiled kernels by frame size (16-byte chunks) and cost; null where WebAssembly SIMD is unavailable. */
+/** Compiled kernels by frame size, strides and cost; null where WebAssembly SIMD is unavailable. */
 const compiled = new Map<string, WebAssembly.Module | null>();
 
-function wasmModule(chunks: number, mode: number): WebAssembly.Module | null {
-  const key = `${chunks}:${mode}`;
+function wasmModule(dim: number, strideBytes: number, rowFrameBytes: number, mode: number): WebAssembly.Module | null {
+  const key = `${dim}:${strideBytes}:${rowFrameBytes}:${mode}`;
   if (!compiled.has(key)) {
     try {
-      compiled.set(key, new WebAssembly.Module(moduleBytes(chunks, mode)));
+      compiled.set(key, new WebAssembly.Module(moduleBytes(dim, strideBytes, rowFrameBytes, mode)));
     } catch {
       compiled.set(key, null);
     }
@@ -178,28 +214,36 @@ const MODES: Record<FrameCost, number> = { sqeuclidean: 0, euclidean: 1, cosine:
 
 /** A kernel holding a copy of the set's frames, or null where WebAssembly SIMD is unavailable. */
 export function createWasmDtw(set: SequenceSet, cost: FrameCost): WasmDtw | null {
-  const padded = Math.ceil(set.dim / 4) * 4;
+  const { dim } = set;
+  const count = set.lengths.length;
+  let longest = 1;
+  for (let i = 0; i < count; i++) longest = Math.max(longest, set.lengths[i]);
+  // Transposed blocks: value d of frame j of a sequence at block + 4·(d·stride + j); 4 spare columns for the last group.
+  const stride = longest + 4;
   const mode = MODES[cost];
-  const mod = wasmModule(padded / 4, mode);
+  const mod = wasmModule(dim, stride * 4, dim * 4, mode);
   if (!mod) return null;
   const instance = new WebAssembly.Instance(mod, {});
   const memory = instance.exports.memory as WebAssembly.Memory;
   const dtw = instance.exports.dtw as (...args: number[]) => number;
-  const frames = set.data.length / set.dim;
-  let longest = 1;
-  for (let i = 0; i < set.lengths.length; i++) longest = Math.max(longest, set.lengths[i]);
-  const dataBytes = frames * padded * 4;
-  const bandAt = dataBytes;
+  const framesAt = 0;
+  const transposedAt = set.data.length * 4;
+  const blockBytes = dim * stride * 4;
+  const bandAt = transposedAt + count * blockBytes;
   const bufA = bandAt + longest * 8;
   const bufB = bufA + (longest + 2) * 4;
   const needed = bufB + (longest + 2) * 4;
   if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / 65536));
-  const frameView = new Float32Array(memory.buffer, 0, frames * padded);
-  for (let f = 0; f < frames; f++) frameView.set(set.data.subarray(f * set.dim, (f + 1) * set.dim), f * padded);
+  new Float32Array(memory.buffer, framesAt, set.data.length).set(set.data);
+  const transposed = new Float32Array(memory.buffer, transposedAt, count * dim * stride);
+  for (let s = 0; s < count; s++) {
+    const base = s * dim * stride;
+    const first = set.offsets[s] * dim;
+    for (let j = 0; j < set.lengths[s]; j++) for (let d = 0; d < dim; d++) transposed[base + d * stride + j] = set.data[first + j * dim + d];
+  }
   const bandView = new Int32Array(memory.buffer, bandAt, longest * 2);
   const a = new Float32Array(memory.buffer, bufA, longest + 2);
   const b = new Float32Array(memory.buffer, bufB, longest + 2);
-  const frameBytes = padded * 4;
   return {
     pair(r, c, lo, hi, limit) {
       const n = set.lengths[r];
@@ -211,7 +255,7 @@ export function createWasmDtw(set: SequenceSet, cost: FrameCost): WasmDtw | null
       a.fill(Infinity, 0, m + 2);
       b.fill(Infinity, 0, m + 2);
       a[0] = 0;
-      return dtw(set.offsets[r] * frameBytes, n, set.offsets[c] * frameBytes, frameBytes, bandAt, bufA, bufB, mode, Math.fround(limit));
+      return dtw(framesAt + set.offsets[r] * dim * 4, n, transposedAt + c * blockBytes, 0, bandAt, bufA, bufB, mode, Math.fround(limit));
     },
   };
 }
