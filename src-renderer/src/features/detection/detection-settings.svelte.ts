@@ -21,6 +21,8 @@ export function createDetectionSettings(recordingId: number, now: () => number =
   let previewMs = $state<number | null>(null);
   let error = $state<string | null>(null);
   let applying = $state(false);
+  /** "Run on workers" (features/workers): the detect job's audio work on `sonotype worker` processes. */
+  let onWorkers = $state(false);
   let generation = 0;
   let inFlight = false;
   let pending = false;
@@ -94,13 +96,13 @@ export function createDetectionSettings(recordingId: number, now: () => number =
    * Stores the band (when changed) and starts a 'detect' job with the region
    * settings; `start` is the jobs store's. Resolves with the job id, or null on failure.
    */
-  async function apply(start: (kind: 'detect', params: { regionParams: RegionSettings }) => Promise<number>): Promise<number | null> {
+  async function apply(start: (kind: 'detect', params: { regionParams: RegionSettings; onWorkers?: boolean }) => Promise<number>): Promise<number | null> {
     if (!region || applying) return null;
     applying = true;
     error = null;
     try {
       if (bandChanged()) await call('detection:setBand', band);
-      const jobId = await start('detect', { regionParams: { ...region } });
+      const jobId = await start('detect', { regionParams: { ...region }, ...(onWorkers ? { onWorkers } : {}) });
       stored = { region: { ...region }, band: { ...band } };
       return jobId;
     } catch (e) {
@@ -114,6 +116,8 @@ export function createDetectionSettings(recordingId: number, now: () => number =
   return {
     load, change, changeBand, reset, apply, refresh,
     get stored() { return stored; },
+    get onWorkers() { return onWorkers; },
+    set onWorkers(value: boolean) { onWorkers = value; },
     get region() { return region; },
     get band() { return band; },
     get preview() { return preview; },

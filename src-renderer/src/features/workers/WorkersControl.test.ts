@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import JobLaunchers from '../retrain/JobLaunchers.svelte';
+import DetectionSettingsPanel from '../detection/DetectionSettingsPanel.svelte';
+import { createDetectionSettings } from '../detection/detection-settings.svelte';
 import { createJobsStore } from '../jobs/jobs-store.svelte';
 import { installFakeApi, type FakeHandlers } from '../../lib/testing/fake-api';
 import { SonotypeError } from '../../../../src-shared/errors';
@@ -60,5 +62,24 @@ describe('Run on workers', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     await fireEvent.click(screen.getByRole('button', { name: 'Run detection' }));
     await waitFor(() => expect(api.calls).toContainEqual(['jobs:start', ['detect', {}]]));
+  });
+
+  it('is a choice of the detection settings panel: Apply then runs on the workers', async () => {
+    const api = installFakeApi({
+      'detection:settings': () => ({ region: { threshold: 0.5, smoothingFrames: 1, mergeGapSeconds: 0.008, minSoundSeconds: 0.012 }, band: {} }),
+      'detection:previewRegions': () => [],
+      'workers:get': () => set,
+      'jobs:start': () => 9,
+    });
+    const settings = createDetectionSettings(1);
+    render(DetectionSettingsPanel, {
+      settings, sampleRate: 48_000, onClose: () => undefined,
+      onApply: () => void settings.apply((kind, params) => api.call('jobs:start', kind, params).then((r) => (r.ok ? r.value : -1))),
+    });
+    await fireEvent.click(await screen.findByRole('checkbox', { name: 'Run on workers' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Apply to every recording on workers' }));
+    await waitFor(() => expect(api.calls.find(([n]) => n === 'jobs:start')?.[1]).toEqual(['detect', {
+      regionParams: { threshold: 0.5, smoothingFrames: 1, mergeGapSeconds: 0.008, minSoundSeconds: 0.012 }, onWorkers: true,
+    }]));
   });
 });
