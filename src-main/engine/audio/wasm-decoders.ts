@@ -95,11 +95,12 @@ export async function* readWasmBlocks(
     } catch (error) {
       if (error instanceof SonotypeError) throw error;
       if ((error as NodeJS.ErrnoException).code) throw toFileError(error, absPath);
-      throw new SonotypeError('DECODE_FAILED', `${CODEC_LABEL[codec]} decoding failed: ${(error as Error).message}`, { cause: error });
+      // The decoders throw their own internal errors (TypeError, "logError is not defined"…) on damaged data.
+      throw new SonotypeError('DECODE_FAILED', `${CODEC_LABEL[codec]} data in this file is damaged: the decoder stopped (${(error as Error).message})`, { cause: error });
     }
     if (decoder.flush) for (const block of take(await decoder.flush())) yield block;
     if (decodedFrames === 0 && firstError) {
-      throw new SonotypeError('DECODE_FAILED', `${CODEC_LABEL[codec]} decoding failed: ${firstError}`);
+      throw new SonotypeError('DECODE_FAILED', `${CODEC_LABEL[codec]} data in this file is damaged and decodes to nothing (${firstError})`);
     }
     const last = assembler.flush();
     if (last) yield last;

@@ -154,7 +154,14 @@ async function analyseRecordings(
   options: DetectOptions,
   failures: RecordingFailure[],
 ): Promise<Set<number>> {
-  const missing = recordings.filter((r) => !hasCurrentFeatures(project.db, r));
+  // A recording whose check throws (a rate detection cannot use…) is analysed below, where its error is isolated.
+  const missing = recordings.filter((r) => {
+    try {
+      return !hasCurrentFeatures(project.db, r);
+    } catch {
+      return true;
+    }
+  });
   if (options.features && missing.length > 0) {
     await options.features({ project, recordings: missing, work, signal: options.signal, onProgress: options.onProgress, failures });
     return new Set(missing.map((r) => r.id));

@@ -67,6 +67,18 @@ describe('detect isolates each recording', () => {
     expect(result.recordings.map((r) => r.path)).toEqual(['a.wav', 'b.wav', 'c.wav']);
   });
 
+  it('gives a recording at a rate detection cannot use (500 Hz) an error row instead of stopping the run', async () => {
+    const low = encodeWav([synthScene(500, [], 4, 0.01, 3)], { sampleRate: 500, format: 'pcm16' });
+    writeFileSync(join(dir, 'infrasound.wav'), low);
+    await scanProject(project);
+    const result = await detectProject(project, { backend: 'wasm' });
+    expect(result.failures.map((f) => f.path)).toEqual(['infrasound.wav']);
+    expect(result.failures[0].error.message).toMatch(/at least 1000 Hz \(got 500\)/);
+    expect(result.recordings.map((r) => r.path)).toEqual(['a.wav', 'b.wav', 'c.wav']);
+    rmSync(join(dir, 'infrasound.wav'));
+    await scanProject(project);
+  });
+
   it('says clearly when no recording at all could be analysed', async () => {
     const other = mkdtempSync(join(tmpdir(), 'sonotype-detect-isolation-'));
     try {
