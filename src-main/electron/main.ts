@@ -5,8 +5,8 @@
  */
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, shell, type IpcMainInvokeEvent } from 'electron';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
 import type { CallResult, MenuCommand } from '../../src-shared/contract';
 import { toErrorInfo } from '../../src-shared/errors';
 import { dispatchCall } from '../app/dispatch-call';
@@ -17,6 +17,7 @@ import { listRecentProjects } from '../app/recent-projects';
 import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
 import { installMenu } from './menu';
 import { loadWindowState, trackWindowState } from './window-state';
+import { denyAllPermissions, hardenApp, isTrustedSender, openDocumentation } from './security';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // better-sqlite3 built for Electron's ABI by build-native.mjs (node_modules keeps the Node build for the CLI and tests).
@@ -39,14 +40,16 @@ const state: AppState = {
 };
 const handlers = createHandlers(state);
 
-/** Only our own top-level renderer may call the API (no iframes, no foreign pages). */
-function isTrustedSender(event: IpcMainInvokeEvent): boolean {
-  const frame = event.senderFrame;
-  return Boolean(mainWindow && frame && event.sender === mainWindow.webContents && frame === mainWindow.webContents.mainFrame);
-}
+/** The page the window shows: the dev server in development, else the built renderer. */
+const devServer = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+const appUrl = devServer ?? pathToFileURL(join(here, '../renderer/index.html')).href;
+
+// Sandboxed renderers, and no webview, redirect or new window anywhere (security.ts).
+hardenApp(app);
 
 ipcMain.handle('sonotype:call', async (event, name: unknown, args: unknown): Promise<CallResult<unknown>> => {
-  if (!isTrustedSender(event)) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: 'Refused: untrusted sender.' } };
+  // Only our own window's top frame, showing our own page, may call the API (no iframes, no foreign pages).
+  if (!isTrustedSender(event, mainWindow, appUrl)) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: 'Refused: untrusted sender.' } };
   return dispatchCall(handlers, name, args, { client: windowClient?.id });
 });
 
@@ -118,12 +121,12 @@ function createWindow(): void {
       // Not a local folder: ignore.
     }
   });
+  // A link to the documentation opens in the browser; nothing else opens anywhere.
   mainWindow.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    openDocumentation(url, (u) => shell.openExternal(u));
     return { action: 'deny' };
   });
-  if (!app.isPackaged && process.env.ELECTRON_RENDERER_URL) void mainWindow.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void mainWindow.loadFile(join(here, '../renderer/index.html'));
+  void mainWindow.loadURL(appUrl);
   mainWindow.on('closed', () => {
     mainWindow = null;
     windowClient?.release();
@@ -135,12 +138,9 @@ function createWindow(): void {
 // Tiles and audio pages reach the renderer through sonotype://media/… (never file://).
 registerMediaScheme();
 
-// No <webview>, no remote content anywhere.
-app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-});
-
 app.whenReady().then(() => {
+  // Sonotype needs no camera, microphone, notifications or geolocation: every request is denied.
+  denyAllPermissions(session.defaultSession);
   shellScope.add(handleMediaProtocol(() => (state.project ? requireSession(state) : null)));
   createWindow();
   app.on('activate', () => BrowserWindow.getAllWindows().length === 0 && createWindow());

@@ -15,6 +15,7 @@ import { Readable } from 'node:stream';
 import { protocol } from 'electron';
 import type { ProjectSession } from '../app/app-state';
 import { handleMediaRequest } from '../engine/tiles';
+import { MEDIA_RESPONSE_CSP } from './security';
 
 export const MEDIA_SCHEME = 'sonotype';
 
@@ -37,7 +38,9 @@ export function registerMediaScheme(): void {
 export function handleMediaProtocol(openSession: () => Pick<ProjectSession, 'project' | 'tiles'> | null): () => void {
   protocol.handle(MEDIA_SCHEME, async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      return new Response('Only GET and HEAD are supported.', { status: 405, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+      return new Response('Only GET and HEAD are supported.', {
+        status: 405, headers: { 'content-type': 'text/plain; charset=utf-8', 'content-security-policy': MEDIA_RESPONSE_CSP, allow: 'GET, HEAD' },
+      });
     }
     const url = new URL(request.url);
     // The standard scheme puts `media` in the host: sonotype://media/tiles/… → /media/tiles/…
@@ -50,7 +53,9 @@ export function handleMediaProtocol(openSession: () => Pick<ProjectSession, 'pro
     const body = response.body instanceof Readable
       ? (Readable.toWeb(response.body) as unknown as ReadableStream<Uint8Array>)
       : new Uint8Array(response.body);
-    return new Response(request.method === 'HEAD' ? null : body, { status: response.status, headers: response.headers });
+    // The page's CSP (meta tag) does not cover these responses: they carry their own.
+    const headers = { ...response.headers, 'content-security-policy': MEDIA_RESPONSE_CSP, 'x-content-type-options': 'nosniff' };
+    return new Response(request.method === 'HEAD' ? null : body, { status: response.status, headers });
   });
   return () => protocol.unhandle(MEDIA_SCHEME);
 }
