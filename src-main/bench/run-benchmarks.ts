@@ -21,10 +21,11 @@ import { distributedSuite } from './cases/distributed';
 
 import { detectionSuite } from './cases/detection/detection-bench';
 import { clusterSuite } from './cases/cluster';
+import { reliabilitySuite } from './cases/reliability';
 
 export const SUITES: BenchSuite[] = [
   featureThroughputSuite, longFileMemorySuite, firstSpectrogramViewSuite, exactFullViewSuite, previewRegionsSuite, modelsSuite, rendererMemorySuite,
-  exchangeSuite, distributedSuite, detectionSuite, clusterSuite,
+  exchangeSuite, distributedSuite, detectionSuite, clusterSuite, reliabilitySuite,
 ];
 
 export async function runBenchmarks(filters: string[]): Promise<number> {

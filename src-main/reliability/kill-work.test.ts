@@ -8,116 +8,59 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectProject } from '../engine/detection/detect-project';
 import { retrainDetector } from '../engine/detection/retrain-detector';
 import { JobRunner } from '../engine/jobs/job-runner';
 import { initBackend } from '../engine/models/backend';
 import { loadStoredModel } from '../engine/models/encoder-registry';
-import { hasModelFiles } from '../engine/store/model-folders';
 import { openProject } from '../engine/project/open-project';
 import { scanProject } from '../engine/project/scan-project';
-import { openProjectDb, projectDbPath } from '../engine/store/database';
-import { modelIdsWithPayload } from '../engine/store/frame-data';
 import { listJobs } from '../engine/store/jobs';
 import { listModels } from '../engine/store/models';
-import { runMonitored } from '../engine/testing/reliability/child-monitor';
-import { concat, digitalSilence, synthScene } from '../engine/testing/synth';
-import { encodeWav } from '../engine/testing/wav-writer';
+import { addHumanLabels, addRecording, runWorkTrials, trialScene } from '../engine/testing/reliability/work-trials';
 import { createRng } from '../engine/util/random';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const CHILD = join(here, '../engine/testing/reliability/work-child.ts');
 const TRIALS = 5;
 const IMPORT_ROWS = 1500;
-
-interface Report { step: string; phase?: string; table?: number }
 
 describe('kill -9 during long work', () => {
   let dir: string;
   const rng = createRng(17);
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sonotype-kill-work-'));
-    for (let i = 0; i < 3; i++) {
-      const audio = concat(synthScene(8000, [{ kind: 'whistle', startSeconds: 0.5, endSeconds: 2 }, { kind: 'clicks', startSeconds: 3, endSeconds: 4 }], 5, 0.01, 40 + i), digitalSilence(8000, 3));
-      writeFileSync(join(dir, `r${i}.wav`), encodeWav([audio], { sampleRate: 8000, format: 'pcm16' }));
-    }
+    for (let i = 0; i < 3; i++) writeFileSync(join(dir, `r${i}.wav`), trialScene(40 + i));
     const project = await openProject(dir);
     await scanProject(project);
     project.close();
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** Runs the child and SIGKILLs it once `killAfter` reports came in, plus a seeded delay; returns whether the kill landed. */
-  async function killTrial(kind: string, killAfter: number, arg?: string): Promise<{ killed: boolean; reports: Report[] }> {
-    const delay = Math.floor(rng() * 150);
-    let seen = 0;
-    const run = await runMonitored<Report>(CHILD, [kind, dir, ...(arg ? [arg] : [])], { stallMs: 120_000 }, (report, kill) => {
-      if (report.step === 'error') return;
-      if (++seen === killAfter) setTimeout(() => kill('SIGKILL'), delay);
-    });
-    const failure = run.reports.find((r) => r.step === 'error');
-    if (failure) throw new Error(`${kind} child failed: ${JSON.stringify(failure)}`);
-    return { killed: run.outcome === 'killed' && run.signal === 'SIGKILL', reports: run.reports };
-  }
-
-  /**
-   * What every kill must leave: a clean database, every model with its files (or its payload in the
-   * database), and, once the project is opened, no job still 'running'. Checked on the raw database
-   * first, so opening's repair cannot hide a broken record.
-   */
-  async function expectCleanProject(label: string): Promise<void> {
-    const db = openProjectDb(projectDbPath(dir), { recoverInterruptedJobs: false });
-    try {
-      expect(String(db.sql.pragma('integrity_check', { simple: true })), label).toBe('ok');
-      expect(db.sql.pragma('foreign_key_check'), label).toEqual([]);
-      const inDatabase = modelIdsWithPayload(db);
-      expect(listModels(db).filter((m) => !inDatabase.has(m.id) && !hasModelFiles(dir, m)).map((m) => m.kind), label).toEqual([]);
-    } finally {
-      db.close();
-    }
+  it('import: all or nothing per table', async () => {
+    const series = await runWorkTrials('import', dir, TRIALS, rng);
+    expect(series.problems).toEqual([]);
+    expect(series.kills).toBe(TRIALS);
     const project = await openProject(dir);
     try {
-      expect(listJobs(project.db, { states: ['running'] }), label).toEqual([]);
+      const counts = project.db.sql.prepare('SELECT source_table, count(*) AS n FROM labels WHERE source_table IS NOT NULL GROUP BY source_table').all() as { n: number }[];
+      expect(counts.length).toBeGreaterThan(0);
+      for (const { n } of counts) expect(n).toBe(IMPORT_ROWS);
     } finally {
       project.close();
     }
-  }
-
-  /** Repeats kill trials until `TRIALS` kills landed during the work (a run may finish before its kill). */
-  async function trials(kind: string, killAfter: () => number, after?: () => Promise<void>, arg?: string): Promise<number> {
-    let kills = 0;
-    for (let attempt = 0; kills < TRIALS && attempt < 3 * TRIALS; attempt++) {
-      const { killed } = await killTrial(kind, killAfter(), arg);
-      if (killed) kills++;
-      await expectCleanProject(`${kind} trial ${attempt}`);
-      await after?.();
-    }
-    return kills;
-  }
-
-  it('import: all or nothing per table', async () => {
-    const kills = await trials('import', () => 1 + Math.floor(rng() * 3), async () => {
-      const project = await openProject(dir);
-      try {
-        const counts = project.db.sql.prepare('SELECT source_table, count(*) AS n FROM labels WHERE source_table IS NOT NULL GROUP BY source_table').all() as { n: number }[];
-        for (const { n } of counts) expect(n).toBe(IMPORT_ROWS);
-      } finally {
-        project.close();
-      }
-    }, String(IMPORT_ROWS));
-    expect(kills).toBe(TRIALS);
   }, 240_000);
 
   it('detect: the next run completes the interrupted work', async () => {
-    expect(await trials('detect', () => 2 + Math.floor(rng() * 10))).toBe(TRIALS);
+    // Each trial brings a new recording, so there is detection work to interrupt (as when a card is added).
+    const series = await runWorkTrials('detect', dir, TRIALS, rng, (attempt) => addRecording(dir, `new-${attempt}.wav`, 60 + attempt));
+    expect(series.problems).toEqual([]);
+    expect(series.kills).toBe(TRIALS);
     const project = await openProject(dir);
     try {
       const result = await detectProject(project, { backend: 'wasm' });
       expect(result.failures).toEqual([]);
-      expect(result.recordings).toHaveLength(3);
+      expect(result.recordings.length).toBe(3 + series.attempts);
       for (const r of result.recordings) expect(r.regions.at(-1)?.endSample).toBe(8 * 8000);
     } finally {
       project.close();
@@ -125,21 +68,27 @@ describe('kill -9 during long work', () => {
   }, 300_000);
 
   it('head retraining and model saving: no record without files, the next run completes', async () => {
-    expect(await trials('retrain-head', () => 2 + Math.floor(rng() * 6))).toBe(TRIALS);
-    expect(await trials('model-save', () => 1 + Math.floor(rng() * 3))).toBe(TRIALS);
+    await addHumanLabels(dir);
+    for (const kind of ['retrain-head', 'model-save'] as const) {
+      const series = await runWorkTrials(kind, dir, TRIALS, rng);
+      expect(series.problems, kind).toEqual([]);
+      expect(series.kills, kind).toBe(TRIALS);
+    }
     await initBackend('wasm');
     const project = await openProject(dir);
     try {
       const result = await retrainDetector(project, { seed: 5 });
-      expect(result.head.id).toBeGreaterThan(0);
-      for (const m of listModels(project.db, 'kill-trial-head')) (await loadStoredModel(dir, m)).dispose();
+      expect(result.labelled.windows).toBeGreaterThan(0);
+      for (const m of listModels(project.db, 'kill-trial-head').slice(0, 3)) (await loadStoredModel(dir, m)).dispose();
     } finally {
       project.close();
     }
   }, 300_000);
 
   it('training: resumes from its checkpoint after the kills', async () => {
-    expect(await trials('train', () => 2 + Math.floor(rng() * 4))).toBe(TRIALS);
+    const series = await runWorkTrials('train', dir, TRIALS, rng);
+    expect(series.problems).toEqual([]);
+    expect(series.kills).toBe(TRIALS);
     const project = await openProject(dir);
     const runner = new JobRunner(project.db);
     try {

@@ -49,7 +49,6 @@ async function main(): Promise<void> {
         break;
       }
       case 'retrain-head': {
-        await initBackend('wasm');
         for (let round = 0; ; round++) {
           await retrainDetector(project, { seed: round + 1, onProgress: (p) => report({ step: 'progress', phase: p.phase, done: p.done, total: p.total }) });
           report({ step: 'committed', round });
@@ -57,7 +56,7 @@ async function main(): Promise<void> {
       }
       case 'train': {
         const runner = new JobRunner(project.db);
-        const id = runner.start('train', { model: 'v3', epochs: 3, batchSize: 4, maxWindows: 4, seed: 3 });
+        const id = runner.start('train', { model: 'v3', epochs: 3, batchSize: 4, maxWindows: 4, seed: 3, workers: 1 });
         runner.onProgress((p) => p.jobId === id && report({ step: 'progress', phase: p.phase, epoch: p.epoch ?? null, done: p.done }));
         const final = await runner.wait(id);
         report({ step: 'committed', state: final.state });
