@@ -237,7 +237,10 @@ describe.skipIf(Boolean(skipReason))('review workflow in Chromium (browser mode)
     // From a fresh load of the app, whatever view an earlier test left open.
     await new RecordingsPage(page).open(server.url);
     await new AppShellPage(page).showView('Retrain & figures');
-    await retrain.launcher('Train encoder').click();
+    // Training shows its settings and estimated time before it starts.
+    await retrain.launcher('Train encoder…').click();
+    expect(((await retrain.trainEstimate().textContent()) ?? '').replace(/\s+/g, ' ')).toMatch(/About .+ of training: [\d,]+ windows × 5 epochs/);
+    await page.getByRole('button', { name: 'Start training' }).click();
     const jobId = await retrain.startedJobId();
     await page.getByRole('button', { name: 'Show jobs' }).click();
     await jobs.list().waitFor();

@@ -72,6 +72,13 @@ export interface ScanTotals {
 
 /** A feature window of a recording and what the Convnet V1 auto-encoder makes of it (frames × bins, row-major). */
 export interface ReconstructionFigure {
+  /**
+   * 'reconstruction': Convnet V1's auto-encoder — `input` is the window, `output` what it rebuilds.
+   * 'next-frame': LSTM V3's predictor — `input` is the real frame(s) after the window, `output` the predicted one(s).
+   */
+  kind: 'reconstruction' | 'next-frame';
+  /** The model shown ("encoder-v3 v2"). */
+  modelLabel: string;
   frames: number;
   bins: number;
   input: number[];
@@ -180,8 +187,9 @@ export const CALLS = {
     result: returns<{ modelLabel: string; kernelHeight: number; kernelWidth: number; filters: number[][] } | null>(),
   },
   /**
-   * A window of a recording and its Convnet V1 reconstruction (null when no V1 encoder is trained), computed as a
-   * 'reconstruction' job; resolves when it ends. Args: recording id, window index.
+   * A window of a recording and what the newest encoder that can show it makes of it — Convnet V1's reconstruction,
+   * or LSTM V3's next-frame prediction next to the real next frame (null when no such model was trained here),
+   * computed as a 'reconstruction' job; resolves when it ends. Args: recording id, window index.
    */
   'figures:reconstruction': {
     args: v.strictTuple([id, v.pipe(v.number(), v.integer(), v.minValue(0))]),

@@ -39,8 +39,21 @@ export class RetrainPage {
     return Number(/(\d+) held-out windows/.exec(name)?.[1] ?? NaN);
   }
 
-  launcher(name: 'Run detection' | 'Train encoder'): Locator {
+  launcher(name: 'Run detection' | 'Train encoder…'): Locator {
     return this.page.getByRole('group', { name: 'Start jobs' }).getByRole('button', { name });
+  }
+
+  /** The training settings shown before an encoder training starts, and their time estimate. */
+  trainEstimate(): Locator {
+    return this.page.getByTestId('train-estimate');
+  }
+
+  /** Opens the training settings, keeps the defaults (or picks `model`) and starts the training. */
+  async startTraining(model?: 'v1' | 'v3'): Promise<void> {
+    await this.launcher('Train encoder…').click();
+    await this.trainEstimate().waitFor();
+    if (model) await this.page.getByRole('combobox', { name: 'Model' }).selectOption(model);
+    await this.page.getByRole('button', { name: 'Start training' }).click();
   }
 
   /** The launcher's "… started as job #N." message → N. */

@@ -11,22 +11,27 @@ import { SonotypeError } from '../../../src-shared/errors';
 import { readAudioBlocks } from '../audio';
 import { keptBins, streamFeatureWindows } from '../features';
 import type { Project } from '../project/open-project';
-import { AUTOENCODER_SUBFOLDER, reconstructionModel } from './autoencoder-files';
+import { reconstructionModel } from './autoencoder-files';
 import { requireRecording } from '../store/recordings';
 import { assertModelInput } from './encoder-registry';
 import { loadLayersModel } from './model-io';
 
 type ReconstructionProject = Pick<Project, 'dir' | 'db' | 'featureConfigFor' | 'resolveRecordingPath'>;
 
-/** The normalised feature window `windowIndex` of a recording, as the encoders see it. */
+/**
+ * The normalised feature window `windowIndex` of a recording, as the encoders see it. With `extraFrames`, the
+ * window is read that much longer and normalised as a whole, as LSTM V3's training windows are (the frames after
+ * the window are its prediction target).
+ */
 export async function featureWindow(
-  project: ReconstructionProject, recordingId: number, windowIndex: number, signal?: AbortSignal,
+  project: ReconstructionProject, recordingId: number, windowIndex: number, signal?: AbortSignal, extraFrames = 0,
 ): Promise<{ data: Float32Array; frames: number; bins: number }> {
   const recording = requireRecording(project.db, recordingId);
   if (recording.status !== 'ok' || !recording.sampleRate || !recording.channels) {
     throw new SonotypeError('INVALID_ARGUMENT', `${recording.path} cannot be analysed: ${recording.error?.message ?? 'it failed to scan'}.`);
   }
-  const config = project.featureConfigFor(recording.sampleRate);
+  const base = project.featureConfigFor(recording.sampleRate);
+  const config = { ...base, windowFrames: base.windowFrames + extraFrames };
   const absPath = project.resolveRecordingPath(recording.path);
   const channel = Math.min(config.channel, recording.channels - 1);
   const windows = streamFeatureWindows(() => readAudioBlocks(absPath, { channel, signal }), recording.sampleRate, recording.frames ?? 0, config, { signal });
@@ -38,26 +43,52 @@ export async function featureWindow(
   throw new SonotypeError('NOT_FOUND', `${recording.path} has ${count} windows; there is no window ${windowIndex}.`);
 }
 
-/** Window `windowIndex` of a recording and its reconstruction by the newest Convnet V1 (null when none is trained). */
+/**
+ * Window `windowIndex` of a recording and what the newest fully kept encoder makes of it: Convnet V1's
+ * reconstruction, or LSTM V3's prediction of the frame(s) after the window next to the real ones. Null when no
+ * such model was trained in this project (the shipped default model keeps only its encoder).
+ */
 export async function reconstructWindow(
   project: ReconstructionProject, recordingId: number, windowIndex: number,
   options: { signal?: AbortSignal; onPhase?: (phase: 'reading window' | 'reconstructing') => void } = {},
 ): Promise<ReconstructionFigure | null> {
   const recording = requireRecording(project.db, recordingId);
-  const v1 = reconstructionModel(project);
-  if (!v1) return null; // no Convnet V1 trained (or trained before its decoder was saved)
-  // The model takes 32 × 256 windows: say so readably when the project's differ.
+  const figure = reconstructionModel(project);
+  if (!figure) return null;
+  // The models take 32 × 256 windows: say so readably when the project's differ.
   if (recording.sampleRate) assertModelInput(project.featureConfigFor(recording.sampleRate));
   options.onPhase?.('reading window');
-  const window = await featureWindow(project, recordingId, windowIndex, options.signal);
-  options.onPhase?.('reconstructing');
-  const { model } = await loadLayersModel(join(project.dir, v1.filesPath!, AUTOENCODER_SUBFOLDER));
+  const { model, metadata } = await loadLayersModel(join(project.dir, figure.stored.filesPath!, figure.subfolder));
   try {
-    const output = tf.tidy(() => model.predict(tf.tensor4d(window.data, [1, window.frames, window.bins, 1])) as tf.Tensor);
-    const values = await output.data();
-    output.dispose();
-    return { frames: window.frames, bins: window.bins, input: Array.from(window.data), output: Array.from(values) };
+    const modelLabel = `${figure.stored.kind} v${figure.stored.version}`;
+    if (figure.kind === 'reconstruction') {
+      const window = await featureWindow(project, recordingId, windowIndex, options.signal);
+      options.onPhase?.('reconstructing');
+      const values = await predict(model, window.data, window.frames, window.bins);
+      return { kind: 'reconstruction', modelLabel, frames: window.frames, bins: window.bins, input: Array.from(window.data), output: values };
+    }
+    const ahead = predictedFrames(metadata);
+    const long = await featureWindow(project, recordingId, windowIndex, options.signal, ahead);
+    const inputFrames = long.frames - ahead;
+    options.onPhase?.('reconstructing');
+    const values = await predict(model, long.data.subarray(0, inputFrames * long.bins), inputFrames, long.bins);
+    return { kind: 'next-frame', modelLabel, frames: ahead, bins: long.bins, input: Array.from(long.data.subarray(inputFrames * long.bins)), output: values };
   } finally {
     model.dispose();
+  }
+}
+
+/** Frames the V3 predictor was trained to predict (1 or 10), from the metadata saved with it. */
+function predictedFrames(metadata: unknown): number {
+  const n = (metadata as { predictFrames?: unknown } | null)?.predictFrames;
+  return n === 10 ? 10 : 1;
+}
+
+async function predict(model: tf.LayersModel, data: Float32Array, frames: number, bins: number): Promise<number[]> {
+  const output = tf.tidy(() => model.predict(tf.tensor4d(data, [1, frames, bins, 1])) as tf.Tensor);
+  try {
+    return Array.from(await output.data());
+  } finally {
+    output.dispose();
   }
 }

@@ -11,6 +11,8 @@ import { CHECKPOINTS_FOLDER } from '../checkpoint-store';
 import { getJob } from '../../store/jobs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { featureWindow, reconstructWindow } from '../../models/reconstruction';
+import { listRecordings } from '../../store/recordings';
 import { JobRunner } from '../job-runner';
 import { openProject, type Project } from '../../project/open-project';
 import { scanProject } from '../../project/scan-project';
@@ -69,6 +71,16 @@ describe("'train' job", () => {
       const encoder = await loadStoredModel(project.dir, model);
       expect(encoder.outputs[0].shape).toEqual([null, 128]);
       encoder.dispose();
+      // Its next-frame predictor is kept too: the figures show a predicted next frame beside the real one.
+      const recordingId = listRecordings(project.db)[0].id;
+      const figure = await reconstructWindow(project, recordingId, 0);
+      expect(figure).toMatchObject({ kind: 'next-frame', modelLabel: `encoder-v3 v${model.version}`, frames: 1, bins: 256 });
+      expect(figure!.input).toHaveLength(256);
+      expect(figure!.output).toHaveLength(256);
+      expect(figure!.output.every(Number.isFinite)).toBe(true);
+      // The real next frame is the frame after the window, normalised with it: not the window's own last frame.
+      const window = await featureWindow(project, recordingId, 0, undefined, 1);
+      expect(figure!.input).toEqual(Array.from(window.data.subarray(32 * 256)));
       // Both jobs' checkpoints are gone: the resumed one succeeded, so the one it continued is of no further use.
       expect(existsSync(join(dir, CHECKPOINTS_FOLDER)) ? readdirSync(join(dir, CHECKPOINTS_FOLDER)) : []).toEqual([]);
       expect(getJob(project.db, first)!.checkpointPath).toBeNull();

@@ -17,7 +17,7 @@ import { assertModelInput, storeModel, type EncoderKind } from '../../models/enc
 import { collectTrainingWindows } from '../../models/training-windows';
 import { createEncoderTrainer, disposeTrainer, trainEncoder } from '../../models/train-encoder';
 import { loadLayersModel, serializeLayersModel } from '../../models/model-io';
-import { AUTOENCODER_SUBFOLDER } from '../../models/autoencoder-files';
+import { AUTOENCODER_SUBFOLDER, PREDICTOR_SUBFOLDER } from '../../models/autoencoder-files';
 
 interface TrainCheckpoint {
   nextEpoch: number;
@@ -77,7 +77,10 @@ export async function run(ctx: JobContext<'train'>, params: JobParams<'train'>):
         extraFiles: { 'training.json': JSON.stringify({ lossCurve, params }) },
         // Convnet V1: the whole auto-encoder too, so the app can show reconstructions (the encoder alone cannot decode).
         // The folder name is read back by engine/models/autoencoder-files.ts.
-        extraModels: kind === 'encoder-v1' ? { [AUTOENCODER_SUBFOLDER]: { model: trainer.trainer, metadata: { kind: 'autoencoder-v1' } } } : undefined,
+        // LSTM V3: the predictor (encoder + next-frame head), so the app can show predicted vs real next frames.
+        extraModels: kind === 'encoder-v1'
+          ? { [AUTOENCODER_SUBFOLDER]: { model: trainer.trainer, metadata: { kind: 'autoencoder-v1' } } }
+          : { [PREDICTOR_SUBFOLDER]: { model: trainer.trainer, metadata: { kind: 'predictor-v3', predictFrames: trainer.targetFrames } } },
       });
       return { modelId: stored.id, kind, version: stored.version, finalLoss: metrics.finalLoss, windowsPerSecond: result.windowsPerSecond };
     } finally {

@@ -50,6 +50,7 @@ describe('FiguresPanel', () => {
     installFakeApi({
       'figures:trainingLoss': () => null,
       'figures:filters': () => { throw new SonotypeError('DATABASE', 'The model folder models/7 is missing.'); },
+      'figures:reconstruction': () => null,
     });
     render(FiguresPanel, { recordings });
     expect(await screen.findByText('No encoder has been trained yet.')).toBeTruthy();
@@ -62,7 +63,7 @@ describe('FiguresPanel', () => {
       'figures:filters': () => null,
       'figures:reconstruction': (id, w) => {
         if (w === 99) throw new SonotypeError('INVALID_ARGUMENT', 'Window 99 is past the end of y.wav (40 windows).');
-        return { frames: 2, bins: 2, input: [0, 1, 2, 3], output: [0, 1, 2, 1] };
+        return { kind: 'reconstruction', modelLabel: 'encoder-v1 v1', frames: 2, bins: 2, input: [0, 1, 2, 3], output: [0, 1, 2, 1] };
       },
     });
     render(FiguresPanel, { recordings });
@@ -79,10 +80,29 @@ describe('FiguresPanel', () => {
     await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('Window 99 is past the end of y.wav (40 windows).'));
   });
 
-  it('says when there is no V1 encoder for reconstructions', async () => {
-    installFakeApi({ 'figures:trainingLoss': () => null, 'figures:filters': () => null, 'figures:reconstruction': () => null });
+  it('says plainly, out of the box, why there is nothing to compare and offers to train an encoder', async () => {
+    const api = installFakeApi({ 'figures:trainingLoss': () => null, 'figures:filters': () => null, 'figures:reconstruction': () => null });
+    const onTrain = vi.fn();
+    render(FiguresPanel, { recordings, onTrain });
+    // Asked at once for the first window: no "Show" press needed to learn that nothing can be shown.
+    const empty = await screen.findByTestId('no-figure-model');
+    expect(api.calls).toContainEqual(['figures:reconstruction', [3, 0]]);
+    expect(empty.textContent).toMatch(/default model keeps only its LSTM V3 encoder/);
+    expect(empty.textContent).toMatch(/V3 then shows its predicted next frame next to the real one/);
+    await fireEvent.click(within(empty).getByRole('button', { name: 'Train an encoder…' }));
+    expect(onTrain).toHaveBeenCalledOnce();
+  });
+
+  it("shows LSTM V3's predicted next frame against the real one", async () => {
+    installFakeApi({
+      'figures:trainingLoss': () => null,
+      'figures:filters': () => null,
+      'figures:reconstruction': () => ({ kind: 'next-frame', modelLabel: 'encoder-v3 v2', frames: 1, bins: 4, input: [0, 1, 2, 3], output: [0, 1, 2, 1] }),
+    });
     render(FiguresPanel, { recordings });
-    await fireEvent.click(screen.getByRole('button', { name: 'Show' }));
-    expect(await screen.findByText(/No Convnet V1 encoder is trained yet/)).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: 'Next frame: predicted vs real (encoder-v3 v2)' })).toBeTruthy();
+    const plot = screen.getByRole('img', { name: 'Predicted and real next frame' });
+    expect(plot.querySelectorAll('path')).toHaveLength(2);
+    expect(screen.getByTestId('mse').textContent).toBe('1.000');
   });
 });

@@ -5,6 +5,7 @@ import RetrainPanel from './RetrainPanel.svelte';
 import JobLaunchers from './JobLaunchers.svelte';
 import { createRetrainStore } from './retrain-store.svelte';
 import { createJobsStore } from '../jobs/jobs-store.svelte';
+import { recordingRow } from '../recordings/test-rows';
 import { installFakeApi, type FakeHandlers } from '../../lib/testing/fake-api';
 import { SonotypeError } from '../../../../src-shared/errors';
 import type { RetrainReport } from '../../../../src-shared/review-types';
@@ -94,7 +95,7 @@ describe('RetrainPanel', () => {
 });
 
 describe('JobLaunchers', () => {
-  it('starts detection and training, and shows a refusal readably', async () => {
+  it('starts detection; training shows its settings and estimated time first, and starts only when asked', async () => {
     const api = installFakeApi({
       'jobs:list': () => [],
       'jobs:start': (...[kind]) => {
@@ -102,13 +103,38 @@ describe('JobLaunchers', () => {
         return 31;
       },
     });
-    render(JobLaunchers, { jobs: createJobsStore() });
+    render(JobLaunchers, { jobs: createJobsStore(), recordings: [recordingRow({ durationSeconds: 3600, sampleRate: 48_000 })] });
     await fireEvent.click(screen.getByRole('button', { name: 'Run detection' }));
     expect((await screen.findByRole('status')).textContent).toBe('Detection started as job #31.');
     expect(api.calls).toContainEqual(['jobs:start', ['detect', {}]]);
-    await fireEvent.click(screen.getByRole('button', { name: 'Train encoder' }));
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Train encoder…' }));
+    expect(api.calls.some(([name, args]) => name === 'jobs:start' && args[0] === 'train')).toBe(false); // one click starts nothing
+    const estimateText = () => (screen.getByTestId('train-estimate').textContent ?? '').replace(/\s+/g, ' ');
+    // V3, 5 epochs × 2,000 windows at the typical 6.2 windows/s: 10,000 / 6.2 s ≈ 26 min 53 s.
+    expect(estimateText()).toMatch(/About 26 min 53 s of training: 2,000 windows × 5 epochs \(315 batches\)/);
+    expect(estimateText()).toMatch(/typical speed of the portable backend on 2 cores: 6.2 windows\/s/);
+    await fireEvent.change(screen.getByRole('combobox', { name: 'Model' }), { target: { value: 'v1' } });
+    await fireEvent.input(screen.getByRole('spinbutton', { name: 'Epochs' }), { target: { value: '3' } });
+    expect(estimateText()).toMatch(/About 19 min 14 s of training: 2,000 windows × 3 epochs/);
+    await fireEvent.click(screen.getByRole('button', { name: 'Start training' }));
     expect((await screen.findByRole('alert')).textContent).toBe('Encoder training could not start: Training needs at least 10 s of readable audio.');
-    // The train task needs a model kind: the button asks for the Convnet V1 encoder (an empty params object fails in the task).
-    expect(api.calls).toContainEqual(['jobs:start', ['train', { model: 'v1' }]]);
+    expect(api.calls).toContainEqual(['jobs:start', ['train', { model: 'v1', epochs: 3, maxWindows: 2000, batchSize: 32 }]]);
+  });
+
+  it('estimates from the speed measured by the newest training of that model in the project', async () => {
+    const measured = { jobId: 12, kind: 'train', state: 'cancelled', phase: 'training', done: 40, total: 315, etaSeconds: null, itemsLabel: 'batches', itemsPerSecond: 1 / 40, params: { model: 'v1', batchSize: 32 } } as const;
+    installFakeApi({ 'jobs:list': () => [measured] });
+    const jobs = createJobsStore();
+    await jobs.load();
+    render(JobLaunchers, { jobs, recordings: [recordingRow({ durationSeconds: 60, sampleRate: 48_000 })] });
+    await fireEvent.click(screen.getByRole('button', { name: 'Train encoder…' }));
+    await fireEvent.change(screen.getByRole('combobox', { name: 'Model' }), { target: { value: 'v1' } });
+    const text = (screen.getByTestId('train-estimate').textContent ?? '').replace(/\s+/g, ' ');
+    // A minute of 48 kHz audio holds about 703 windows; 703 × 5 epochs at 0.8 windows/s (a batch of 32 every 40 s).
+    expect(text).toMatch(/measured in job #12: 0.8 windows\/s/);
+    expect(text).toMatch(/703 windows × 5 epochs/);
+    expect(text).toMatch(/About 1 h 13 min of training/);
+    expect(text).toMatch(/The project has only about 703 windows/);
   });
 });
