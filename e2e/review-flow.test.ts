@@ -130,6 +130,10 @@ describe.skipIf(Boolean(skipReason))('review workflow in Chromium (browser mode)
     // Resize: drag its end edge half a second to the left.
     await review.dragEdge(created.id, 'end', -0.5 * px);
     await expect.poll(async () => (await spans())[0]?.end).toBeLessThan(7.7);
+    // Dragging an edge selects no caption text, and the resize is confirmed with Undo at hand.
+    expect(await page.evaluate(() => window.getSelection()?.toString() ?? '')).toBe('');
+    await expect.poll(() => review.toasts().textContent()).toMatch(/Resized the sound label to 0:06\.\d\d–0:07\.\d\d\.\s*Undo/);
+    await review.toasts().screenshot({ path: shot('toast-resize') });
     [created] = await spans();
     expect(created.start).toBeCloseTo(6, 1);
     expect(created.end).toBeCloseTo(7.5, 1);
@@ -184,6 +188,8 @@ describe.skipIf(Boolean(skipReason))('review workflow in Chromium (browser mode)
       await expect.poll(() => regionKindAt(review, middle, SCENE_SECONDS), { timeout: 1000 }).toBe('silence');
     }
     await review.screenshot(shot('review-edited'));
+    // The lane alone: human bars (solid) above the region strip, captions readable, nothing over the signal.
+    await review.labelLane().screenshot({ path: shot('label-lane') });
     const beforeReload = await spans();
     expect(beforeReload).toHaveLength(1 + sounds.length);
 
@@ -299,7 +305,9 @@ describe.skipIf(Boolean(skipReason))('review workflow in Chromium (browser mode)
     expect((await saved()).map((l) => l.value).sort()).toEqual(['silence', 'sound', 'sound']);
     await expect.poll(() => review.toasts().textContent()).toMatch(/Marked .* as sound\./);
     await review.screenshot(shot('keyboard-decisions-toast'));
-    await review.labelLane().screenshot({ path: shot('label-lane') });
+    // The whole file (0, still no mouse): the three decisions as bars in the lane.
+    await review.press('0');
+    await review.labelLane().screenshot({ path: shot('label-lane-keyboard') });
     const lastSpan = /Marked (\d+:\d\d\.\d\d)–(\d+:\d\d\.\d\d) as sound/.exec((await review.toasts().textContent()) ?? '')!;
 
     // PageDown: the next recording of the list, announced.

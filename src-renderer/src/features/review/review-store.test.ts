@@ -68,6 +68,33 @@ describe('label edits', () => {
     expect(api.labels).toEqual([]);
   });
 
+  it('confirms every edit in one toast that offers Undo (a newer edit\'s toast replaces the older one)', async () => {
+    const store = await openStore();
+    const edits: Array<[() => Promise<unknown>, string]> = [
+      [() => createLabel(store, 11, 12.5, 'silence'), 'Drew a silence label, 0:11.00–0:12.50.'],
+      [() => resizeLabel(store, store.labels[0].id, 10, 14), 'Resized the silence label to 0:10.00–0:14.00.'],
+      [() => resizeLabel(store, store.labels[0].id, 20, 24), 'Moved the silence label to 0:20.00–0:24.00.'],
+      [() => splitLabelAt(store, 22), 'Split the silence label at 0:22.00.'],
+      [() => mergeSelectedLabels(store), 'Merged 2 labels into one, 0:20.00–0:24.00.'],
+      [() => markCurrent(store, 'sound'), 'Labelled 0:20.00–0:24.00 as sound.'],
+      [() => deleteSelectedLabels(store), 'Deleted 1 label.'],
+    ];
+    for (const [edit, message] of edits) {
+      await edit();
+      const shown = store.toasts.filter((t) => t.topic === 'edit');
+      expect(shown.map((t) => t.message)).toEqual([message]);
+      expect(shown[0].action?.label).toBe('Undo');
+    }
+    store.selectRegion(store.regions[0]);
+    await markCurrent(store, 'silence');
+    expect(store.toasts.at(-1)?.message).toBe('Marked 0:10.00–0:20.00 as silence.');
+    // Undo from the toast undoes that edit.
+    store.toasts.at(-1)!.action!.run();
+    await new Promise((r) => setTimeout(r, 0));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(api.labels).toEqual([]);
+  });
+
   it('a rejected call shows the message and keeps the previous state', async () => {
     const store = await openStore();
     const label = (await createLabel(store, 1, 2))!;
