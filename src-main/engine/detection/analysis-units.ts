@@ -1,6 +1,8 @@
 /**
- * The two units of a recording's analysis, free of any database so that
- * local `detect` and a distributed worker run exactly the same code:
+ * The two units of the window stage (detect --embed: the map's window
+ * labels and embeddings), free of any database so that local `detect` and a
+ * distributed worker run exactly the same code (detection's own frame
+ * features are one unit too: frames/frame-features.ts, extractFrameFeatures):
  *
  * - the recording unit: heuristic silence decisions per window over the
  *   whole file (its noise floor is a whole-file statistic) and the length
@@ -13,7 +15,7 @@
  * Local detect runs one recording unit and one whole-file shard per
  * recording and writes each batch as it comes; the coordinator of
  * `detect --distributed` writes the same results when workers send them
- * (storeRecordingUnit below, putEmbeddings/putSilencePredictions).
+ * (recording-windows.ts: storeHeuristicLabels, storeWindowSpans; putEmbeddings).
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import * as tf from '@tensorflow/tfjs';

@@ -1,13 +1,17 @@
 /**
- * `detect --distributed`: the analysis stage of detect (analysis-stage.ts)
- * run on workers. The coordinator plans one recording job per recording
- * whose heuristic labels are missing or stale, and windows jobs of about
- * `shardSeconds` for windows without an embedding (a WAV file is cut into
- * shards; other formats, and per-recording normalisation, go whole). It
- * publishes the encoder (and the up-to-date head, so workers return
- * probabilities too) by hash, and writes each result into the project as it
- * arrives — it is the only writer — after checking its checksum and that
- * its windows are the project's windows.
+ * `detect --distributed --embed`: the window stage of detect
+ * (analysis-stage.ts: the map's heuristic window labels, window rows and
+ * encoder embeddings) run on workers. The coordinator plans one recording
+ * job per recording whose window labels are missing or stale, and windows
+ * jobs of about `shardSeconds` for windows without an embedding (a WAV file
+ * is cut into shards whose windows are bit-identical to the whole-file pass;
+ * other formats, and per-recording normalisation, go whole). It publishes
+ * the encoder by hash (and a window-level head when the stage is given one:
+ * its probabilities then come back with the embeddings), and writes each
+ * result into the project as it arrives — it is the only writer — after
+ * checking its checksum and that its windows are the project's windows.
+ * Frame features, what detection's regions come from, are the features
+ * stage's (distributed-features.ts).
  */
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
@@ -15,16 +19,14 @@ import { SonotypeError, toErrorInfo } from '../../../src-shared/errors';
 import type { FeatureConfig, WindowSpan } from '../../../src-shared/feature-types';
 import { hasExactRandomAccess } from '../audio';
 import type { AnalysisStage, AnalysisStageInput } from '../detection/analysis-stage';
-import { recordingUnitSpans } from '../detection/analysis-units';
-import { windowsWithoutEmbedding } from '../store/embeddings';
+import { DEFAULT_EMBED_BATCH, recordingUnitSpans } from '../detection/analysis-units';
 import { recordFailure } from '../detection/recording-failures';
 import { heuristicLabelState, storeHeuristicLabels, storeWindowSpans } from '../detection/recording-windows';
 import { recordingWindowCount } from '../features';
-import { putEmbeddings } from '../store/embeddings';
+import { putEmbeddings, windowsWithoutEmbedding } from '../store/embeddings';
 import { putSilencePredictions } from '../store/predictions';
 import type { RecordingRecord } from '../store/recordings';
 import { listWindows, type StoredWindow } from '../store/windows';
-import { DEFAULT_EMBED_BATCH } from '../detection/analysis-units';
 import { publishModel } from './model-store';
 import type { RedisSettings } from './redis-url';
 import { DEFAULT_QUEUE, shardJobId, type RecordingJob, type ShardKind, type ShardReturn, type WindowsJob } from './shard-jobs';
