@@ -115,7 +115,6 @@ export const JOB_KINDS = {
     startable: true,
     phases: ['building tiles'],
   },
-  /** A scan of the project's audio root (new, changed, moved files); the app's project:scan runs it and waits. */
   /** Cluster the project's sound regions into sound types (features, DTW, dendrogram, cut, map); names carry over. */
   cluster: {
     params: clusterRequestSchema,
@@ -131,8 +130,8 @@ export const JOB_KINDS = {
     phases: ['features', 'training', 'predicting'],
   },
   /**
-   * A folder scan. Its rows are written by engine/project/scan-project.ts,
-   * which runs outside the JobRunner for now (no task module yet).
+   * A scan of the project's audio root (new, changed, moved files); the app's project:scan runs it and waits.
+   * The CLI scans in-process and records a 'scan' row of its own (engine/project/scan-project.ts).
    */
   scan: {
     /** audioRoot is recorded for information (the CLI's rows carry it); the task scans the project's own root. */

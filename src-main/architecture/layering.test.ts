@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
-import { checkFile, checkRepository, checkSqlPlacement, importSpecifiers } from './layering';
+import { checkFile, checkRepository, checkSqlPlacement, ENGINE_LAYERS, importSpecifiers } from './layering';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
@@ -55,6 +55,23 @@ describe('layering rules', () => {
       ['src-main/engine/store/labels.test.ts', '../testing/synth'], ['src-main/app/x.test.ts', './test-helpers'],
       ['src-main/bench/cases/x.ts', '../../engine/testing/synth'], ['tools/default-model/corpus.ts', '../../src-main/engine/testing/synth'],
     ]) expect(rule(file, spec), `${file} → ${spec}`).toEqual([]);
+  });
+
+  it('refuses every upward edge between engine layers and allows every downward one', () => {
+    const rules = (from: string, to: string) => checkFile(`src-main/engine/${from}/x.ts`, `import { y } from '../${to}/y';`).map((v) => v.rule);
+    ENGINE_LAYERS.forEach((lower, i) => ENGINE_LAYERS.slice(i + 1).forEach((upper, k) => {
+      for (const low of lower) for (const high of upper) {
+        expect(rules(low, high), `${low} → ${high}`).toEqual([`engine/${low} (layer ${i}) must not import engine/${high} (layer ${i + 1 + k})`]);
+        expect(rules(high, low), `${high} → ${low}`).toEqual([]);
+      }
+    }));
+  });
+
+  it('refuses engine code outside the layers: a new folder must be placed in one', () => {
+    expect(checkFile('src-main/engine/newthing/x.ts', '').map((v) => v.rule)).toEqual([expect.stringMatching(/belongs to a folder of ENGINE_LAYERS/)]);
+    expect(checkFile('src-main/engine/index.ts', '')).toHaveLength(1);
+    expect(checkFile('src-main/engine/jobs/x.ts', "import { y } from '../newthing/y';").map((v) => v.rule)).toEqual([expect.stringMatching(/engine\/newthing is in no engine layer/)]);
+    expect(checkFile('src-main/engine/testing/synth.ts', '')).toEqual([]);
   });
 
   it('keeps raw SQL in engine/store', () => {

@@ -92,10 +92,18 @@ function checkSrcMainImport(relPath: string, target: string, add: (rule: string)
     }
     const from = engineLayerOf(fromFolder);
     const to = engineLayerOf(toFolder);
+    // A folder (or a file at the engine's root) outside every layer would escape the rules unnoticed.
+    if (to < 0 && toFolder !== 'testing') add(`engine/${toFolder} is in no engine layer (add it to ENGINE_LAYERS in src-main/architecture/layering.ts)`);
     if (from >= 0 && to > from) add(`engine/${fromFolder} (layer ${from}) must not import engine/${toFolder} (layer ${to})`);
   } else if (fromArea === 'app' && ABOVE_APP.includes(toArea)) {
     add(`app must not import src-main/${toArea} (the shells import app, not the reverse)`);
   }
+}
+
+/** Whether an engine file sits in a folder of ENGINE_LAYERS (or in engine/testing, which is test code). */
+function isLayeredEngineFile(relPath: string): boolean {
+  const parts = relPath.split('/');
+  return parts.length > 3 && (parts[2] === 'testing' || engineLayerOf(parts[2]) >= 0);
 }
 
 /** Checks one file (path relative to the repo root, forward slashes) against the rules. */
@@ -103,6 +111,9 @@ export function checkFile(relPath: string, source: string): Violation[] {
   const violations: Violation[] = [];
   const specs = importSpecifiers(source);
   const add = (specifier: string, rule: string) => violations.push({ file: relPath, specifier, rule });
+  if (relPath.startsWith('src-main/engine/') && !isLayeredEngineFile(relPath)) {
+    add('', 'every engine file belongs to a folder of ENGINE_LAYERS (src-main/architecture/layering.ts): add a new folder to its layer there');
+  }
   for (const spec of specs) {
     const isElectron = spec === 'electron' || spec.startsWith('electron/');
     const target = resolveImport(relPath, spec);
