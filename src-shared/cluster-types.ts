@@ -5,18 +5,34 @@
 import * as v from 'valibot';
 import { count, finite, id } from './schemas';
 
+/**
+ * The named choices of a clustering request, once: the request schema, the engine (engine/clusters), the CLI's
+ * flags and the app's menus all take them from here.
+ */
+export const CLUSTER_CHOICES = {
+  /** What a region is compared as: frame sequences (DTW) or a summary vector; 'auto' picks from the regions. */
+  representation: ['auto', 'mfcc', 'logmel', 'mfcc-summary', 'encoder'],
+  linkage: ['complete', 'average', 'single', 'weighted', 'ward'],
+  /** The seeds' presets (engine/clusters/cut.ts). */
+  preset: ['tight', 'loose'],
+  /** DTW's frame-to-frame cost. */
+  cost: ['euclidean', 'sqeuclidean', 'cosine'],
+  /** Per-region mean/variance normalisation: auto (by region length), on, off. */
+  normalise: ['auto', 'on', 'off'],
+} as const;
+
 /** A clustering request (CLI flags, 'cluster' job parameters); every field optional, checked again by the engine. */
 export const clusterRequestSchema = v.strictObject({
-  representation: v.optional(v.picklist(['auto', 'mfcc', 'logmel', 'mfcc-summary', 'encoder'])),
-  linkage: v.optional(v.picklist(['complete', 'average', 'single', 'weighted', 'ward'])),
-  preset: v.optional(v.picklist(['tight', 'loose'])),
+  representation: v.optional(v.picklist(CLUSTER_CHOICES.representation)),
+  linkage: v.optional(v.picklist(CLUSTER_CHOICES.linkage)),
+  preset: v.optional(v.picklist(CLUSTER_CHOICES.preset)),
   k: v.optional(count),
   cutPercentile: v.optional(v.pipe(finite, v.minValue(0), v.maxValue(100))),
   cutDistance: v.optional(v.pipe(finite, v.minValue(0))),
   minClusterSize: v.optional(count),
   band: v.optional(v.pipe(finite, v.gtValue(0), v.maxValue(1))),
-  cost: v.optional(v.picklist(['euclidean', 'sqeuclidean', 'cosine'])),
-  normalise: v.optional(v.picklist(['auto', 'on', 'off'])),
+  cost: v.optional(v.picklist(CLUSTER_CHOICES.cost)),
+  normalise: v.optional(v.picklist(CLUSTER_CHOICES.normalise)),
   useLabels: v.optional(v.boolean()),
   seed: v.optional(v.pipe(v.number(), v.integer())),
 });

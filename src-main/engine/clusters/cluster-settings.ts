@@ -7,36 +7,24 @@
  * The defaults are what measured best on the dev sets (`npm run bench --
  * cluster`; the figures are in the README's sound-types section).
  */
+import { CLUSTER_CHOICES, type ClusterRequestInput } from '../../../src-shared/cluster-types';
 import { SonotypeError } from '../../../src-shared/errors';
 import { DEFAULT_ACOUSTIC_OPTIONS, type AcousticFrameOptions } from './acoustic-frames';
-import { CLUSTER_PRESETS, type ClusterPreset, type CutSpec } from './cut';
+import { CLUSTER_PRESETS, type CutSpec } from './cut';
 import { FRAME_COSTS, type FrameCost } from './dtw';
 import { LINKAGES, type Linkage } from './linkage';
 
-export const REPRESENTATIONS = ['auto', 'mfcc', 'logmel', 'mfcc-summary', 'encoder'] as const;
+export const REPRESENTATIONS = CLUSTER_CHOICES.representation;
 export type RepresentationRequest = (typeof REPRESENTATIONS)[number];
 export type Representation = Exclude<RepresentationRequest, 'auto'>;
 
-export interface ClusterRequest {
-  representation?: RepresentationRequest;
-  linkage?: Linkage;
-  preset?: ClusterPreset;
-  /** Cut into k clusters. */
-  k?: number;
-  /** Cut at this percentile (0–100) of the pairwise distances. */
-  cutPercentile?: number;
-  /** Cut at this distance. */
-  cutDistance?: number;
-  minClusterSize?: number;
-  /** Sakoe–Chiba band as a fraction of the longer region (1 = none). */
-  band?: number;
-  cost?: FrameCost;
-  /** Per-region mean/variance normalisation: auto (by region length), on, off. */
-  normalise?: 'auto' | 'on' | 'off';
-  /** Use the project's hand-set types to shape the distances (metric learning), default true. */
-  useLabels?: boolean;
-  seed?: number;
-}
+/**
+ * What a clustering run is asked for: the contract's request (src-shared/cluster-types.ts). k cuts into k
+ * clusters, cutPercentile at a percentile (0–100) of the pairwise distances, cutDistance at a distance; band
+ * is the Sakoe–Chiba band as a fraction of the longer region (1 = none); useLabels (default true) lets the
+ * project's hand-set types shape the distances (metric learning).
+ */
+export type ClusterRequest = ClusterRequestInput;
 
 /** The automatic cut: see auto-cut.ts. */
 export type CutChoice = CutSpec | { kind: 'auto' };

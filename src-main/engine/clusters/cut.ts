@@ -4,6 +4,7 @@
  * and "loose" presets). Cutting replays the sorted merges with a union-find,
  * O(n α(n)), so moving the cut never recomputes distances.
  */
+import type { CLUSTER_CHOICES } from '../../../src-shared/cluster-types';
 import { SonotypeError } from '../../../src-shared/errors';
 import type { Dendrogram, Linkage } from './linkage';
 
@@ -19,8 +20,8 @@ export const CLUSTER_PRESETS = {
   tight: { linkage: 'complete', cut: { kind: 'percentile', percentile: 1 }, minClusterSize: 2 },
   /** The loose variant: average linkage at the 10th percentile, clusters of more than 3. */
   loose: { linkage: 'average', cut: { kind: 'percentile', percentile: 10 }, minClusterSize: 4 },
-} as const satisfies Record<string, { linkage: Linkage; cut: CutSpec; minClusterSize: number }>;
-export type ClusterPreset = keyof typeof CLUSTER_PRESETS;
+} as const satisfies Record<ClusterPreset, { linkage: Linkage; cut: CutSpec; minClusterSize: number }>;
+export type ClusterPreset = (typeof CLUSTER_CHOICES.preset)[number];
 
 /** A flat clustering: cluster index per item (0 = largest cluster) or UNCLUSTERED. */
 export interface FlatClusters {

@@ -17,11 +17,12 @@
  *   cumulative cost exceeds `abandonAbove · (n + m)` the pair cannot fall
  *   under that distance and Infinity is returned.
  */
+import { CLUSTER_CHOICES } from '../../../src-shared/cluster-types';
 import { SonotypeError } from '../../../src-shared/errors';
 import type { SequenceSet } from './sequences';
 
-export type FrameCost = 'euclidean' | 'sqeuclidean' | 'cosine';
-export const FRAME_COSTS: readonly FrameCost[] = ['euclidean', 'sqeuclidean', 'cosine'];
+export const FRAME_COSTS = CLUSTER_CHOICES.cost;
+export type FrameCost = (typeof FRAME_COSTS)[number];
 
 export interface DtwOptions {
   cost: FrameCost;

@@ -12,11 +12,12 @@
  * the cluster formed by merge k) at `height[i]`, forming `size[i]` items;
  * merges are sorted by height (stable), left < right.
  */
+import { CLUSTER_CHOICES } from '../../../src-shared/cluster-types';
 import { SonotypeError } from '../../../src-shared/errors';
 import { itemCountOf, rowStart } from './condensed';
 
-export type Linkage = 'complete' | 'average' | 'single' | 'weighted' | 'ward';
-export const LINKAGES: readonly Linkage[] = ['complete', 'average', 'single', 'weighted', 'ward'];
+export const LINKAGES = CLUSTER_CHOICES.linkage;
+export type Linkage = (typeof LINKAGES)[number];
 
 /** A dendrogram: n − 1 merges in scipy's linkage-matrix convention (see the file header). */
 export interface Dendrogram {
