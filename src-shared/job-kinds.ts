@@ -39,8 +39,9 @@ const regionParamsOverrides = v.strictObject({
   minSoundSeconds: v.optional(finite),
 });
 
-/** Which tfjs backend a job uses; 'auto' = tfjs-node when it loads, else WASM, else CPU. */
-const backendPreference = v.optional(v.picklist(['auto', 'tensorflow', 'wasm', 'cpu']));
+/** Which tfjs backend a job uses; 'auto' = tfjs-node when it loads, else WASM, else CPU (engine/models/backend.ts). */
+export const BACKEND_PREFERENCES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+const backendPreference = v.optional(v.picklist(BACKEND_PREFERENCES));
 
 /** Seed of a retrain's training sample (stored with the head). */
 const seed = v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)));

@@ -8,7 +8,7 @@ import type { ParseArgsConfig } from 'node:util';
 import type { FeatureConfig } from '../../src-shared/feature-types';
 import { defaultFeatureConfig, type FeatureConfigOverrides } from '../engine/features';
 import { UsageError } from './exit-codes';
-import { integerFlag } from './number-flags';
+import { choiceFlag, integerFlag } from './flag-values';
 
 export const featureFlagOptions: NonNullable<ParseArgsConfig['options']> = {
   'analysis-rate': { type: 'string' },
@@ -26,12 +26,6 @@ export const FEATURE_FLAGS_HELP =
   '[--analysis-rate <Hz>] [--channel <n>] [--fft <n>] [--hop <n>] [--magnitude db|linear] [--band <lowHz>-<highHz>] [--window-frames <n>] [--window-stride <n>] [--normalisation window|recording|none]';
 
 
-function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if (!allowed.includes(value as T)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got '${String(value)}'`);
-  return value as T;
-}
-
 /** Applies the flags in `values` on top of `base` (or the defaults at `nativeRate`). */
 export function applyFeatureFlags(values: Record<string, unknown>, base: FeatureConfig | null, nativeRate: number): FeatureConfig {
   const rate = integerFlag(values, 'analysis-rate') ?? base?.analysisSampleRate ?? nativeRate;
@@ -42,10 +36,10 @@ export function applyFeatureFlags(values: Record<string, unknown>, base: Feature
   set('channel', integerFlag(values, 'channel'));
   set('fftSize', integerFlag(values, 'fft'));
   set('hopSize', integerFlag(values, 'hop'));
-  set('magnitude', oneOf('magnitude', values.magnitude, ['db', 'linear'] as const));
+  set('magnitude', choiceFlag(values, 'magnitude', ['db', 'linear'] as const));
   set('windowFrames', integerFlag(values, 'window-frames'));
   set('windowStride', integerFlag(values, 'window-stride'));
-  set('normalisation', oneOf('normalisation', values.normalisation, ['window', 'recording', 'none'] as const));
+  set('normalisation', choiceFlag(values, 'normalisation', ['window', 'recording', 'none'] as const));
   if (values.band !== undefined) {
     const m = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$/.exec(String(values.band));
     if (!m) throw new UsageError(`--band must look like 2000-20000 (Hz), got '${String(values.band)}'`);

@@ -1,7 +1,8 @@
 /**
- * Number flags, parsed one way for every command: absent → undefined; a value
- * that is not a finite number, or fails the command's check, is a usage error
- * naming the flag, what it expects and what was given.
+ * Flag values, parsed one way for every command: absent → undefined; a value
+ * that is not a finite number or not one of the choices, or fails the
+ * command's check, is a usage error naming the flag, what it expects and what
+ * was given.
  */
 import { UsageError } from './exit-codes';
 
@@ -22,4 +23,17 @@ export function integerFlag(values: Record<string, unknown>, name: string, min =
 /** `--name <number > 0>`. */
 export function positiveNumberFlag(values: Record<string, unknown>, name: string): number | undefined {
   return numberFlag(values, name, (n) => n > 0, 'a number > 0');
+}
+
+/** `--name <one of choices>` (the choices come from where the value is defined: the contract, the engine). */
+export function choiceFlag<T extends string>(values: Record<string, unknown>, name: string, choices: readonly T[]): T | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  if (!choices.includes(raw as T)) throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got '${String(raw)}'`);
+  return raw as T;
+}
+
+/** "a|b|c": the choices as the usage line writes them. */
+export function choicesHelp(choices: readonly string[]): string {
+  return choices.join('|');
 }

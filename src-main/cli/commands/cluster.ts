@@ -12,27 +12,14 @@
  *
  * `sonotype types [--project P] [--json]` lists the sound types with counts.
  */
+import { CLUSTER_CHOICES } from '../../../src-shared/cluster-types';
 import { SonotypeError } from '../../../src-shared/errors';
 import type { ClusterRequest } from '../../engine/clusters/cluster-settings';
 import { UsageError, EXIT_OK } from '../exit-codes';
+import { choiceFlag, choicesHelp, numberFlag } from '../flag-values';
 import type { CliCommand } from '../main';
 import { formatTable } from '../output';
 import { openExistingProject } from './detect';
-
-function numberFlag(values: Record<string, unknown>, name: string, check: (n: number) => boolean, expected: string): number | undefined {
-  const raw = values[name];
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (String(raw).trim() === '' || !Number.isFinite(n) || !check(n)) throw new UsageError(`--${name} must be ${expected}, got '${String(raw)}'`);
-  return n;
-}
-
-function choiceFlag<T extends string>(values: Record<string, unknown>, name: string, choices: readonly T[]): T | undefined {
-  const raw = values[name];
-  if (raw === undefined) return undefined;
-  if (!choices.includes(raw as T)) throw new UsageError(`--${name} must be ${choices.join(', ')}; got '${String(raw)}'`);
-  return raw as T;
-}
 
 /** The clustering request given by the flags. */
 export function clusterRequestFromFlags(values: Record<string, unknown>): ClusterRequest {
@@ -40,13 +27,13 @@ export function clusterRequestFromFlags(values: Record<string, unknown>): Cluste
     k: numberFlag(values, 'k', (n) => Number.isInteger(n) && n >= 1, 'a whole number ≥ 1'),
     cutPercentile: numberFlag(values, 'cut-percentile', (n) => n >= 0 && n <= 100, 'a percentile from 0 to 100'),
     cutDistance: numberFlag(values, 'cut-distance', (n) => n >= 0, 'a distance ≥ 0'),
-    preset: choiceFlag(values, 'preset', ['tight', 'loose'] as const),
-    representation: choiceFlag(values, 'representation', ['auto', 'mfcc', 'logmel', 'mfcc-summary', 'encoder'] as const),
-    linkage: choiceFlag(values, 'linkage', ['complete', 'average', 'single', 'weighted', 'ward'] as const),
+    preset: choiceFlag(values, 'preset', CLUSTER_CHOICES.preset),
+    representation: choiceFlag(values, 'representation', CLUSTER_CHOICES.representation),
+    linkage: choiceFlag(values, 'linkage', CLUSTER_CHOICES.linkage),
     minClusterSize: numberFlag(values, 'min-cluster-size', (n) => Number.isInteger(n) && n >= 1, 'a whole number ≥ 1'),
     band: numberFlag(values, 'band', (n) => n > 0 && n <= 1, 'a fraction in (0, 1]'),
-    cost: choiceFlag(values, 'cost', ['euclidean', 'sqeuclidean', 'cosine'] as const),
-    normalise: choiceFlag(values, 'normalise', ['auto', 'on', 'off'] as const),
+    cost: choiceFlag(values, 'cost', CLUSTER_CHOICES.cost),
+    normalise: choiceFlag(values, 'normalise', CLUSTER_CHOICES.normalise),
   };
   const cuts = ['k', 'cut-percentile', 'cut-distance', 'preset'].filter((f) => values[f] !== undefined);
   if (cuts.length > 1) throw new UsageError(`choose one of --k, --cut-percentile, --cut-distance, --preset (got ${cuts.map((c) => `--${c}`).join(' and ')})`);
@@ -56,7 +43,8 @@ export function clusterRequestFromFlags(values: Record<string, unknown>): Cluste
 export const clusterCommand: CliCommand = {
   name: 'cluster',
   synopsis:
-    'cluster [--project <dir>] [--k N | --cut-percentile p | --cut-distance d | --preset tight|loose] [--representation auto|mfcc|logmel|mfcc-summary|encoder] [--linkage complete|average|single|weighted|ward] [--min-cluster-size n] [--json]   sound types: cluster the sound regions',
+    `cluster [--project <dir>] [--k N | --cut-percentile p | --cut-distance d | --preset ${choicesHelp(CLUSTER_CHOICES.preset)}] ` +
+    `[--representation ${choicesHelp(CLUSTER_CHOICES.representation)}] [--linkage ${choicesHelp(CLUSTER_CHOICES.linkage)}] [--min-cluster-size n] [--json]   sound types: cluster the sound regions`,
   options: {
     project: { type: 'string' },
     json: { type: 'boolean', default: false },

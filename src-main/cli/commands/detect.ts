@@ -4,8 +4,9 @@ import type { CliCommand } from '../main';
 import { UsageError, EXIT_OK } from '../exit-codes';
 import { formatDuration, formatTable, type CliIo } from '../output';
 import { DISTRIBUTED_DETECT_FLAGS, queueProgressPrinter, redisFromFlags } from './distributed-flags';
-import { numberFlag, positiveNumberFlag } from '../number-flags';
+import { choiceFlag, numberFlag, positiveNumberFlag } from '../flag-values';
 import { SonotypeError } from '../../../src-shared/errors';
+import { BACKEND_PREFERENCES } from '../../../src-shared/job-kinds';
 import { openProject, type Project } from '../../engine/project/open-project';
 import { projectDbPath } from '../../engine/store/database';
 import { runRecordedJob } from '../../engine/jobs/recorded-job';
@@ -54,8 +55,7 @@ export const detectCommand: CliCommand = {
     const regionParams = regionParamsFromFlags(values);
     const band = bandFromFlag(values.band);
     const seed = numberFlag(values, 'seed', (n) => Number.isInteger(n) && n >= 0, 'a whole number ≥ 0');
-    const backend = values.backend === undefined ? 'auto' : String(values.backend);
-    if (!['auto', 'wasm', 'cpu', 'tensorflow'].includes(backend)) throw new UsageError(`--backend must be auto, wasm, cpu or tensorflow, got '${backend}'`);
+    const backend = choiceFlag(values, 'backend', BACKEND_PREFERENCES) ?? 'auto';
     const distributed = values.distributed === undefined ? null : distributedSettings(values);
     const project = await openExistingProject(values.project as string | undefined);
     const stop = new AbortController();
@@ -77,7 +77,7 @@ export const detectCommand: CliCommand = {
           retrainHead,
           seed,
           embed,
-          backend: backend as 'auto' | 'wasm' | 'cpu' | 'tensorflow',
+          backend,
           signal: stop.signal,
           ...stages,
           onProgress: (p) => {

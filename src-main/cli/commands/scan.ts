@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { CliCommand } from '../main';
 import { UsageError, EXIT_OK } from '../exit-codes';
 import { formatDuration, formatTable } from '../output';
-import { integerFlag, numberFlag } from '../number-flags';
+import { integerFlag, numberFlag } from '../flag-values';
 import { openProject } from '../../engine/project/open-project';
 import { scanProject, type ScanReport } from '../../engine/project/scan-project';
 import type { RateGroup } from '../../../src-shared/feature-types';

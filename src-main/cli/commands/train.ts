@@ -5,7 +5,7 @@ import { findProjectFor, openProject } from '../../engine/project/open-project';
 import { JobRunner } from '../../engine/jobs';
 import { listJobs } from '../../engine/store/jobs';
 import { followJob } from '../job-progress';
-import { integerFlag } from '../number-flags';
+import { integerFlag } from '../flag-values';
 import { jobResultOf } from '../../../src-shared/job-kinds';
 
 /**

@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import type { CliCommand } from '../main';
 import { EXIT_OK, UsageError } from '../exit-codes';
 import { redisFromFlags, REDIS_FLAGS } from './distributed-flags';
-import { positiveNumberFlag } from '../number-flags';
+import { BACKEND_PREFERENCES } from '../../../src-shared/job-kinds';
+import { choiceFlag, positiveNumberFlag } from '../flag-values';
 
 /**
  * `sonotype worker --redis redis://HOST:PORT [--concurrency N] [--storage DIR]
@@ -27,8 +28,7 @@ export const workerCommand: CliCommand = {
     const concurrency = positiveNumberFlag(values, 'concurrency') ?? 1;
     if (!Number.isInteger(concurrency)) throw new UsageError(`--concurrency must be a whole number, got '${String(values.concurrency)}'`);
     const lockSeconds = positiveNumberFlag(values, 'lock-seconds');
-    const backend = values.backend === undefined ? undefined : String(values.backend);
-    if (backend && !['auto', 'wasm', 'cpu', 'tensorflow'].includes(backend)) throw new UsageError(`--backend must be auto, wasm, cpu or tensorflow, got '${backend}'`);
+    const backend = choiceFlag(values, 'backend', BACKEND_PREFERENCES);
     const log = (line: string): void => io.out(`${new Date().toISOString()} ${line}`);
     // The worker (and its BullMQ threads) load only now, so `sonotype --help` stays fast.
     const { startShardWorker } = await import('../../engine/distributed/worker-process');

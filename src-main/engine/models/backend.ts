@@ -8,10 +8,12 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { SonotypeError } from '../../../src-shared/errors';
+import type { BACKEND_PREFERENCES } from '../../../src-shared/job-kinds';
 import { registerWasmTrainingKernels } from './wasm-kernels/register-wasm-kernels';
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
-export type BackendPreference = BackendName | 'auto';
+/** 'auto' or a backend by name (the list is the contract's: CLI flags and job parameters check against it). */
+export type BackendPreference = (typeof BACKEND_PREFERENCES)[number];
+export type BackendName = Exclude<BackendPreference, 'auto'>;
 
 export interface ActiveBackend {
   name: BackendName;
