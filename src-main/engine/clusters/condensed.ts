@@ -5,6 +5,7 @@
  * items take 200 MB instead of 800 MB for a full float64 matrix.
  */
 import { SonotypeError } from '../../../src-shared/errors';
+import { selectKth } from '../util/quickselect';
 
 /** Number of pairs among n items. */
 export function pairCount(n: number): number {
@@ -69,38 +70,6 @@ export function quantileOfCondensed(condensed: Float32Array, q: number): number 
   const a = selectKth(values, lo);
   const b = hi === lo ? a : selectKth(values, hi);
   return a + (b - a) * (pos - lo);
-}
-
-/** The k-th smallest value (0-based) by quickselect; reorders `values`. */
-export function selectKth(values: Float32Array, k: number): number {
-  let left = 0;
-  let right = values.length - 1;
-  while (right > left) {
-    // Median of three keeps sorted and constant inputs linear.
-    const mid = (left + right) >>> 1;
-    const pivot = median3(values[left], values[mid], values[right]);
-    let i = left;
-    let j = right;
-    while (i <= j) {
-      while (values[i] < pivot) i++;
-      while (values[j] > pivot) j--;
-      if (i <= j) {
-        const t = values[i];
-        values[i] = values[j];
-        values[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) right = j;
-    else if (k >= i) left = i;
-    else return values[k];
-  }
-  return values[k];
-}
-
-function median3(a: number, b: number, c: number): number {
-  return a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
 }
 
 /**

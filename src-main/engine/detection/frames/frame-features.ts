@@ -26,6 +26,7 @@ import { SonotypeError } from '../../../../src-shared/errors';
 import { DB_FLOOR, keptBins, streamSpectrogram, type OpenBlocks } from '../../features';
 import { BinHistograms, quantileToMeanDb } from '../noise-floor';
 import { frameSpectrogramConfig, type FrameAnalysis } from './frame-analysis';
+import { partitionAt } from '../../util/quickselect';
 
 export const BASE_FEATURE_NAMES = [
   'peakDb', 'bandDb', 'share6', 'share12', 'top5Db', 'entropy', 'fluxDb', 'centroid', 'peakPosition',
@@ -97,28 +98,8 @@ function subBandEdges(frequencies: Float64Array): Int32Array {
 
 /** Sum of the k largest of values[0, n), by quickselect (values is scratch: reordered). O(n) on average. */
 export function sumOfLargest(values: Float64Array, n: number, k: number): number {
-  let lo = 0;
-  let hi = n - 1;
   const target = n - k; // values[target …] end up the k largest
-  while (lo < hi) {
-    const pivot = values[(lo + hi) >> 1];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (values[i] < pivot) i++;
-      while (values[j] > pivot) j--;
-      if (i <= j) {
-        const t = values[i];
-        values[i] = values[j];
-        values[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (target <= j) hi = j;
-    else if (target >= i) lo = i;
-    else break;
-  }
+  partitionAt(values, target, n);
   let s = 0;
   for (let i = target; i < n; i++) s += values[i];
   return s;
