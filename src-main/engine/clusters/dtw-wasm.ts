@@ -34,6 +34,7 @@
  */
 import type { FrameCost } from './dtw';
 import type { SequenceSet } from './sequences';
+import { kernelModuleBytes, leb, sleb, ValType } from '../util/wasm-assembly';
 
 const Op = {
   Block: 0x02, Loop: 0x03, If: 0x04, Else: 0x05, End: 0x0b, Br: 0x0c, BrIf: 0x0d, Return: 0x0f,
@@ -148,42 +149,11 @@ const body = (dim: number, strideBytes: number, rowFrameBytes: number, mode: num
   Op.End,
 ];
 
-function sleb(value: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = value & 0x7f;
-    value >>= 7;
-    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-function leb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value) byte |= 0x80;
-    out.push(byte);
-  } while (value);
-  return out;
-}
-const section = (id: number, content: number[]) => [id, ...leb(content.length), ...content];
-const ascii = (s: string) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
-
 function moduleBytes(dim: number, strideBytes: number, rowFrameBytes: number, mode: number): Uint8Array<ArrayBuffer> {
-  const BODY = body(dim, strideBytes, rowFrameBytes, mode);
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [0x01, 0x60, 0x09, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7d, 0x01, 0x7d]), // (i32 × 8, f32) → f32
-    ...section(3, [0x01, 0x00]),
-    ...section(5, [0x01, 0x00, 0x01]),
-    ...section(7, [0x02, ...ascii('memory'), 0x02, 0x00, ...ascii('dtw'), 0x00, 0x00]),
-    ...section(10, [0x01, ...leb(BODY.length), ...BODY]),
-  ]);
+  const { I32, F32 } = ValType;
+  return kernelModuleBytes({
+    name: 'dtw', params: [I32, I32, I32, I32, I32, I32, I32, I32, F32], results: [F32], body: body(dim, strideBytes, rowFrameBytes, mode),
+  });
 }
 
 /** Compiled kernels by frame size, strides and cost; null where WebAssembly SIMD is unavailable. */

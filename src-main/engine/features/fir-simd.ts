@@ -20,6 +20,7 @@
  * of 8) float32 values. When WebAssembly SIMD is unavailable the caller
  * falls back to the JS kernels (same table, double-precision accumulation).
  */
+import { kernelModuleBytes, ValType } from '../util/wasm-assembly';
 
 const SIMD = 0xfd;
 const BODY = [
@@ -52,32 +53,9 @@ const BODY = [
   0x0b, // end function
 ];
 
-function section(id: number, content: number[]): number[] {
-  return [id, ...leb(content.length), ...content];
-}
-
-function leb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value) byte |= 0x80;
-    out.push(byte);
-  } while (value);
-  return out;
-}
-
-const ascii = (s: string) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
-
 function moduleBytes(): Uint8Array<ArrayBuffer> {
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
-    ...section(1, [0x01, 0x60, 0x04, 0x7f, 0x7f, 0x7f, 0x7f, 0x00]), // type: (i32 ×4) → ()
-    ...section(3, [0x01, 0x00]), // function 0 has type 0
-    ...section(5, [0x01, 0x00, 0x01]), // one memory, min 1 page
-    ...section(7, [0x02, ...ascii('memory'), 0x02, 0x00, ...ascii('fir'), 0x00, 0x00]),
-    ...section(10, [0x01, ...leb(BODY.length), ...BODY]),
-  ]);
+  const { I32 } = ValType;
+  return kernelModuleBytes({ name: 'fir', params: [I32, I32, I32, I32], results: [], body: BODY });
 }
 
 let compiled: WebAssembly.Module | null | undefined;
