@@ -107,7 +107,7 @@ export async function runClusterSpeed(ctx: BenchContext, emit: (line: BenchLine)
     const graph = await parallelKnn(vectors, 15);
     const knnSeconds = (performance.now() - t0) / 1000;
     const t1 = performance.now();
-    const positions = layoutMap(graph, { seed: 1 });
+    const positions = await layoutMap(graph, { seed: 1 });
     const umapSeconds = (performance.now() - t1) / 1000;
     if (!positions.x.every(Number.isFinite)) throw new Error('UMAP gave non-finite positions');
     emit({

@@ -149,7 +149,7 @@ export async function clusterProject(project: ClusterProject, request: ClusterRe
   throwIfAborted(signal);
 
   const t3 = performance.now();
-  const positions = layoutMap(knnFromCondensed(condensed, 15), {
+  const positions = await layoutMap(knnFromCondensed(condensed, 15), {
     seed: settings.seed,
     onEpoch: (done, total) => {
       if (done % 10 === 0 || done === total) {

@@ -33,9 +33,9 @@ describe('map layout', () => {
     expect(a.indices.every((row, i) => row[0] === i && row.length === 6)).toBe(true);
   });
 
-  it('keeps separate groups apart on the map (seeded, finite)', () => {
+  it('keeps separate groups apart on the map (seeded, finite)', async () => {
     const set = blobs(25, 4);
-    const { x, y } = layoutMap(knnFromVectors(set, 10), { seed: 3, epochs: 150 });
+    const { x, y } = await layoutMap(knnFromVectors(set, 10), { seed: 3, epochs: 150 });
     expect(Array.from(x).every(Number.isFinite) && Array.from(y).every(Number.isFinite)).toBe(true);
     const centre = (g: number) => {
       let cx = 0;
@@ -54,7 +54,7 @@ describe('map layout', () => {
       const [bx, by] = centre(h);
       expect(Math.hypot(ax - bx, ay - by)).toBeGreaterThan(spread(g) + spread(h));
     }
-    const again = layoutMap(knnFromVectors(set, 10), { seed: 3, epochs: 150 });
+    const again = await layoutMap(knnFromVectors(set, 10), { seed: 3, epochs: 150 });
     expect(Array.from(again.x)).toEqual(Array.from(x));
   });
 });

@@ -88,8 +88,16 @@ export interface MapLayoutOptions {
   onEpoch?: (done: number, total: number) => void;
 }
 
-/** 2-D positions of n items from their neighbour graph (each neighbour list starts with the item itself). */
-export function layoutMap(graph: KnnGraph, options: MapLayoutOptions = {}): { x: Float32Array; y: Float32Array } {
+/** Epochs between yields to the event loop. */
+const EPOCHS_PER_YIELD = 10;
+
+/**
+ * 2-D positions of n items from their neighbour graph (each neighbour list
+ * starts with the item itself). Async because it yields to the event loop
+ * every few epochs: in a job's worker thread a cancel message can only abort
+ * the signal between turns of the loop, and the layout can take seconds.
+ */
+export async function layoutMap(graph: KnnGraph, options: MapLayoutOptions = {}): Promise<{ x: Float32Array; y: Float32Array }> {
   const n = graph.indices.length;
   const x = new Float32Array(n);
   const y = new Float32Array(n);
@@ -109,6 +117,7 @@ export function layoutMap(graph: KnnGraph, options: MapLayoutOptions = {}): { x:
   for (let epoch = 0; epoch < total; epoch++) {
     umap.step();
     options.onEpoch?.(epoch + 1, total);
+    if ((epoch + 1) % EPOCHS_PER_YIELD === 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   umap.getEmbedding().forEach((p, i) => {
     x[i] = p[0];
