@@ -234,6 +234,10 @@ describe.skipIf(Boolean(skipReason))('review workflow in Chromium (browser mode)
     const correct = (m: number[][]) => m[0][0] + m[1][1];
     expect(correct(after)).toBeGreaterThan(correct(before));
     expect(await retrain.report().textContent()).toMatch(/accuracy [+−]\d+\.\d points/);
+    // Out of the box (no encoder trained here), the figures show the default model: its filters and its predicted next frame.
+    await page.getByRole('heading', { name: 'Next frame: predicted vs real (encoder-v3 (default model))' }).waitFor({ timeout: 30_000 });
+    await page.getByRole('img', { name: 'Predicted and real next frame' }).waitFor();
+    await page.getByRole('list', { name: '64 first-layer filters of encoder-v3 (default model)' }).waitFor();
     await page.screenshot({ path: shot('retrain'), fullPage: true });
   });
 

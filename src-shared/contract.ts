@@ -83,6 +83,11 @@ export interface ReconstructionFigure {
   bins: number;
   input: number[];
   output: number[];
+  /**
+   * 'next-frame' only: the window's own last frame. Repeating it is the trivial prediction a predictor has to beat,
+   * so the figure shows its error beside the model's.
+   */
+  lastFrame?: number[];
 }
 
 /** The feature pipeline as applied to one recording. */

@@ -7,7 +7,11 @@
  *   2. silence head on its embeddings, with heuristic labels (no human labels
  *      exist for this corpus);
  *   3. evaluation on a held-out, human-annotated recording;
- * then writes encoder-v3/, silence-head/ and metadata.json.
+ * then writes encoder-v3/, predictor-v3/ (the encoder with its next-frame
+ * head, for the app's figure), silence-head/ and metadata.json.
+ * `--predictor-only` keeps the shipped encoder and head and writes only
+ * predictor-v3/ (its Dense head fitted again on the frozen encoder; see
+ * predictor-head.ts) and its entry in metadata.json.
  */
 import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -21,11 +25,12 @@ import { probeAudio, readAudioBlocks } from '../../src-main/engine/audio';
 import { defaultFeatureConfig, streamFeatureWindows } from '../../src-main/engine/features';
 import { detectHeuristicSilence, readTruthTable, windowTruthSilence, confusionMatrix, summariseConfusion, formatConfusionMatrix } from '../../src-main/engine/detection';
 import { initBackend } from '../../src-main/engine/models/backend';
-import { collectTrainingWindows, type TrainingSource } from '../../src-main/engine/models/training-windows';
+import { collectTrainingWindows, type TrainingSource, type TrainingWindows } from '../../src-main/engine/models/training-windows';
 import { createEncoderTrainer, trainEncoder } from '../../src-main/engine/models/train-encoder';
 import { buildSilenceHead, predictSilence, trainSilenceHead } from '../../src-main/engine/models/silence-head';
 import { loadLayersModel, saveLayersModel } from '../../src-main/engine/models/model-io';
 import { EVALUATION_FILE, REDISTRIBUTABLE_TRAINING_FILES, writeSyntheticScenes } from './corpus';
+import { fitPredictor, scoreNextFrame, type NextFrameScores } from './predictor-head';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const sharedDir = resolve(repoRoot, '../shared/data/recordings');
@@ -61,8 +66,36 @@ async function embedFile(encoder: tf.LayersModel, s: TrainingSource, config: Fea
   return { embeddings: out, spans };
 }
 
+/** Every window of the held-out file with one frame more (the next-frame target), for scoring a predictor. */
+async function heldOutNextFrames(config: FeatureConfig): Promise<TrainingWindows> {
+  return collectTrainingWindows([await source(join(sharedDir, EVALUATION_FILE.audio))], config, { maxWindows: 4000, extraFrames: 1, seed: SEED });
+}
+
+function predictorEntry(fitted: string, scores: NextFrameScores): Record<string, unknown> {
+  console.log(`next-frame predictor on held-out ${EVALUATION_FILE.audio}: MSE ${scores.mse.toFixed(4)} (zeros ${scores.zeroMse.toFixed(4)}, last frame repeated ${scores.lastFrameMse.toFixed(4)})`);
+  return { kind: 'predictor-v3', predictFrames: 1, fitted, heldOut: { file: EVALUATION_FILE.audio, ...scores } };
+}
+
+/** --predictor-only: the shipped encoder's next-frame predictor, its Dense head fitted on the frozen encoder. */
+async function shipPredictorOnly(sources: TrainingSource[], config: FeatureConfig, maxWindows: number): Promise<void> {
+  const { model: encoder } = await loadLayersModel(join(outDir, 'encoder-v3'));
+  const sampled = await collectTrainingWindows(sources, config, { maxWindows, extraFrames: 1, seed: SEED });
+  console.log(`fitting the next-frame head on ${sampled.count} of ${sampled.seen} windows (encoder frozen)`);
+  const { predictor, trainLoss } = await fitPredictor(encoder, sampled);
+  const fitted = `Dense head fitted on the frozen shipped encoder (${sampled.count} windows, train MSE ${trainLoss.toFixed(4)})`;
+  const entry = predictorEntry(fitted, await scoreNextFrame(predictor, await heldOutNextFrames(config)));
+  await saveLayersModel(predictor, join(outDir, 'predictor-v3'), { kind: 'predictor-v3', predictFrames: 1, featureConfig: config });
+  const metadataPath = join(outDir, 'metadata.json');
+  const metadata = JSON.parse(await readFile(metadataPath, 'utf8'));
+  await writeFile(`${metadataPath}.tmp`, `${JSON.stringify({ ...metadata, predictor: entry }, null, 2)}\n`);
+  await rename(`${metadataPath}.tmp`, metadataPath);
+  console.log(`predictor written to ${join(outDir, 'predictor-v3')}`);
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { epochs: { type: 'string' }, windows: { type: 'string' }, 'reuse-encoder': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { epochs: { type: 'string' }, windows: { type: 'string' }, 'reuse-encoder': { type: 'boolean', default: false }, 'predictor-only': { type: 'boolean', default: false } },
+  });
   const epochs = Number(values.epochs ?? 4);
   const maxWindows = Number(values.windows ?? 1200);
   if (!existsSync(sharedDir)) throw new Error(`The training corpus is missing: ${sharedDir} (see README, "Test data").`);
@@ -76,6 +109,10 @@ async function main(): Promise<void> {
     const config = defaultFeatureConfig(ANALYSIS_RATE);
     const backend = await initBackend();
     console.log(`backend: ${backend.name} (${backend.reason})`);
+    if (values['predictor-only']) {
+      await shipPredictorOnly(sources, config, maxWindows);
+      return;
+    }
 
     // 1. Encoder (or, with --reuse-encoder, the one already shipped: for iterating on the head only).
     const trainer = createEncoderTrainer('encoder-v3', { seed: SEED });
@@ -151,6 +188,10 @@ async function main(): Promise<void> {
     await rm(staging, { recursive: true, force: true });
     await mkdir(staging, { recursive: true });
     await saveLayersModel(trainer.encoder, join(staging, 'encoder-v3'), { kind: 'encoder-v3', featureConfig: config });
+    // With --reuse-encoder the trainer's head was never trained: fit it on the frozen encoder instead.
+    const predictor = values['reuse-encoder'] ? (await fitPredictor(trainer.encoder, await collectTrainingWindows(sources, config, { maxWindows, extraFrames: 1, seed: SEED }))).predictor : trainer.trainer;
+    const predictorScores = predictorEntry(values['reuse-encoder'] ? 'Dense head fitted on the frozen encoder' : 'trained jointly with the encoder', await scoreNextFrame(predictor, await heldOutNextFrames(config)));
+    await saveLayersModel(predictor, join(staging, 'predictor-v3'), { kind: 'predictor-v3', predictFrames: 1, featureConfig: config });
     await saveLayersModel(head, join(staging, 'silence-head'), { kind: 'silence-head', featureConfig: config });
     const metadata = {
       trainedAt: new Date().toISOString(),
@@ -160,6 +201,7 @@ async function main(): Promise<void> {
       featureConfig: config,
       corpus: { files: REDISTRIBUTABLE_TRAINING_FILES, synthetic: synthetic.length, windowsSeen: windows.seen, windowsSampled: windows.count },
       encoder: { kind: 'encoder-v3', trainedAt: encoderTrainedAt, epochs: encoderEpochs, lossCurve: trained!.lossCurve, windowsPerSecond: trained!.windowsPerSecond },
+      predictor: predictorScores,
       head: { trainWindows: labels.length, labelSource: 'heuristic', trainLoss: headFit.loss, trainAccuracy: headFit.accuracy },
       evaluation: { file: EVALUATION_FILE.audio, truth: 'human (Audacity labels)', windows: truth.length, ...evaluations },
       seconds: (performance.now() - started) / 1000,

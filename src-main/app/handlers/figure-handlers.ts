@@ -1,6 +1,6 @@
 /**
  * Figures of the trained models: the encoder's training loss, its first-layer
- * filters and Convnet V1 reconstructions (computed in a 'reconstruction' job,
+ * filters and what its network makes of a window (computed in a 'reconstruction' job,
  * engine/models/reconstruction.ts). tfjs is imported on first use only, so
  * opening the app does not pay for loading it.
  */
@@ -14,6 +14,7 @@ import { listModels, type StoredModel } from '../../engine/store/models';
 import { requireProject, requireSession, type AppState } from '../app-state';
 import { runJobToEnd } from '../run-job';
 import { reconstructionModel } from '../../engine/models/autoencoder-files';
+import { DEFAULT_ENCODER_FOLDER, defaultModelDir } from '../../engine/models/default-model-dir';
 import { requireRecording } from '../../engine/store/recordings';
 import type { HandlersFor } from './handler-types';
 
@@ -26,6 +27,8 @@ function encodersNewestFirst(project: Project): StoredModel[] {
 }
 
 const modelLabel = (m: StoredModel) => `${m.kind} v${m.version}`;
+/** How the figures name the shipped default encoder while the project has not installed it. */
+const DEFAULT_MODEL_LABEL = 'encoder-v3 (default model)';
 
 /** Per-epoch losses from metrics.lossCurve ({epoch, loss}[] or number[]), or null. */
 function lossesOf(curve: unknown): number[] | null {
@@ -49,14 +52,30 @@ async function trainingLoss(project: Project): Promise<ApiCalls['figures:trainin
     }
     if (loss) return { modelLabel: modelLabel(model), loss };
   }
-  return null;
+  if (encodersNewestFirst(project).length > 0) return null;
+  // No encoder installed yet: the default model's own curve, as its next-frame figure is shown.
+  try {
+    const shipped = JSON.parse(await readFile(join(defaultModelDir(), 'metadata.json'), 'utf8')) as { encoder?: { lossCurve?: unknown } };
+    const loss = lossesOf(shipped.encoder?.lossCurve);
+    return loss ? { modelLabel: DEFAULT_MODEL_LABEL, loss } : null;
+  } catch {
+    return null;
+  }
 }
+
+let backendReady: Promise<unknown> | undefined;
 
 async function firstLayerFilters(project: Project): Promise<ApiCalls['figures:filters']['result']> {
   const active = encodersNewestFirst(project)[0];
-  if (!active?.filesPath) return null;
-  const { loadStoredModel } = await import('../../engine/models/encoder-registry');
-  const model = await loadStoredModel(project.dir, active);
+  // No encoder installed yet: the default model's, which the project would use.
+  const shipped = join(defaultModelDir(), DEFAULT_ENCODER_FOLDER);
+  const folder = active ? (active.filesPath ? join(project.dir, active.filesPath) : null) : existsSync(join(shipped, 'model.json')) ? shipped : null;
+  if (!folder) return null;
+  // Loading a model needs a tfjs backend, which nothing else in this process starts (the heavy work runs in jobs).
+  backendReady ??= import('../../engine/models/backend').then((m) => m.initBackend());
+  await backendReady;
+  const { loadLayersModel } = await import('../../engine/models/model-io');
+  const { model } = await loadLayersModel(folder);
   try {
     const conv = model.layers.find((layer) => layer.getClassName() === 'Conv2D');
     if (!conv) return null;
@@ -70,7 +89,7 @@ async function firstLayerFilters(project: Project): Promise<ApiCalls['figures:fi
       for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) filter[i * kw + j] = values[((i * kw + j) * inChannels) * count + f];
       return filter;
     });
-    return { modelLabel: modelLabel(active), kernelHeight: kh, kernelWidth: kw, filters };
+    return { modelLabel: active ? modelLabel(active) : DEFAULT_MODEL_LABEL, kernelHeight: kh, kernelWidth: kw, filters };
   } finally {
     model.dispose();
   }
@@ -83,7 +102,7 @@ export function figureHandlers(state: AppState): HandlersFor<FigureCalls> {
     'figures:reconstruction': async (recordingId, windowIndex) => {
       const session = requireSession(state);
       requireRecording(session.project.db, recordingId);
-      // Without a trained Convnet V1 there is nothing to compute: answer at once, without a job.
+      // Without a network to run (no kept auto-encoder or predictor, no default predictor) there is nothing to compute: answer at once, without a job.
       if (!reconstructionModel(session.project)) return null;
       return runJobToEnd(session.runner, 'reconstruction', { recordingId, windowIndex });
     },

@@ -8,7 +8,6 @@
  * exist on day one; if even that is missing, a freshly initialised LSTM V3
  * (fixed seed) is used and said so, rather than failing.
  */
-import { sourceRoot } from '../util/source-root';
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,17 +21,14 @@ import { installModelFolder, storeModel } from './model-store';
 import { buildConvnetV1 } from './convnet-v1';
 import { buildLstmV3 } from './lstm-v3';
 import { keptBins } from '../features';
+import { DEFAULT_ENCODER_FOLDER, defaultModelDir } from './default-model-dir';
 
 export { storeModel } from './model-store';
+export { defaultModelDir } from './default-model-dir';
 export { MODELS_FOLDER, modelFilesPath } from '../store/model-folders';
 
 export type EncoderKind = 'encoder-v1' | 'encoder-v3';
 export const ENCODER_KINDS: readonly EncoderKind[] = ['encoder-v1', 'encoder-v3'];
-
-/** Where the shipped default model lives (overridable for packaged apps and tests). */
-export function defaultModelDir(): string {
-  return process.env.SONOTYPE_DEFAULT_MODEL_DIR ?? join(sourceRoot(), 'resources', 'default-model');
-}
 
 export interface LoadedEncoder {
   model: tf.LayersModel;
@@ -59,7 +55,7 @@ export async function loadProjectEncoder(projectDir: string, db: ProjectDb, feat
 }
 
 async function installDefaultEncoder(projectDir: string, db: ProjectDb, featureConfig: FeatureConfig): Promise<LoadedEncoder> {
-  const source = join(defaultModelDir(), 'encoder-v3');
+  const source = join(defaultModelDir(), DEFAULT_ENCODER_FOLDER);
   if (existsSync(join(source, 'model.json'))) {
     // Carry the shipped training figures (loss curve…) so the app's training plot has something to show.
     const shipped = await readFile(join(defaultModelDir(), 'metadata.json'), 'utf8').then((t) => JSON.parse(t) as { encoder?: Record<string, unknown> }, () => ({}) as { encoder?: Record<string, unknown> });

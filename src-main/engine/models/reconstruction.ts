@@ -1,10 +1,9 @@
 /**
- * Convnet V1 reconstructions for the figures view: one normalised feature
- * window of a recording, as the encoders see it, and what the trained
- * auto-encoder (encoder + decoder) makes of it. Runs in a 'reconstruction'
+ * What an encoder's whole network makes of a window, for the figures view:
+ * one normalised feature window of a recording, as the encoders see it, and
+ * Convnet V1's reconstruction of it or LSTM V3's prediction of the next frame. Runs in a 'reconstruction'
  * job (jobs/tasks/reconstruction-task.ts), off the main process.
  */
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { ReconstructionFigure } from '../../../src-shared/contract';
 import { SonotypeError } from '../../../src-shared/errors';
@@ -44,9 +43,10 @@ export async function featureWindow(
 }
 
 /**
- * Window `windowIndex` of a recording and what the newest fully kept encoder makes of it: Convnet V1's
- * reconstruction, or LSTM V3's prediction of the frame(s) after the window next to the real ones. Null when no
- * such model was trained in this project (the shipped default model keeps only its encoder).
+ * Window `windowIndex` of a recording and what the project's network makes of it (autoencoder-files.ts
+ * reconstructionModel: the newest fully kept encoder, else the default model's predictor): Convnet V1's
+ * reconstruction, or LSTM V3's prediction of the frame(s) after the window next to the real ones. Null when there
+ * is no such network.
  */
 export async function reconstructWindow(
   project: ReconstructionProject, recordingId: number, windowIndex: number,
@@ -58,9 +58,9 @@ export async function reconstructWindow(
   // The models take 32 × 256 windows: say so readably when the project's differ.
   if (recording.sampleRate) assertModelInput(project.featureConfigFor(recording.sampleRate));
   options.onPhase?.('reading window');
-  const { model, metadata } = await loadLayersModel(join(project.dir, figure.stored.filesPath!, figure.subfolder));
+  const { model, metadata } = await loadLayersModel(figure.folder);
   try {
-    const modelLabel = `${figure.stored.kind} v${figure.stored.version}`;
+    const modelLabel = figure.label;
     if (figure.kind === 'reconstruction') {
       const window = await featureWindow(project, recordingId, windowIndex, options.signal);
       options.onPhase?.('reconstructing');
@@ -72,7 +72,11 @@ export async function reconstructWindow(
     const inputFrames = long.frames - ahead;
     options.onPhase?.('reconstructing');
     const values = await predict(model, long.data.subarray(0, inputFrames * long.bins), inputFrames, long.bins);
-    return { kind: 'next-frame', modelLabel, frames: ahead, bins: long.bins, input: Array.from(long.data.subarray(inputFrames * long.bins)), output: values };
+    return {
+      kind: 'next-frame', modelLabel, frames: ahead, bins: long.bins,
+      input: Array.from(long.data.subarray(inputFrames * long.bins)), output: values,
+      lastFrame: Array.from(long.data.subarray((inputFrames - 1) * long.bins, inputFrames * long.bins)),
+    };
   } finally {
     model.dispose();
   }

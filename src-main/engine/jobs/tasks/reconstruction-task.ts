@@ -1,6 +1,7 @@
 /**
- * 'reconstruction' jobs: one feature window and its Convnet V1 reconstruction
- * (engine/models/reconstruction.ts) in a worker thread, so loading tfjs and
+ * 'reconstruction' jobs: one feature window and what the project's network
+ * makes of it, V1 reconstruction or V3 next frame
+ * (engine/models/reconstruction.ts), in a worker thread, so loading tfjs and
  * the model never blocks the main process; the app's figures:reconstruction
  * runs one and waits for it. Params and result: JOB_KINDS.reconstruction.
  */

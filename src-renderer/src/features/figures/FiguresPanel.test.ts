@@ -80,29 +80,32 @@ describe('FiguresPanel', () => {
     await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('Window 99 is past the end of y.wav (40 windows).'));
   });
 
-  it('says plainly, out of the box, why there is nothing to compare and offers to train an encoder', async () => {
+  it('says plainly why there is nothing to compare and offers to train an encoder', async () => {
     const api = installFakeApi({ 'figures:trainingLoss': () => null, 'figures:filters': () => null, 'figures:reconstruction': () => null });
     const onTrain = vi.fn();
     render(FiguresPanel, { recordings, onTrain });
     // Asked at once for the first window: no "Show" press needed to learn that nothing can be shown.
     const empty = await screen.findByTestId('no-figure-model');
     expect(api.calls).toContainEqual(['figures:reconstruction', [3, 0]]);
-    expect(empty.textContent).toMatch(/default model keeps only its LSTM V3 encoder/);
+    expect(empty.textContent).toMatch(/saved without the network it was trained with/);
     expect(empty.textContent).toMatch(/V3 then shows its predicted next frame next to the real one/);
     await fireEvent.click(within(empty).getByRole('button', { name: 'Train an encoder…' }));
     expect(onTrain).toHaveBeenCalledOnce();
   });
 
-  it("shows LSTM V3's predicted next frame against the real one", async () => {
+  it("shows LSTM V3's predicted next frame against the real one, and the error of repeating the last frame", async () => {
     installFakeApi({
       'figures:trainingLoss': () => null,
       'figures:filters': () => null,
-      'figures:reconstruction': () => ({ kind: 'next-frame', modelLabel: 'encoder-v3 v2', frames: 1, bins: 4, input: [0, 1, 2, 3], output: [0, 1, 2, 1] }),
+      'figures:reconstruction': () => ({
+        kind: 'next-frame', modelLabel: 'encoder-v3 (default model)', frames: 1, bins: 4, input: [0, 1, 2, 3], output: [0, 1, 2, 1], lastFrame: [0, 1, 2, 7],
+      }),
     });
     render(FiguresPanel, { recordings });
-    expect(await screen.findByRole('heading', { name: 'Next frame: predicted vs real (encoder-v3 v2)' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: 'Next frame: predicted vs real (encoder-v3 (default model))' })).toBeTruthy();
     const plot = screen.getByRole('img', { name: 'Predicted and real next frame' });
     expect(plot.querySelectorAll('path')).toHaveLength(2);
     expect(screen.getByTestId('mse').textContent).toBe('1.000');
+    expect(screen.getByTestId('repeat-mse').textContent).toBe('4.000');
   });
 });
