@@ -14,7 +14,6 @@
  * stage's (distributed-features.ts).
  */
 import { join } from 'node:path';
-import { rm } from 'node:fs/promises';
 import { SonotypeError, toErrorInfo } from '../../../src-shared/errors';
 import type { FeatureConfig, WindowSpan } from '../../../src-shared/feature-types';
 import { hasExactRandomAccess } from '../audio';
@@ -30,8 +29,9 @@ import { listWindows, type StoredWindow } from '../store/windows';
 import { publishModel } from './model-store';
 import type { RedisSettings } from './redis-url';
 import { DEFAULT_QUEUE, shardJobId, type RecordingJob, type ShardKind, type ShardReturn, type WindowsJob } from './shard-jobs';
-import { runShardJobs, type PlannedJob, type QueueProgress } from './shard-queue';
+import type { PlannedJob, QueueProgress } from './shard-queue';
 import { decodeRecordingResult, decodeWindowsResult, readShardAnswer, type RecordingResult, type WindowsResult } from './shard-results';
+import { runStageJobs } from './stage-jobs';
 import { ensureWorkArea, type StorageRoot } from './storage-root';
 
 export interface DistributedOptions {
@@ -211,9 +211,7 @@ async function runDistributedAnalysis(input: AnalysisStageInput, options: Distri
 
   const started = performance.now();
   if (jobs.length > 0) {
-    await runShardJobs({
-      redis: options.redis,
-      queueName: options.queue ?? DEFAULT_QUEUE,
+    await runStageJobs(options, input, { phase: 'embedding', itemsLabel: 'shards' }, {
       jobs,
       verify: prepare,
       // One transaction per batch: a savepoint per result keeps a failing file's writes out.
@@ -222,23 +220,9 @@ async function runDistributedAnalysis(input: AnalysisStageInput, options: Distri
           for (const id of (job as Planned).recordingIds) project.db.transaction(() => commitOne(plans.get(id)!, job, prepared));
         }
       }),
-      onApplied: async (job, answer) => {
-        options.onResult?.(job.name, answer);
-        if (answer.path) await rm(join(storage.dir, answer.path), { force: true }).catch(() => {});
-      },
       onFailure: (job, error) => {
         for (const id of (job as Planned).recordingIds) fail(plans.get(id)!, new SonotypeError(error.code, `a ${job.name} job kept failing: ${error.message}`));
       },
-      onProgress: (p) => {
-        options.onQueueProgress?.(p);
-        input.onProgress?.({ phase: 'embedding', done: p.done + p.failed, total: p.total, itemsLabel: 'shards', itemsPerSecond: p.perSecond || undefined });
-      },
-      log,
-      signal: input.signal,
-      attempts: options.attempts,
-      backoffMs: options.backoffMs,
-      maxRejections: options.maxRejections,
-      redisTimeoutMs: options.redisTimeoutMs,
     });
   }
   work.embeddingSeconds += (performance.now() - started) / 1000;

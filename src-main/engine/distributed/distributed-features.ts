@@ -8,8 +8,6 @@
  * local detect (storeRecordingFeatures); the head, probabilities and regions
  * then follow on this machine exactly as after a local step 1.
  */
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { SonotypeError, toErrorInfo } from '../../../src-shared/errors';
 import type { FeaturesStage, FeaturesStageInput } from '../detection/analysis-stage';
 import { BASE_DIMS } from '../detection/frames/frame-features';
@@ -18,8 +16,9 @@ import { analysisKeyOf, frameAnalysisOf, storeRecordingFeatures } from '../detec
 import type { RecordingRecord } from '../store/recordings';
 import type { DistributedOptions } from './distributed-analysis';
 import { DEFAULT_QUEUE, shardJobId, type FramesJob } from './shard-jobs';
-import { runShardJobs, type PlannedJob } from './shard-queue';
+import type { PlannedJob } from './shard-queue';
 import { decodeFramesResult, readShardAnswer, type FramesResult } from './shard-results';
+import { runStageJobs } from './stage-jobs';
 import { ensureWorkArea } from './storage-root';
 
 /** A job and the recordings it is for: identical files (same content and analysis) share one job and its result. */
@@ -91,9 +90,7 @@ async function runDistributedFeatures(input: FeaturesStageInput, options: Distri
   };
 
   const started = performance.now();
-  await runShardJobs({
-    redis: options.redis,
-    queueName: options.queue ?? DEFAULT_QUEUE,
+  await runStageJobs(options, input, { phase: 'features', itemsLabel: 'recordings' }, {
     jobs,
     verify,
     // One transaction per batch, a savepoint per recording.
@@ -109,23 +106,9 @@ async function runDistributedFeatures(input: FeaturesStageInput, options: Distri
           }
         }
       }),
-    onApplied: async (job, answer) => {
-      options.onResult?.(job.name, answer);
-      if (answer.path) await rm(join(storage.dir, answer.path), { force: true }).catch(() => {});
-    },
     onFailure: (job, error) => {
       for (const recording of (job as Planned).recordings) fail(recording, new SonotypeError(error.code, `its frames job kept failing: ${error.message}`));
     },
-    onProgress: (p) => {
-      options.onQueueProgress?.(p);
-      input.onProgress?.({ phase: 'features', done: p.done + p.failed, total: p.total, itemsLabel: 'recordings', itemsPerSecond: p.perSecond || undefined });
-    },
-    log,
-    signal: input.signal,
-    attempts: options.attempts,
-    backoffMs: options.backoffMs,
-    maxRejections: options.maxRejections,
-    redisTimeoutMs: options.redisTimeoutMs,
   });
   log(`features of ${input.recordings.length - failed.size} recordings received in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
