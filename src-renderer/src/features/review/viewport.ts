@@ -77,6 +77,12 @@ export function secondsToX(vp: Viewport, seconds: number): number {
   return (seconds - vp.startSeconds) / vp.secondsPerPixel;
 }
 
+/** [x, width] on screen of the time span [start, end] seconds; at least 1 px wide, so a short span stays visible. */
+export function spanToPx(vp: Viewport, start: number, end: number): [number, number] {
+  const x = secondsToX(vp, start);
+  return [x, Math.max(1, secondsToX(vp, end) - x)];
+}
+
 export function xToSeconds(vp: Viewport, x: number): number {
   return vp.startSeconds + x * vp.secondsPerPixel;
 }
