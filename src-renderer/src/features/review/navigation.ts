@@ -23,6 +23,20 @@ export interface RecordingRef {
 /** Opens another recording for review. */
 export type OpenRecording = (recording: RecordingRef, arrival: Arrival) => void;
 
+/** What the review view of one recording is given (ReviewView passes it on to a fresh ReviewSession per recording). */
+export interface ReviewViewProps {
+  recordingId: number;
+  onBack?: () => void;
+  /** Why this recording was opened from another one (toast, flash) and what to show or do there first. */
+  arrival?: Arrival | null;
+  /** Reviewable recordings in the list's order (next / previous recording). */
+  recordingOrder?: readonly RecordingRef[];
+  /** Opens another recording (next / previous, the queue's next region, an undo there). */
+  onOpenRecording?: OpenRecording;
+  /** Unreviewed regions of the whole project (from the recordings table), or null when unknown. */
+  projectRemaining?: number | null;
+}
+
 /** The recording `direction` steps from `currentId` in the list's order, or null at either end (or when it is not listed). */
 export function neighbourRecording(order: readonly RecordingRef[], currentId: number, direction: 1 | -1): RecordingRef | null {
   const index = order.findIndex((r) => r.id === currentId);
