@@ -12,6 +12,7 @@
  */
 import { matchByJaccard, type Overlap } from './hungarian';
 import { UNCLUSTERED } from './cut';
+import { sampleSpanIoU } from '../util/sample-spans';
 
 export interface Span {
   recordingId: number;
@@ -58,13 +59,10 @@ export function matchSpans(items: readonly Span[], previous: readonly Span[], mi
       const p = previous[list[j]];
       // Sorted by start: once a span starts more than the longest span before the item, none further back can reach it.
       if (p.startSample + reach <= item.startSample) break;
-      const inter = Math.min(p.endSample, item.endSample) - Math.max(p.startSample, item.startSample);
-      if (inter > 0) {
-        const iou = inter / (Math.max(p.endSample, item.endSample) - Math.min(p.startSample, item.startSample));
-        if (iou >= bestIoU) {
-          bestIoU = iou;
-          best = list[j];
-        }
+      const iou = sampleSpanIoU(p, item);
+      if (iou > 0 && iou >= bestIoU) {
+        bestIoU = iou;
+        best = list[j];
       }
     }
     out[k] = best;

@@ -8,6 +8,7 @@ import type { ProjectDb } from '../store/database';
 import { createLabel, listLabels, updateLabel, type StoredLabel } from '../store/labels';
 import { labelTier } from '../store/machine-labels';
 import { humanLabelIdsOfType } from '../store/type-label-queries';
+import { bestMatchByIoU } from '../util/sample-spans';
 import type { Span } from './identities';
 
 /** Share of a region a label must cover (and vice versa, as IoU) to count as that region's label. */
@@ -29,18 +30,7 @@ export class RecordingLabels {
 
   /** The human label that best matches the span (IoU ≥ 0.5), if any. */
   labelOf(span: Span): StoredLabel | null {
-    let best: StoredLabel | null = null;
-    let bestIoU = MIN_IOU;
-    for (const l of this.of(span.recordingId)) {
-      const inter = Math.min(l.endSample, span.endSample) - Math.max(l.startSample, span.startSample);
-      if (inter <= 0) continue;
-      const iou = inter / (Math.max(l.endSample, span.endSample) - Math.min(l.startSample, span.startSample));
-      if (iou >= bestIoU) {
-        bestIoU = iou;
-        best = l;
-      }
-    }
-    return best;
+    return bestMatchByIoU(this.of(span.recordingId), span, MIN_IOU);
   }
 
   /** The hand-set sound type of a span: its matching label's soundType, when it is not silence. */

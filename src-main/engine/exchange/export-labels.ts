@@ -10,6 +10,7 @@ import { listRecordings } from '../store/recordings';
 import { currentMembersOfRecording, listSoundClusters, type StoredClusterMember } from '../store/sound-clusters';
 import { normaliseHeader } from './column-roles';
 import type { ExportSource } from '../../../src-shared/exchange-types';
+import { bestMatchByIoU, type SampleSpan } from '../util/sample-spans';
 
 export { EXPORT_SOURCES, type ExportSource } from '../../../src-shared/exchange-types';
 
@@ -44,19 +45,8 @@ export function clusterNameMap(db: ProjectDb): Map<number, string> {
 const MIN_IOU = 0.5;
 
 /** The member that is the same sound as the span (best IoU ≥ 0.5), if any. */
-export function matchingMember<M extends { startSample: number; endSample: number }>(members: readonly M[], span: { startSample: number; endSample: number }): M | null {
-  let best: M | null = null;
-  let bestIoU = MIN_IOU;
-  for (const m of members) {
-    const inter = Math.min(m.endSample, span.endSample) - Math.max(m.startSample, span.startSample);
-    if (inter <= 0) continue;
-    const iou = inter / (Math.max(m.endSample, span.endSample) - Math.min(m.startSample, span.startSample));
-    if (iou >= bestIoU) {
-      bestIoU = iou;
-      best = m;
-    }
-  }
-  return best;
+export function matchingMember<M extends SampleSpan>(members: readonly M[], span: SampleSpan): M | null {
+  return bestMatchByIoU(members, span, MIN_IOU);
 }
 
 /** Whether a label belongs to an export of `source`. */
