@@ -15,6 +15,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { BenchContext, BenchLine } from '../types';
 import { devSetsAvailable, loadDevSets } from './cluster-dev-sets';
+import { recutInBrowser } from './cluster-browser';
 import { acousticSequences } from '../../engine/clusters/acoustic-sequences';
 import { DEFAULT_ACOUSTIC_OPTIONS } from '../../engine/clusters/acoustic-frames';
 import { QUANTILE_STEPS, recutCurrentRun, storeNewRun } from '../../engine/clusters/cluster-runs';
@@ -30,7 +31,7 @@ import { openProject } from '../../engine/project/open-project';
 import { upsertScannedRecording } from '../../engine/store/recordings';
 import { createRng } from '../../engine/util/random';
 
-export const CLUSTER_SPEED_NAMES = ['cluster_dtw_complete_10k_seconds', 'cluster_umap_20k_seconds', 'cluster_recut_gallery_ms'];
+export const CLUSTER_SPEED_NAMES = ['cluster_dtw_complete_10k_seconds', 'cluster_umap_20k_seconds', 'cluster_recut_gallery_ms', 'cluster_recut_gallery_browser_ms'];
 
 const round = (x: number) => Math.round(x * 100) / 100;
 const cpuSecondsSince = (start: NodeJS.CpuUsage) => {
@@ -119,6 +120,10 @@ export async function runClusterSpeed(ctx: BenchContext, emit: (line: BenchLine)
     });
   }
   if (wanted('cluster_recut_gallery_ms')) emit(await recutBench(join(ctx.tmpDir, 'recut')));
+  if (wanted('cluster_recut_gallery_browser_ms')) {
+    const line = await recutInBrowser(ctx);
+    if (line) emit(line);
+  }
 }
 
 /** Moving the cut of a stored 2,000-region run, plus the view the gallery redraws from; median of 9 cuts. */

@@ -50,6 +50,12 @@ export interface ClusterProject {
 
 export interface ClusterOptions {
   signal?: AbortSignal;
+  /**
+   * True once cancellation was asked for, readable inside synchronous loops
+   * (a job worker's shared flag: its `signal` only fires when the thread
+   * gets back to its event loop, which linkage and the map never do).
+   */
+  isCancelled?: () => boolean;
   onProgress?: (p: ClusterProgress) => void;
   /** Distances from an earlier attempt (checkpoint), valid for exactly these units and settings. */
   resumeDistances?: { condensed: Float32Array; unitsKey: string };
@@ -69,8 +75,11 @@ export interface ClusterResult {
   seconds: { features: number; distances: number; clustering: number; map: number; total: number };
 }
 
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  throwIfCancelled(signal, 'Clustering');
+function cancellationCheck(options: ClusterOptions): () => void {
+  return () => {
+    throwIfCancelled(options.signal, 'Clustering');
+    if (options.isCancelled?.()) throw new SonotypeError('CANCELLED', 'Clustering was cancelled.');
+  };
 }
 
 /** A key that changes when the regions or the settings that shape distances change (checkpoint validity). */
@@ -88,6 +97,7 @@ export function unitsKeyOf(units: readonly ClusterUnit[], settings: ClusterSetti
 export async function clusterProject(project: ClusterProject, request: ClusterRequest, options: ClusterOptions = {}): Promise<ClusterResult> {
   const started = performance.now();
   const { signal, onProgress } = options;
+  const throwIfAborted = cancellationCheck(options);
   onProgress?.({ phase: 'regions', done: 0, total: 1, itemsLabel: 'steps' });
   const units = collectClusterUnits(project.db);
   if (units.length < 2) {
@@ -97,7 +107,7 @@ export async function clusterProject(project: ClusterProject, request: ClusterRe
   const types = units.map((u) => labels.typeOf(u));
   const settings = resolveClusterSettings(request, units.map((u) => (u.endSample - u.startSample) / u.sampleRate), typeCount(types));
   const unitsKey = unitsKeyOf(units, settings);
-  throwIfAborted(signal);
+  throwIfAborted();
 
   let condensed: Float32Array;
   let summaries: Float32Array | null = null;
@@ -116,13 +126,13 @@ export async function clusterProject(project: ClusterProject, request: ClusterRe
       });
     featureSeconds = (performance.now() - t0) / 1000;
     summaries = meanStdVectors(sequences).data;
-    throwIfAborted(signal);
+    throwIfAborted();
     const t1 = performance.now();
     ({ condensed, pairs } = await distances(sequences, settings, options));
     distanceSeconds = (performance.now() - t1) / 1000;
     await options.onDistances?.(condensed, unitsKey);
   }
-  throwIfAborted(signal);
+  throwIfAborted();
 
   const t2 = performance.now();
   const n = units.length;
@@ -137,7 +147,7 @@ export async function clusterProject(project: ClusterProject, request: ClusterRe
   }
   const tree = linkage(treeInput, settings.linkage, {
     onProgress: (done, total) => {
-      throwIfAborted(signal);
+      throwIfAborted();
       onProgress?.({ phase: 'clustering', done, total, itemsLabel: 'merges' });
     },
   });
@@ -146,19 +156,20 @@ export async function clusterProject(project: ClusterProject, request: ClusterRe
     ? constrainedRunCut(tree, settings)
     : cutRun(tree, condensed, quantiles, settings);
   const clusteringSeconds = (performance.now() - t2) / 1000;
-  throwIfAborted(signal);
+  throwIfAborted();
 
   const t3 = performance.now();
   const positions = await layoutMap(knnFromCondensed(condensed, 15), {
     seed: settings.seed,
     onEpoch: (done, total) => {
       if (done % 10 === 0 || done === total) {
-        throwIfAborted(signal);
+        throwIfAborted();
         onProgress?.({ phase: 'map', done, total, itemsLabel: 'epochs' });
       }
     },
   });
   const mapSeconds = (performance.now() - t3) / 1000;
+  throwIfAborted();
 
   onProgress?.({ phase: 'saving', done: 0, total: 1, itemsLabel: 'steps' });
   const stored = storeNewRun(project.db, {

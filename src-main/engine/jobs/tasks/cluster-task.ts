@@ -25,6 +25,7 @@ export async function run(ctx: JobContext<'cluster'>, params: JobParams<'cluster
   }
   const result = await clusterProject({ dir: project.dir, db: project.db, resolveRecordingPath: project.resolveRecordingPath }, params, {
     signal: ctx.signal,
+    isCancelled: () => ctx.isCancelled(),
     resumeDistances,
     onProgress: (p) => ctx.report({ phase: p.phase, done: p.done, total: p.total, itemsLabel: p.itemsLabel }),
     onDistances: async (condensed, unitsKey) => {

@@ -39,25 +39,49 @@ export function createClustersStore(jobs: JobsStore) {
   });
   const membersByCluster = $derived.by(() => {
     const map = new Map<number, ClusterMemberView[]>();
-    for (const m of view?.members ?? []) if (m.clusterId !== null) map.set(m.clusterId, [...(map.get(m.clusterId) ?? []), m]);
+    for (const m of view?.members ?? []) {
+      if (m.clusterId === null) continue;
+      const list = map.get(m.clusterId);
+      if (list) list.push(m);
+      else map.set(m.clusterId, [m]);
+    }
     return map;
   });
   /** Named types in a stable order: what the number keys 1–9 assign. */
   const typeNames = $derived([...(view?.clusters ?? [])].filter((c) => c.named).map((c) => c.name).sort((a, b) => a.localeCompare(b)));
 
-  async function load(): Promise<void> {
-    try {
-      const answer = await call('clusters:current');
-      view = answer;
-      loaded = true;
-      error = null;
-      const ids = new Set(answer?.members.map((m) => m.id) ?? []);
-      selected = selected.filter((id) => ids.has(id));
-      if (focusedCluster !== null && !answer?.clusters.some((c) => c.id === focusedCluster)) focusedCluster = null;
-      report = await call('types:report');
-    } catch (e) {
-      error = errorMessage(e);
-    }
+  // Loads are numbered: only the newest answer is applied, and an action
+  // whose call already triggered a load ('clusters:changed' arrives before
+  // the call's reply) waits for that one instead of fetching the view twice.
+  let loadsStarted = 0;
+  let latestLoad: Promise<void> = Promise.resolve();
+
+  function load(): Promise<void> {
+    const seq = ++loadsStarted;
+    latestLoad = (async () => {
+      try {
+        const [answer, typeReport] = await Promise.all([call('clusters:current'), call('types:report')]);
+        if (seq !== loadsStarted) return; // a newer load is on its way
+        view = answer;
+        loaded = true;
+        error = null;
+        const ids = new Set(answer?.members.map((m) => m.id) ?? []);
+        selected = selected.filter((id) => ids.has(id));
+        if (focusedCluster !== null && !answer?.clusters.some((c) => c.id === focusedCluster)) focusedCluster = null;
+        report = typeReport;
+      } catch (e) {
+        if (seq === loadsStarted) error = errorMessage(e);
+      }
+    })();
+    return latestLoad;
+  }
+
+  /**
+   * Reloads after an action unless a load was already started since it
+   * began: main handles calls in order, so that load sees the action's result.
+   */
+  function reloadAfter(startedBefore: number): Promise<void> {
+    return loadsStarted > startedBefore ? latestLoad : load();
   }
 
   function onChanged(_: ApiEvents['clusters:changed']): void {
@@ -79,9 +103,10 @@ export function createClustersStore(jobs: JobsStore) {
     busy = label;
     error = null;
     notice = null;
+    const before = loadsStarted;
     try {
       const result = await work();
-      await load();
+      await reloadAfter(before);
       return result;
     } catch (e) {
       error = errorMessage(e);
