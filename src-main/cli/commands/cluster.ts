@@ -15,6 +15,7 @@
 import { CLUSTER_CHOICES } from '../../../src-shared/cluster-types';
 import { SonotypeError } from '../../../src-shared/errors';
 import type { ClusterRequest } from '../../engine/clusters/cluster-settings';
+import { abortOnInterrupt } from '../interrupt';
 import { UsageError, EXIT_OK } from '../exit-codes';
 import { choiceFlag, choicesHelp, numberFlag } from '../flag-values';
 import type { CliCommand } from '../main';
@@ -63,10 +64,7 @@ export const clusterCommand: CliCommand = {
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (cluster works on the whole project; use --project <dir>)`);
     const request = clusterRequestFromFlags(values);
     const project = await openExistingProject(values.project as string | undefined);
-    const stop = new AbortController();
-    const onSignal = (): void => stop.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const stop = abortOnInterrupt();
     try {
       const { clusterProject } = await import('../../engine/clusters/cluster-project');
       const { currentClusteringView } = await import('../../engine/clusters/clustering-view');
@@ -97,8 +95,7 @@ export const clusterCommand: CliCommand = {
       }
       return EXIT_OK;
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      stop.release();
       project.close();
     }
   },

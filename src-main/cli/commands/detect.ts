@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CliCommand } from '../main';
+import { abortOnInterrupt } from '../interrupt';
 import { UsageError, EXIT_OK } from '../exit-codes';
 import { formatDuration, formatTable, type CliIo } from '../output';
 import { DISTRIBUTED_DETECT_FLAGS, queueProgressPrinter, redisFromFlags } from './distributed-flags';
@@ -58,10 +59,7 @@ export const detectCommand: CliCommand = {
     const backend = choiceFlag(values, 'backend', BACKEND_PREFERENCES) ?? 'auto';
     const distributed = values.distributed === undefined ? null : distributedSettings(values);
     const project = await openExistingProject(values.project as string | undefined);
-    const stop = new AbortController();
-    const onSignal = (): void => stop.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const stop = abortOnInterrupt();
     try {
       if (band) setSetting(project.db, 'detectionBand', band);
       const { detectProject } = await import('../../engine/detection/detect-project');
@@ -92,8 +90,7 @@ export const detectCommand: CliCommand = {
       io.out(values.json ? JSON.stringify(detectJson(result)) : formatDetection(result));
       return EXIT_OK;
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      stop.release();
       project.close();
     }
   },
