@@ -113,7 +113,7 @@ export async function detectProject(project: DetectionProject, options: DetectOp
         work.recordingsPredicted++;
       } else regions = currentStoredRegions(project.db, head.id, recording, params, frames.analysisKey);
       if (!regions) {
-        regions = deriveAndStoreFrameRegions(project.db, head.id, recording, frames, p, params);
+        regions = deriveAndStoreFrameRegions(project.db, head.id, recording, frames, p, params).regions;
         work.regionsDerived++;
       }
       const rate = recording.sampleRate ?? frames.analysis.sampleRate;

@@ -39,20 +39,10 @@ export function frameRegionParamsFor(db: ProjectDb, headId: number | null, expli
 
 /**
  * Regions of one recording from probabilities (given, in frame order) and its
- * human labels; stored with their source (rows kept in place when nothing moved).
+ * human labels; stored with their source (rows kept in place when nothing
+ * moved: `changed` says whether any did).
  */
 export function deriveAndStoreFrameRegions(
-  db: ProjectDb,
-  headId: number,
-  recording: RecordingRecord,
-  frames: { analysis: FrameAnalysis; analysisKey: string; nativeFrames: number },
-  pSilence: Float32Array,
-  params: FrameRegionParams,
-): Region[] {
-  return storeFrameRegions(db, headId, recording, frames, pSilence, params).regions;
-}
-
-function storeFrameRegions(
   db: ProjectDb,
   headId: number,
   recording: RecordingRecord,
@@ -106,7 +96,7 @@ export function refreshRecordingRegions(
   const info = frameFeaturesInfo(db, recordingId, analysisKey);
   const p = getFrameProbabilities(db, head.id, recordingId, analysisKey);
   if (!info || !p || p.length !== info.frames) return null;
-  return storeFrameRegions(db, head.id, recording, { analysis, analysisKey, nativeFrames: info.nativeFrames }, p, frameRegionParamsFor(db, head.id, explicit));
+  return deriveAndStoreFrameRegions(db, head.id, recording, { analysis, analysisKey, nativeFrames: info.nativeFrames }, p, frameRegionParamsFor(db, head.id, explicit));
 }
 
 /**

@@ -70,8 +70,25 @@ export interface Region {
   pSilence: number;
 }
 
-function invalid(message: string): never {
+/** INVALID_CONFIG for a region setting or input that cannot be used. */
+export function invalidRegionSettings(message: string): never {
   throw new SonotypeError('INVALID_CONFIG', `Invalid region settings: ${message}`);
+}
+
+/**
+ * Checks the settings window-level and frame-level regions share (threshold,
+ * smoothing length, merge gap, minimum sound); INVALID_CONFIG names the field.
+ */
+export function checkRegionSettings(
+  p: { threshold: number; mergeGapSeconds: number; minSoundSeconds: number },
+  smoothing: { field: string; value: number },
+): void {
+  if (!(p.threshold >= 0 && p.threshold <= 1)) invalidRegionSettings(`threshold must be between 0 and 1 (got ${p.threshold}).`);
+  if (!Number.isInteger(smoothing.value) || smoothing.value < 1 || smoothing.value % 2 === 0) {
+    invalidRegionSettings(`${smoothing.field} must be an odd whole number ≥ 1 so the mean is centred (got ${smoothing.value}).`);
+  }
+  if (!(p.mergeGapSeconds >= 0 && Number.isFinite(p.mergeGapSeconds))) invalidRegionSettings(`mergeGapSeconds must be a number ≥ 0 (got ${p.mergeGapSeconds}).`);
+  if (!(p.minSoundSeconds >= 0 && Number.isFinite(p.minSoundSeconds))) invalidRegionSettings(`minSoundSeconds must be a number ≥ 0 (got ${p.minSoundSeconds}).`);
 }
 
 /**
@@ -80,16 +97,7 @@ function invalid(message: string): never {
  */
 export function resolveRegionParams(overrides: Partial<RegionParams> = {}): RegionParams {
   const p: RegionParams = { ...DEFAULT_REGION_PARAMS, ...overrides, version: 1 };
-  if (!(p.threshold >= 0 && p.threshold <= 1)) invalid(`threshold must be between 0 and 1 (got ${p.threshold}).`);
-  if (!Number.isInteger(p.smoothingWindows) || p.smoothingWindows < 1 || p.smoothingWindows % 2 === 0) {
-    invalid(`smoothingWindows must be an odd whole number ≥ 1 so the average is centred (got ${p.smoothingWindows}).`);
-  }
-  if (!(p.mergeGapSeconds >= 0) || !Number.isFinite(p.mergeGapSeconds)) {
-    invalid(`mergeGapSeconds must be a number ≥ 0 (got ${p.mergeGapSeconds}).`);
-  }
-  if (!(p.minSoundSeconds >= 0) || !Number.isFinite(p.minSoundSeconds)) {
-    invalid(`minSoundSeconds must be a number ≥ 0 (got ${p.minSoundSeconds}).`);
-  }
+  checkRegionSettings(p, { field: 'smoothingWindows', value: p.smoothingWindows });
   return p;
 }
 

@@ -16,16 +16,13 @@ import type * as tf from '@tensorflow/tfjs';
 import type { FeatureConfig } from '../../../src-shared/feature-types';
 import type { ProjectDb } from '../store/database';
 import { ensureFeatureConfig } from '../store/feature-configs';
-import { createModel, nextModelVersion, type StoredModel } from '../store/models';
+import { createModel, nextModelVersion, type NewModel, type StoredModel } from '../store/models';
 import { MODEL_JSON, serializeLayersModel, WEIGHTS_BIN, type ModelMetadata } from './model-io';
 import { modelFilesPath, newStagingFolder } from '../store/model-folders';
 
-export interface StoreModelInfo {
-  kind: string;
+/** The database row's fields (its feature config given whole, stored on save) and what is saved beside the weights. */
+export interface StoreModelInfo extends Pick<NewModel, 'kind' | 'normalisation' | 'metrics' | 'parentModelId'> {
   featureConfig: FeatureConfig;
-  normalisation: Record<string, unknown>;
-  metrics?: Record<string, unknown>;
-  parentModelId?: number | null;
   /** Extra files saved next to the weights (e.g. training.json). */
   extraFiles?: Record<string, string | Uint8Array>;
   /** Extra models saved in sub-folders (e.g. V1's whole auto-encoder under 'autoencoder'). */

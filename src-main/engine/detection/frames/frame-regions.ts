@@ -15,8 +15,7 @@
  * A region's pSilence is the mean of its frames' (unsmoothed) pSilence.
  * O(frames): cheap enough to redraw a one-hour file's regions while a slider moves.
  */
-import { SonotypeError } from '../../../../src-shared/errors';
-import type { Region } from '../regions';
+import { checkRegionSettings, invalidRegionSettings, type Region } from '../regions';
 import { frameCell, type FrameAnalysis } from './frame-analysis';
 
 export type { FrameRegionParams } from '../../../../src-shared/job-results';
@@ -30,19 +29,10 @@ export const DEFAULT_FRAME_REGION_PARAMS: Readonly<FrameRegionParams> = Object.f
   minSoundSeconds: 0.012,
 });
 
-function invalid(message: string): never {
-  throw new SonotypeError('INVALID_CONFIG', `Invalid region settings: ${message}`);
-}
-
 /** Fills in defaults and checks a (possibly stored, untrusted) params object; INVALID_CONFIG names the field. */
 export function resolveFrameRegionParams(overrides: Partial<FrameRegionParams> = {}): FrameRegionParams {
   const p: FrameRegionParams = { ...DEFAULT_FRAME_REGION_PARAMS, ...overrides, version: 2 };
-  if (!(p.threshold >= 0 && p.threshold <= 1)) invalid(`threshold must be between 0 and 1 (got ${p.threshold}).`);
-  if (!Number.isInteger(p.smoothingFrames) || p.smoothingFrames < 1 || p.smoothingFrames % 2 === 0) {
-    invalid(`smoothingFrames must be an odd whole number ≥ 1 so the mean is centred (got ${p.smoothingFrames}).`);
-  }
-  if (!(p.mergeGapSeconds >= 0 && Number.isFinite(p.mergeGapSeconds))) invalid(`mergeGapSeconds must be a number ≥ 0 (got ${p.mergeGapSeconds}).`);
-  if (!(p.minSoundSeconds >= 0 && Number.isFinite(p.minSoundSeconds))) invalid(`minSoundSeconds must be a number ≥ 0 (got ${p.minSoundSeconds}).`);
+  checkRegionSettings(p, { field: 'smoothingFrames', value: p.smoothingFrames });
   return p;
 }
 
@@ -63,7 +53,7 @@ export function deriveFrameRegions(
 ): Region[] {
   const p = resolveFrameRegionParams(params);
   const n = pSilence.length;
-  if (!Number.isInteger(nativeFrames) || nativeFrames < 0) invalid(`recording length must be a whole number of samples ≥ 0 (got ${nativeFrames}).`);
+  if (!Number.isInteger(nativeFrames) || nativeFrames < 0) invalidRegionSettings(`recording length must be a whole number of samples ≥ 0 (got ${nativeFrames}).`);
   if (nativeFrames === 0) return [];
   if (n === 0) return [{ kind: 'silence', startSample: 0, endSample: nativeFrames, startSeconds: 0, endSeconds: nativeFrames / analysis.sampleRate, pSilence: 1 }];
   const half = (p.smoothingFrames - 1) / 2;
