@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NewRegion } from '../engine/store/regions';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LabelView } from '../../src-shared/review-types';
 import type { JobProgress } from '../../src-shared/job-types';
 import { createModel } from '../engine/store/models';
@@ -107,6 +108,19 @@ describe('review:open', () => {
     delete app.state.media;
     app.state.mode = 'electron';
     expect(valueOf(await app.call('review:open', b))).toMatchObject({ mediaBase: 'sonotype://media', mediaQuery: '' });
+  });
+
+  it('says when a recording was cut short, in the table and in the review (the rest opens without a warning)', async () => {
+    // An interrupted copy: the header promises 2 s, the file holds the first 0.5 s.
+    const b = join(app.projectDir, 'b.wav');
+    writeFileSync(b, readFileSync(b).subarray(0, 44 + 2 * TEST_RATE / 2));
+    const ids = await openAndScan();
+    const warning = expect.stringMatching(/header says 2 s; the file holds 0\.5 s/);
+    const rows = valueOf(await app.call('recordings:table'));
+    expect(rows.find((r) => r.id === ids['b.wav'])).toMatchObject({ status: 'ok', warning });
+    expect(rows.find((r) => r.id === ids['a.wav'])!.warning).toBeUndefined();
+    expect(valueOf(await app.call('review:open', ids['b.wav']))).toMatchObject({ durationSeconds: 0.5, warning });
+    expect(valueOf(await app.call('review:open', ids['a.wav'])).warning).toBeUndefined();
   });
 });
 

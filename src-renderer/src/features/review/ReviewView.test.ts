@@ -47,6 +47,15 @@ describe('ReviewView', () => {
     expect(fetched[0]).toMatch(/^http:\/\/127\.0\.0\.1:1\/media\/tiles\/1\/\d+\/0\?token=t&fft=512&window=hann&overlap=50$/);
   });
 
+  it('says in its header when the recording was cut short (the whole text on hover)', async () => {
+    const warning = 'The header says 2.5 s; the file holds 1.1 s (it was cut short, e.g. by an interrupted copy). Sonotype analyses what is there.';
+    window.sonotype = api = new FakeApi({ ...makeReview([region(1, 10, 20, 0.9)]), warning });
+    render(ReviewView, { recordingId: 1 });
+    const note = await screen.findByRole('note');
+    expect(note.textContent).toContain('the file holds 1.1 s');
+    expect(note.getAttribute('title')).toBe(warning);
+  });
+
   it('shows main\'s message and a retry when the recording cannot be opened', async () => {
     api.failNext('review:open', 'Recording #1 is missing from the project folder.');
     render(ReviewView, { recordingId: 1 });
