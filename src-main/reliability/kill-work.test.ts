@@ -3,8 +3,8 @@
  * import, detection, head retraining, model saving and encoder training.
  * After every kill the project opens with a clean database (integrity and
  * foreign keys), every model record has its files, no job is left 'running',
- * and an import is all or nothing; after the trials, a run of the same work
- * completes (training resumes from its checkpoint).
+ * and an import is all or nothing (and one undo step); after the trials, a
+ * run of the same work completes (training resumes from its checkpoint).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ import { loadStoredModel } from '../engine/models/encoder-registry';
 import { openProject } from '../engine/project/open-project';
 import { scanProject } from '../engine/project/scan-project';
 import { listJobs } from '../engine/store/jobs';
+import { redoEdit, undoLastEdit } from '../engine/store/label-history';
 import { listModels } from '../engine/store/models';
 import { addHumanLabels, addRecording, runWorkTrials, trialScene } from '../engine/testing/reliability/work-trials';
 import { createRng } from '../engine/util/random';
@@ -43,9 +44,15 @@ describe('kill -9 during long work', () => {
     expect(series.kills).toBe(TRIALS);
     const project = await openProject(dir);
     try {
-      const counts = project.db.sql.prepare('SELECT source_table, count(*) AS n FROM labels WHERE source_table IS NOT NULL GROUP BY source_table').all() as { n: number }[];
-      expect(counts.length).toBeGreaterThan(0);
-      for (const { n } of counts) expect(n).toBe(IMPORT_ROWS);
+      const tables = () => project.db.sql.prepare('SELECT source_table AS name, count(*) AS n FROM labels WHERE source_table IS NOT NULL AND deleted = 0 GROUP BY source_table').all() as { name: string; n: number }[];
+      const imported = tables();
+      expect(imported.length).toBeGreaterThan(0);
+      for (const { n } of imported) expect(n).toBe(IMPORT_ROWS);
+      // Undo takes back the last committed import as one step, and redo brings it back.
+      expect(undoLastEdit(project.db)).not.toBeNull();
+      expect(tables()).toHaveLength(imported.length - 1);
+      expect(redoEdit(project.db)).not.toBeNull();
+      expect(tables()).toEqual(imported);
     } finally {
       project.close();
     }

@@ -15,15 +15,9 @@
 import { dirname } from 'node:path';
 import { toErrorInfo } from '../../../../src-shared/errors';
 import { openProject } from '../../project/open-project';
-import { detectProject } from '../../detection/detect-project';
-import { retrainDetector } from '../../detection/retrain-detector';
-import { importAnnotationTables } from '../../exchange/import-tables';
-import { JobRunner } from '../../jobs/job-runner';
-import { initBackend } from '../../models/backend';
-import { storeModel } from '../../models/model-store';
-import { buildSilenceHead } from '../../models/silence-head';
 import { listRecordings } from '../../store/recordings';
-import { defaultFeatureConfig } from '../../features';
+
+// Each kind loads only what it uses (a kill trial's cost is mostly the child's start).
 
 const report = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
 
@@ -45,16 +39,19 @@ async function main(): Promise<void> {
   try {
     switch (kind) {
       case 'detect': {
+        const { detectProject } = await import('../../detection/detect-project');
         await detectProject(project, { backend: 'wasm', onProgress: (p) => report({ step: 'progress', phase: p.phase, done: p.done, total: p.total }) });
         break;
       }
       case 'retrain-head': {
+        const { retrainDetector } = await import('../../detection/retrain-detector');
         for (let round = 0; ; round++) {
           await retrainDetector(project, { seed: round + 1, onProgress: (p) => report({ step: 'progress', phase: p.phase, done: p.done, total: p.total }) });
           report({ step: 'committed', round });
         }
       }
       case 'train': {
+        const { JobRunner } = await import('../../jobs/job-runner');
         const runner = new JobRunner(project.db);
         const id = runner.start('train', { model: 'v3', epochs: 3, batchSize: 4, maxWindows: 4, seed: 3, workers: 1 });
         runner.onProgress((p) => p.jobId === id && report({ step: 'progress', phase: p.phase, epoch: p.epoch ?? null, done: p.done }));
@@ -64,6 +61,9 @@ async function main(): Promise<void> {
         break;
       }
       case 'model-save': {
+        const [{ initBackend }, { storeModel }, { buildSilenceHead }, { defaultFeatureConfig }] = await Promise.all([
+          import('../../models/backend'), import('../../models/model-store'), import('../../models/silence-head'), import('../../features'),
+        ]);
         await initBackend('wasm');
         const config = project.featureConfig() ?? defaultFeatureConfig(16_000);
         const head = buildSilenceHead({ seed: 1 });
@@ -73,6 +73,7 @@ async function main(): Promise<void> {
         }
       }
       case 'import': {
+        const { importAnnotationTables } = await import('../../exchange/import-tables');
         const rows = Number(arg ?? 2000);
         const recording = listRecordings(project.db).find((r) => r.status === 'ok')!;
         for (let table = 0; ; table++) {
