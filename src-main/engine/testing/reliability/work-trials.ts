@@ -3,17 +3,19 @@
  * saving, encoder training), shared by the reliability tests and
  * `npm run bench -- reliability`: each trial runs work-child.ts on a project
  * and SIGKILLs it at a seeded moment; `projectProblems` then lists anything a
- * kill may not leave behind.
+ * kill may not leave behind (and, after an import, `importUndoProblems` checks
+ * that undo and redo still work).
  */
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openProject } from '../../project/open-project';
 import { scanProject } from '../../project/scan-project';
-import { openProjectDb, projectDbPath } from '../../store/database';
+import { openProjectDb, projectDbPath, type ProjectDb } from '../../store/database';
 import { modelIdsWithPayload } from '../../store/frame-data';
 import { listJobs } from '../../store/jobs';
-import { createLabel } from '../../store/labels';
+import { redoEdit, undoLastEdit } from '../../store/label-history';
+import { createLabel, listLabels } from '../../store/labels';
 import { hasModelFiles } from '../../store/model-folders';
 import { listModels } from '../../store/models';
 import { listRecordings } from '../../store/recordings';
@@ -118,6 +120,39 @@ export async function projectProblems(projectDir: string): Promise<string[]> {
   return problems;
 }
 
+/** Live imported labels per source table, over every recording (`name:count`, sorted). */
+function importedTables(db: ProjectDb): string[] {
+  const counts = new Map<string, number>();
+  for (const r of listRecordings(db)) {
+    for (const l of listLabels(db, r.id)) if (l.sourceTable) counts.set(l.sourceTable, (counts.get(l.sourceTable) ?? 0) + 1);
+  }
+  return [...counts].map(([name, n]) => `${name}:${n}`).sort();
+}
+
+/**
+ * After a kill during an import: undo takes back the last committed import
+ * as one step (one table gone, the others untouched) and redo brings it back
+ * exactly. Leaves the project as it found it; returns a readable list.
+ */
+export async function importUndoProblems(projectDir: string): Promise<string[]> {
+  const project = await openProject(projectDir);
+  try {
+    const before = importedTables(project.db);
+    if (before.length === 0) return [];
+    if (!undoLastEdit(project.db)) return ['undo after the kill found nothing to undo'];
+    const undone = importedTables(project.db);
+    const gone = before.filter((t) => !undone.includes(t));
+    const problems: string[] = [];
+    if (gone.length !== 1 || undone.length !== before.length - 1) problems.push(`undo took back ${before.length - undone.length} of ${before.length} imported tables (${gone.join(', ')}), not the last one whole`);
+    if (!redoEdit(project.db)) problems.push('redo after the undo found nothing to redo');
+    const redone = importedTables(project.db);
+    if (redone.join() !== before.join()) problems.push(`redo left ${redone.join(', ')} instead of ${before.join(', ')}`);
+    return problems;
+  } finally {
+    project.close();
+  }
+}
+
 /** Sizes and seeded kill points of each kind's trials. */
 export const WORK_TRIAL_PLANS: Record<WorkKind, { killAfter: (rng: () => number) => number; counts?: (r: WorkReport) => boolean; arg?: string }> = {
   import: { killAfter: (rng) => 1 + Math.floor(rng() * 3), arg: '1500' },
@@ -153,6 +188,7 @@ export async function runWorkTrials(
     if (outcome.error) series.problems.push(`trial ${series.attempts}: the ${kind} child failed: ${outcome.error.message}`);
     if (outcome.killed) series.kills++;
     for (const p of await projectProblems(projectDir)) series.problems.push(`trial ${series.attempts}: ${p}`);
+    if (kind === 'import') for (const p of await importUndoProblems(projectDir)) series.problems.push(`trial ${series.attempts}: ${p}`);
     series.attempts++;
   }
   return series;
