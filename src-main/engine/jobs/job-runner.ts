@@ -5,7 +5,6 @@
  * the last checkpoint of a cancelled, failed or crashed job. Plain Node; the
  * Electron main process and the CLI both use it.
  */
-import { dirname } from 'node:path';
 import type { ResourceLimits } from 'node:worker_threads';
 import { SonotypeError, toErrorInfo } from '../../../src-shared/errors';
 import * as v from 'valibot';
@@ -14,10 +13,11 @@ import type { JobProgress, JobProgressUpdate } from '../../../src-shared/job-typ
 import { describeIssues } from '../../../src-shared/schemas';
 import type { ProjectDb } from '../store/database';
 import { createJob, finishJob, getJob, heartbeatJobs, HEARTBEAT_INTERVAL_MS, listJobs, startJob, updateJobProgress, type JobOutcome } from '../store/jobs';
-import { jobCheckpointDir, pruneCheckpoints, readCheckpoint, resolveCheckpointPath, setJobCheckpointPath } from './checkpoint-store';
+import { jobCheckpointDir, pruneCheckpoints, setJobCheckpointPath } from './checkpoint-store';
 import { jobRecordToProgress, progressToRecord } from './job-records';
 import { JobWorker, type WorkerEnd } from './job-worker';
 import { RateEstimator, remainingSeconds } from './progress-rate';
+import { forgetCheckpointsOfSucceeded, loadResumePoint, removeCheckpointsOfSucceeded } from './resume-points';
 import type { ResumePoint } from './task-context';
 import { isHeavyKind, type RunnableJobKind } from './task-registry';
 import { resolveWorkerEntry } from './worker-entry';
@@ -98,7 +98,7 @@ export class JobRunner {
   private enqueue(kind: string, rawParams: unknown, options: StartJobOptions): number {
     resolveWorkerEntry(kind); // refuse unknown kinds before writing anything
     const params = checkJobParams(kind as RunnableJobKind, rawParams);
-    const resume = options.resumeFrom === undefined ? null : this.loadResumePoint(kind, options.resumeFrom);
+    const resume = options.resumeFrom === undefined ? null : loadResumePoint(this.db, kind, options.resumeFrom);
     const record = createJob(this.db, { kind, params });
     if (resume) setJobCheckpointPath(this.db, record.id, resume.dir); // resumable again even before its own first checkpoint
     let settle!: (final: JobProgress) => void;
@@ -199,22 +199,6 @@ export class JobRunner {
     this.heartbeat.unref();
   }
 
-  private loadResumePoint(kind: string, fromJobId: number): ResumePoint | null {
-    const from = getJob(this.db, fromJobId);
-    if (!from) throw new SonotypeError('NOT_FOUND', `Job ${fromJobId} does not exist in this project; there is nothing to resume.`);
-    if (from.kind !== kind) {
-      throw new SonotypeError('INVALID_ARGUMENT', `Job ${fromJobId} is a ${from.kind} job; it cannot be resumed as a ${kind} job.`);
-    }
-    if (from.state === 'queued' || from.state === 'running') {
-      throw new SonotypeError('INVALID_ARGUMENT', `Job ${fromJobId} has not ended yet; cancel it before resuming it.`);
-    }
-    if (from.state === 'succeeded') {
-      throw new SonotypeError('INVALID_ARGUMENT', `Job ${fromJobId} already finished successfully; there is nothing to resume.`);
-    }
-    if (from.checkpointPath === null) return null; // it failed before its first checkpoint: start over
-    return readCheckpoint(resolveCheckpointPath(this.db.path, from.checkpointPath), fromJobId);
-  }
-
   private startWaitingJobs(): void {
     // A launch that fails at once ends its job, which calls back in here: finish this pass first, then go again.
     if (this.startingJobs) {
@@ -308,21 +292,9 @@ export class JobRunner {
       this.db.transaction(() => {
         updateJobProgress(this.db, jobId, progressToRecord(final));
         finishJob(this.db, jobId, outcome);
-        // A finished job's checkpoints are of no further use, nor those of the job it continued.
-        if (outcome.state === 'succeeded') {
-          setJobCheckpointPath(this.db, jobId, null);
-          if (job.resume) setJobCheckpointPath(this.db, job.resume.jobId, null);
-        }
+        if (outcome.state === 'succeeded') forgetCheckpointsOfSucceeded(this.db, jobId, job.resume);
       });
-      if (outcome.state === 'succeeded') {
-        pruneCheckpoints(jobCheckpointDir(this.db.path, jobId), null);
-        if (job.resume) {
-          // The checkpoint it started from may sit in an earlier job's folder (a resume of a resume).
-          pruneCheckpoints(jobCheckpointDir(this.db.path, job.resume.jobId), null);
-          const folder = dirname(job.resume.dir);
-          if (dirname(folder) === dirname(jobCheckpointDir(this.db.path, jobId))) pruneCheckpoints(folder, null);
-        }
-      }
+      if (outcome.state === 'succeeded') removeCheckpointsOfSucceeded(this.db.path, jobId, job.resume);
     } catch (error) {
       this.options.onPersistError?.(error, jobId);
     }
