@@ -63,6 +63,15 @@ export function labelHandlers(state: AppState): HandlersFor<LabelCalls> {
     if (touched?.clusters) state.emit('clusters:changed', { reason: 'history' });
   };
 
+  // Answers with the step it reverted (re-applied), read just before: the UI names it in its message.
+  const moveInHistory = (direction: 'undo' | 'redo') => {
+    const { db } = requireProject(state);
+    const step = peekHistoryStep(db, direction);
+    const touched = direction === 'undo' ? undoLastEdit(db) : redoEdit(db);
+    announceStep(touched);
+    return { ...historyState(db, touched), ...(touched && step ? { step } : {}) };
+  };
+
   return {
     'labels:list': async (recordingId) => {
       const { db } = requireProject(state);
@@ -117,21 +126,8 @@ export function labelHandlers(state: AppState): HandlersFor<LabelCalls> {
       changed(label.recordingId);
       return view(db, label);
     },
-    // Each answers with the step it reverted (re-applied), read just before: the UI names it in its message.
-    'history:undo': async () => {
-      const { db } = requireProject(state);
-      const step = peekHistoryStep(db, 'undo');
-      const touched = undoLastEdit(db);
-      announceStep(touched);
-      return { ...historyState(db, touched), ...(touched && step ? { step } : {}) };
-    },
-    'history:redo': async () => {
-      const { db } = requireProject(state);
-      const step = peekHistoryStep(db, 'redo');
-      const touched = redoEdit(db);
-      announceStep(touched);
-      return { ...historyState(db, touched), ...(touched && step ? { step } : {}) };
-    },
+    'history:undo': async () => moveInHistory('undo'),
+    'history:redo': async () => moveInHistory('redo'),
     'history:state': async () => historyState(requireProject(state).db),
   };
 }
