@@ -156,8 +156,9 @@ describe.skipIf(Boolean(skipReason))('sound types in Chromium (browser mode)', (
 
     // The type review queue selects the least certain regions; "Review" opens the first, outlined on the spectrogram.
     await page.getByTestId('uncertain-types').click();
+    // The lasso's selection may still be up: wait for the queue's own notice, which comes with its selection.
+    await page.getByRole('status').filter({ hasText: 'least sure' }).waitFor();
     await types.selectionBar().waitFor();
-    expect(await page.getByRole('status').filter({ hasText: 'least sure' }).count()).toBe(1);
     await types.selectionBar().getByRole('button', { name: 'Review' }).click();
     await page.getByTestId('linked-highlight').first().waitFor({ timeout: 30_000 });
     await page.screenshot({ path: shot('5b-linked-review') });

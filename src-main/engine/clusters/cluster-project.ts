@@ -29,6 +29,7 @@ import { knnFromCondensed, layoutMap } from './map-layout';
 import { euclideanMatrix, type PairStats } from './pairwise';
 import { parallelDtwMatrix } from './parallel-pairwise';
 import { saveRunFiles } from './run-files';
+import { reusableRun } from './run-reuse';
 import { RecordingLabels } from './type-labels';
 import { meanStdVectors, unitNormalised, type SequenceSet } from './sequences';
 
@@ -73,6 +74,8 @@ export interface ClusterResult {
   cut: { kind: string; distance: number; k?: number; silhouette?: number };
   pairs: PairStats | null;
   seconds: { features: number; distances: number; clustering: number; map: number; total: number };
+  /** The run whose distances (and map) this one took over instead of recomputing them (run-reuse.ts), or null. */
+  reusedRun: number | null;
 }
 
 function cancellationCheck(options: ClusterOptions): () => void {
@@ -82,6 +85,8 @@ function cancellationCheck(options: ClusterOptions): () => void {
   };
 }
 
+const DISTANCES_VERSION = 'd1';
+
 /** A key that changes when the regions or the settings that shape distances change (checkpoint validity). */
 export function unitsKeyOf(units: readonly ClusterUnit[], settings: ClusterSettings): string {
   let h = 2166136261;
@@ -90,7 +95,9 @@ export function unitsKeyOf(units: readonly ClusterUnit[], settings: ClusterSetti
     h = Math.imul(h, 16777619) >>> 0;
   };
   for (const u of units) [u.recordingId, u.startSample, u.endSample].forEach(mix);
-  return `${units.length}:${h.toString(16)}:${JSON.stringify([settings.representation, settings.acoustic, settings.distance])}`;
+  // The leading version changes whenever the features or distances are computed differently for the same settings,
+  // so distances of an older version are neither resumed nor reused.
+  return `${DISTANCES_VERSION}:${units.length}:${h.toString(16)}:${JSON.stringify([settings.representation, settings.acoustic, settings.distance])}`;
 }
 
 /** Runs the whole clustering (see the file header) and stores it as the current run. */
@@ -114,8 +121,13 @@ export async function clusterProject(project: ClusterProject, request: ClusterRe
   let pairs: PairStats | null = null;
   let featureSeconds = 0;
   let distanceSeconds = 0;
+  const previous = reusableRun(project, units.length, unitsKey, settings.representation, settings.seed);
   if (options.resumeDistances && options.resumeDistances.unitsKey === unitsKey) {
     condensed = options.resumeDistances.condensed;
+    summaries = previous?.summaries ?? null;
+  } else if (previous) {
+    ({ condensed, summaries } = previous);
+    settings.why.push(`distances${previous.positions ? ' and map' : ''} taken over from run ${previous.runId} (same regions, representation and distance settings)`);
   } else {
     const t0 = performance.now();
     const regions: AudioRegion[] = units.map((u) => ({ ...u, absPath: project.resolveRecordingPath(u.path) }));
@@ -159,7 +171,8 @@ export async function clusterProject(project: ClusterProject, request: ClusterRe
   throwIfAborted();
 
   const t3 = performance.now();
-  const positions = await layoutMap(knnFromCondensed(condensed, 15), {
+  const reusedMap = condensed === previous?.condensed ? previous.positions : null;
+  const positions = reusedMap ?? await layoutMap(knnFromCondensed(condensed, 15), {
     seed: settings.seed,
     onEpoch: (done, total) => {
       if (done % 10 === 0 || done === total) {
@@ -184,6 +197,7 @@ export async function clusterProject(project: ClusterProject, request: ClusterRe
     runId: stored.runId, regions: n, clusters: stored.clusters, unclustered: flat.labels.filter((l) => l < 0).length,
     settings, cut: cut as ClusterResult['cut'], pairs,
     seconds: { features: featureSeconds, distances: distanceSeconds, clustering: clusteringSeconds, map: mapSeconds, total: (performance.now() - started) / 1000 },
+    reusedRun: condensed === previous?.condensed ? previous.runId : null,
   };
 }
 
