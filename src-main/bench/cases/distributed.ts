@@ -108,7 +108,7 @@ export const distributedSuite: BenchSuite = {
       await initBackend('wasm');
       const storage = join(ctx.tmpDir, 'distributed-storage');
       mkdirSync(storage, { recursive: true });
-      // Several recordings: a recording is one frames job, so workers share a season by recordings.
+      // Several recordings: one of up to 10 min is one frames job (longer ones are cut into ranges), so workers share this season by recordings.
       ctx.log(`distributed: writing ${FILES} × ${AUDIO_SECONDS / FILES} s at 48 kHz`);
       // Lengths differ by a few seconds so the files differ (identical files would share one job).
       for (let i = 0; i < FILES; i++) await writeBenchRecording(join(storage, `season-${i}.wav`), 48_000, AUDIO_SECONDS / FILES + 5 * i - 2.5 * (FILES - 1));

@@ -16,6 +16,8 @@ export const HIST_MIN_DB = DB_FLOOR;
 export const HIST_MAX_DB = 40;
 export const HIST_STEP_DB = 0.5;
 const LEVELS = Math.round((HIST_MAX_DB - HIST_MIN_DB) / HIST_STEP_DB);
+/** dB cells per bin of a BinHistograms. */
+export const HISTOGRAM_LEVELS = LEVELS;
 
 /** One dB histogram per frequency bin. */
 export class BinHistograms {
@@ -50,6 +52,20 @@ export class BinHistograms {
   reset(): void {
     this.counts.fill(0);
     this.frames = 0;
+  }
+
+  /** A copy of the counts (bin-major, HISTOGRAM_LEVELS per bin), to send the histogram elsewhere. */
+  toCounts(): Uint32Array {
+    return this.counts.slice();
+  }
+
+  /** The histogram of `counts` (as toCounts gives them) over `frames` frames. */
+  static fromCounts(binCount: number, counts: Uint32Array, frames: number): BinHistograms {
+    const h = new BinHistograms(binCount);
+    if (counts.length !== h.counts.length) throw new RangeError(`A histogram of ${binCount} bins has ${h.counts.length} counts, not ${counts.length}.`);
+    h.counts.set(counts);
+    h.frames = frames;
+    return h;
   }
 
   /**

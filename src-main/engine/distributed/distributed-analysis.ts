@@ -39,7 +39,7 @@ export interface DistributedOptions {
   /** The shared folder as mounted on this machine; every recording must be inside it. */
   storage: StorageRoot;
   queue?: string;
-  /** Target shard length (default 600 s); shards are whole encoder batches. */
+  /** Target shard length (default 600 s): window shards are whole encoder batches, frame ranges whole noise-floor segments. */
   shardSeconds?: number;
   /** Embeddings as float32 (default; identical to local detect) or float16 (half the bytes, ~3 significant digits). */
   precision?: 'f32' | 'f16';

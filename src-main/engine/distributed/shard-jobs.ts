@@ -15,7 +15,7 @@ import * as v from 'valibot';
 import type { FeatureConfig } from '../../../src-shared/feature-types';
 import { SonotypeError } from '../../../src-shared/errors';
 import { featureConfigKey } from '../features';
-import { RESULTS_DIR } from './storage-root';
+import { FLOORS_DIR, RESULTS_DIR } from './storage-root';
 
 /** Bump when analysis code changes what a job computes: old results then no longer match. */
 export const ENGINE_VERSION = 'sonotype-analysis-1';
@@ -23,9 +23,13 @@ export const DEFAULT_QUEUE = 'sonotype-analysis';
 /** BullMQ's key prefix for Sonotype's queues. */
 export const QUEUE_PREFIX = 'sonotype';
 
-/** frames: a recording's detection frame features; recording: its heuristic window labels; windows: encoder embeddings of a window range. */
-export type ShardKind = 'frames' | 'recording' | 'windows';
-export const SHARD_KINDS: readonly ShardKind[] = ['frames', 'recording', 'windows'];
+/**
+ * frames: a recording's detection frame features, or those of a frame range of a long one; floors: a frame
+ * range's noise-floor statistics (a long recording's first pass); recording: its heuristic window labels;
+ * windows: encoder embeddings of a window range.
+ */
+export type ShardKind = 'frames' | 'floors' | 'recording' | 'windows';
+export const SHARD_KINDS: readonly ShardKind[] = ['frames', 'floors', 'recording', 'windows'];
 
 const sha256 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'a hex SHA-256'));
 const wholeNumber = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
@@ -77,6 +81,9 @@ const frameAnalysis = v.strictObject({
   floorQuantile: v.pipe(v.number(), v.finite(), v.minValue(0.0001), v.maxValue(0.5)),
 });
 
+/** Frames [firstFrame, endFrame) of a long recording, on noise-floor segment boundaries; endFrame null: to the end. */
+const frameRange = v.strictObject({ firstFrame: wholeNumber, endFrame: v.nullable(wholeNumber) });
+
 export const framesJobSchema = v.strictObject({
   v: v.literal(1),
   recording: recordingRef,
@@ -84,12 +91,29 @@ export const framesJobSchema = v.strictObject({
   /** The analysis's cache key (feature set + analysis), part of the job's identity. */
   analysisKey: v.pipe(v.string(), v.maxLength(4000)),
   precision: v.picklist(['f32', 'f16']),
+  /** A range of a long recording (absent: the whole file), computed against the recording's floors file. */
+  range: v.optional(frameRange),
+  /** The floors file (`.sonotype-work/floors/<key>.bin`) and its checksum: named by hash, never by path. */
+  floors: v.optional(v.strictObject({ key: sha256, checksum: sha256 })),
+});
+
+export const floorsJobSchema = v.strictObject({
+  v: v.literal(1),
+  recording: recordingRef,
+  analysis: frameAnalysis,
+  analysisKey: v.pipe(v.string(), v.maxLength(4000)),
+  range: frameRange,
 });
 
 export type FramesJob = v.InferOutput<typeof framesJobSchema>;
+export type FloorsJob = v.InferOutput<typeof floorsJobSchema>;
 export type RecordingJob = v.InferOutput<typeof recordingJobSchema>;
 export type WindowsJob = v.InferOutput<typeof windowsJobSchema>;
-export type ShardJob = { kind: 'frames'; data: FramesJob } | { kind: 'recording'; data: RecordingJob } | { kind: 'windows'; data: WindowsJob };
+export type ShardJob =
+  | { kind: 'frames'; data: FramesJob }
+  | { kind: 'floors'; data: FloorsJob }
+  | { kind: 'recording'; data: RecordingJob }
+  | { kind: 'windows'; data: WindowsJob };
 
 /** What a worker returns for a job (BullMQ stores it as the job's return value). */
 export const shardReturnSchema = v.strictObject({
@@ -111,16 +135,30 @@ function rejected(what: string, issues: readonly v.BaseIssue<unknown>[]): never 
   throw new SonotypeError('INVALID_ARGUMENT', `Refused ${what}: ${path ? `${path}: ` : ''}${issue.message}`);
 }
 
+function checkFrameJob(what: string, job: FramesJob | FloorsJob): void {
+  const { analysis, recording, range } = job;
+  if (analysis.sampleRate !== recording.sampleRate || analysis.channel >= recording.channels || analysis.hopSize > analysis.fftSize) {
+    throw new SonotypeError('INVALID_ARGUMENT', `Refused ${what}: its analysis (${analysis.sampleRate} Hz, channel ${analysis.channel}) does not fit the recording.`);
+  }
+  if (range && range.endFrame !== null && range.endFrame <= range.firstFrame) {
+    throw new SonotypeError('INVALID_ARGUMENT', `Refused ${what}: empty frame range ${range.firstFrame}–${range.endFrame}.`);
+  }
+}
+
 /** Checks a job from Redis; throws INVALID_ARGUMENT naming the first problem. */
 export function parseShardJob(name: string, data: unknown): ShardJob {
   if (name === 'frames') {
     const r = v.safeParse(framesJobSchema, data);
     if (!r.success) rejected('a frames job', r.issues);
-    const { analysis, recording } = r.output;
-    if (analysis.sampleRate !== recording.sampleRate || analysis.channel >= recording.channels || analysis.hopSize > analysis.fftSize) {
-      throw new SonotypeError('INVALID_ARGUMENT', `Refused a frames job: its analysis (${analysis.sampleRate} Hz, channel ${analysis.channel}) does not fit the recording.`);
-    }
+    checkFrameJob('a frames job', r.output);
+    if (!r.output.range !== !r.output.floors) throw new SonotypeError('INVALID_ARGUMENT', 'Refused a frames job: a frame range needs its floors file, and only a range has one.');
     return { kind: 'frames', data: r.output };
+  }
+  if (name === 'floors') {
+    const r = v.safeParse(floorsJobSchema, data);
+    if (!r.success) rejected('a floors job', r.issues);
+    checkFrameJob('a floors job', r.output);
+    return { kind: 'floors', data: r.output };
   }
   if (name === 'recording') {
     const r = v.safeParse(recordingJobSchema, data);
@@ -157,14 +195,21 @@ function safeJson(text: string): unknown {
   }
 }
 
+/** What stands for a recording's content in ids: its hash or, without one (hashing failed at scan), path, size and length. */
+function contentOf(recording: FramesJob['recording']): string {
+  return recording.hash ?? `${recording.path}|${recording.sizeBytes}|${recording.frames}`;
+}
+
 /** The id of a job: its kind plus the hash of everything that determines its result. */
 export function shardJobId(job: ShardJob): string {
   const { recording } = job.data;
-  // Without a content hash (hashing failed at scan), the file's path, size and length stand in.
-  const content = recording.hash ?? `${recording.path}|${recording.sizeBytes}|${recording.frames}`;
+  const content = contentOf(recording);
   let identity: object;
   if (job.kind === 'frames') {
-    identity = { engine: ENGINE_VERSION, kind: job.kind, content, analysis: job.data.analysisKey, precision: job.data.precision };
+    const { analysisKey, precision, range, floors } = job.data;
+    identity = { engine: ENGINE_VERSION, kind: job.kind, content, analysis: analysisKey, precision, ...(range ? { range, floors: floors?.checksum } : {}) };
+  } else if (job.kind === 'floors') {
+    identity = { engine: ENGINE_VERSION, kind: job.kind, content, analysis: job.data.analysisKey, range: job.data.range };
   } else {
     const config = job.data.featureConfig;
     identity = {
@@ -178,12 +223,24 @@ export function shardJobId(job: ShardJob): string {
   return `${JOB_PREFIX[job.kind]}-${digest}`;
 }
 
-const JOB_PREFIX: Record<ShardKind, string> = { frames: 'frm', recording: 'rec', windows: 'win' };
+const JOB_PREFIX: Record<ShardKind, string> = { frames: 'frm', floors: 'flr', recording: 'rec', windows: 'win' };
 
-const JOB_ID = /^(frm|rec|win)-[0-9a-f]{64}$/;
+const JOB_ID = /^(frm|flr|rec|win)-[0-9a-f]{64}$/;
 
 /** Where a large result of job `jobId` is written (relative to the storage root). */
 export function resultPathFor(jobId: string): string {
   if (!JOB_ID.test(jobId)) throw new SonotypeError('INVALID_ARGUMENT', `Refused a job with an unexpected id '${jobId.slice(0, 80)}'.`);
   return `${RESULTS_DIR}/${jobId}.bin`;
+}
+
+/** The key of a recording's floors file: its content and frame analysis (the floors do not depend on how it is cut). */
+export function floorsKeyFor(job: FloorsJob): string {
+  const identity = { engine: ENGINE_VERSION, kind: 'segment-floors', content: contentOf(job.recording), analysis: job.analysisKey };
+  return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
+}
+
+/** Where the floors file with key `key` (a hex SHA-256) lies (relative to the storage root). */
+export function floorsPathFor(key: string): string {
+  if (!/^[0-9a-f]{64}$/.test(key)) throw new SonotypeError('INVALID_ARGUMENT', `Refused a floors key '${key.slice(0, 80)}'.`);
+  return `${FLOORS_DIR}/${key}.bin`;
 }

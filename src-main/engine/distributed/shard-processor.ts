@@ -1,11 +1,14 @@
 /**
  * What a worker does with one job: check it, resolve its recording inside
- * the storage root, run the analysis it names — a recording's frame features
- * (detection/frames/frame-features.ts), its heuristic window labels or a
- * window shard's embeddings (detection/analysis-units.ts): the engine's own
- * code, exactly as local `detect` runs it — pack the result and hand it back
- * inline (small) or as a file in the work area (large).
+ * the storage root, run the analysis it names — a recording's frame features,
+ * or for a long one a frame range's noise-floor statistics or features
+ * against the floors file (detection/frames/frame-features.ts), its
+ * heuristic window labels or a window shard's embeddings
+ * (detection/analysis-units.ts): the engine's own code, exactly as local
+ * `detect` runs it — pack the result and hand it back inline (small) or as a
+ * file in the work area (large).
  */
+import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { SonotypeError } from '../../../src-shared/errors';
 import { probeAudio, readAudioBlocks, streamAudioRange } from '../audio';
@@ -13,9 +16,9 @@ import { analyseRecordingUnit, analyseWindowShard } from '../detection/analysis-
 import { validateFeatureConfig } from '../features';
 import type { ModelCache } from './model-store';
 import type { EncodedResult } from './result-codec';
-import { parseShardJob, resultPathFor, type FramesJob, type RecordingJob, type ShardReturn, type WindowsJob } from './shard-jobs';
-import { encodeFramesResult, encodeRecordingResult, encodeWindowsResult } from './shard-results';
-import { extractFrameFeatures } from '../detection/frames/frame-features';
+import { floorsPathFor, parseShardJob, resultPathFor, type FloorsJob, type FramesJob, type RecordingJob, type ShardReturn, type WindowsJob } from './shard-jobs';
+import { decodeFloorsFile, encodeFloorsResult, encodeFramesResult, encodeRecordingResult, encodeWindowsResult } from './shard-results';
+import { BASE_DIMS, extractFrameFeatures, floorBinCount, floorStatistics, frameFeaturesOfRange } from '../detection/frames/frame-features';
 import { writeFileAtomic, type StorageRoot } from './storage-root';
 
 /** Results up to this size travel inline through Redis; larger ones go to storage. */
@@ -39,7 +42,7 @@ export function defaultWorkerName(): string {
 }
 
 /** Checks that the file on this worker is the one the coordinator scanned. */
-async function checkRecording(abs: string, job: FramesJob | RecordingJob | WindowsJob): Promise<void> {
+async function checkRecording(abs: string, job: FramesJob | FloorsJob | RecordingJob | WindowsJob): Promise<void> {
   const info = await probeAudio(abs);
   const r = job.recording;
   if (info.sampleRate !== r.sampleRate || info.channels !== r.channels || info.frames !== r.frames) {
@@ -52,9 +55,23 @@ async function checkRecording(abs: string, job: FramesJob | RecordingJob | Windo
 }
 
 async function runFramesJob(jobId: string, job: FramesJob, abs: string, ctx: ProcessorContext): Promise<EncodedResult> {
-  const { analysis } = job;
+  const { analysis, range, floors } = job;
+  if (range && floors) {
+    // A long recording's range: its features against the floors the coordinator computed from every range.
+    const file = decodeFloorsFile(await readFile(await ctx.root.resolveExisting(floorsPathFor(floors.key))), floors.checksum, floors.key);
+    if (file.bins !== floorBinCount(analysis)) throw new SonotypeError('INVALID_ARGUMENT', `Refused a frames job: its floors have ${file.bins} bins, the analysis ${floorBinCount(analysis)}.`);
+    const open = (start: number, end: number) => streamAudioRange(abs, analysis.channel, start, end, ctx.signal);
+    const f = await frameFeaturesOfRange(open, analysis, file.floors, range, { signal: ctx.signal });
+    return encodeFramesResult({ jobId, firstFrame: f.firstFrame, frames: f.frames, nativeFrames: f.nativeFrames, dims: BASE_DIMS, noiseFloorDb: null, data: f.data }, job.precision);
+  }
   const f = await extractFrameFeatures(() => readAudioBlocks(abs, { channel: analysis.channel, signal: ctx.signal }), analysis, { signal: ctx.signal });
-  return encodeFramesResult({ jobId, frames: f.frames, nativeFrames: f.nativeFrames, dims: f.dims, noiseFloorDb: f.noiseFloorDb, data: f.data }, job.precision);
+  return encodeFramesResult({ jobId, firstFrame: 0, frames: f.frames, nativeFrames: f.nativeFrames, dims: f.dims, noiseFloorDb: f.noiseFloorDb, data: f.data }, job.precision);
+}
+
+async function runFloorsJob(jobId: string, job: FloorsJob, abs: string, ctx: ProcessorContext): Promise<EncodedResult> {
+  const { analysis } = job;
+  const open = (start: number, end: number) => streamAudioRange(abs, analysis.channel, start, end, ctx.signal);
+  return encodeFloorsResult(jobId, await floorStatistics(open, analysis, job.range, { signal: ctx.signal }));
 }
 
 async function runRecordingJob(jobId: string, job: RecordingJob, abs: string, ctx: ProcessorContext): Promise<EncodedResult> {
@@ -142,6 +159,7 @@ export async function processShardJob(jobId: string, name: string, data: unknown
   await checkRecording(abs, job.data);
   const result =
     job.kind === 'frames' ? await runFramesJob(jobId, job.data, abs, ctx)
+    : job.kind === 'floors' ? await runFloorsJob(jobId, job.data, abs, ctx)
     : job.kind === 'recording' ? await runRecordingJob(jobId, job.data, abs, ctx)
     : await runWindowsJob(jobId, job.data, abs, ctx);
   const inline = result.bytes.length <= (ctx.inlineLimit ?? DEFAULT_INLINE_LIMIT);

@@ -13,6 +13,11 @@
  *   final and reported through `onFailure` (a per-file error).
  * - Stop and resume: aborting leaves queued jobs and finished results where
  *   they are; the next run adds nothing new and picks up from there.
+ * - Follow-up jobs: an applied result may bring new jobs into the run (a long
+ *   recording's feature ranges once its noise floors are known).
+ * - Parts: a result the caller only holds in memory until the rest of its
+ *   whole arrives (`retain`) stays in Redis, finished, until the caller
+ *   `release`s it; a stopped run then loses no finished part.
  * - Redis lost: when Redis cannot be reached for `redisTimeoutMs`, the run
  *   ends with SERVICE_UNAVAILABLE; what was applied stays applied.
  */
@@ -52,6 +57,16 @@ export interface RunJobsOptions<P> {
   onFailure: (job: PlannedJob, error: ErrorInfo) => void;
   /** Called after a result was committed and its job removed (e.g. to delete its result file). */
   onApplied?: (job: PlannedJob, answer: ShardReturn) => void | Promise<void>;
+  /** Jobs that follow from an applied result; they join this run (after onApplied). */
+  followUp?: (job: PlannedJob, answer: ShardReturn) => Promise<readonly PlannedJob[]>;
+  /** How many jobs are still to come through followUp (counted in the progress total). */
+  laterJobs?: () => number;
+  /** Jobs whose results the caller already holds: removed from Redis if a finished copy is there. */
+  discard?: readonly string[];
+  /** Results committed only into the caller's memory: their jobs stay in Redis (and their files) until released. */
+  retain?: (job: PlannedJob) => boolean;
+  /** Retained jobs the caller no longer needs (their whole is written, or failed): removed, then onApplied. */
+  release?: () => readonly { job: PlannedJob; answer: ShardReturn }[];
   onProgress?: (progress: QueueProgress) => void;
   /** A line for the log (rejections, retries, Redis trouble). */
   log?: (line: string) => void;
@@ -142,7 +157,8 @@ export async function runShardJobs<P>(options: RunJobsOptions<P>): Promise<{ app
   });
 
   let applied = 0;
-  const progressNow = (): QueueProgress => rate.progress({ total: jobs.length, done: applied, failed, running: running.size, workers, outstanding: outstanding.size });
+  const progressNow = (): QueueProgress =>
+    rate.progress({ total: byId.size + (options.laterJobs?.() ?? 0), done: applied, failed, running: running.size, workers, outstanding: outstanding.size });
   let failed = 0;
   const rate = new CompletionRate();
   let workers = 0;
@@ -206,8 +222,38 @@ export async function runShardJobs<P>(options: RunJobsOptions<P>): Promise<{ app
       applied++;
       rate.record(now);
     }
-    await Promise.all(good.map(({ job }) => queue.remove(job.id).catch(() => 0)));
-    await Promise.all(good.map(({ job, answer }) => options.onApplied?.(job, answer)));
+    await clear(good.filter(({ job }) => !options.retain?.(job)));
+    if (options.followUp) {
+      const more = await Promise.all(good.map(({ job, answer }) => options.followUp!(job, answer)));
+      await join(more.flat());
+    }
+    await clear([]);
+  }
+
+  /** Removes applied jobs (and those the caller releases) from Redis, then onApplied (e.g. deleting their result files). */
+  async function clear(list: readonly { job: PlannedJob; answer: ShardReturn }[]): Promise<void> {
+    const all = [...list, ...(options.release?.() ?? [])];
+    await Promise.all(all.map(({ job }) => queue.remove(job.id).catch(() => 0)));
+    await Promise.all(all.map(({ job, answer }) => options.onApplied?.(job, answer)));
+  }
+
+  /** Brings follow-up jobs into the run: new ones are queued, finished ones (an earlier run's) applied, failed ones retried. */
+  async function join(list: readonly PlannedJob[]): Promise<void> {
+    const fresh = list.filter((j) => !byId.has(j.id));
+    if (fresh.length === 0) return;
+    for (const j of fresh) {
+      byId.set(j.id, j);
+      outstanding.add(j.id);
+    }
+    const known = await Promise.all(fresh.map((j) => queue.getJob(j.id)));
+    await addJobs(fresh.filter((_, i) => !known[i]));
+    for (const job of known) {
+      if (!job) continue;
+      const state = await job.getState();
+      if (state === 'completed') inbox.push({ kind: 'completed', id: String(job.id), returnvalue: job.returnvalue });
+      else if (state === 'failed') await job.retry('failed', { resetAttemptsMade: true });
+    }
+    notify();
   }
 
   async function handleFailed(job: PlannedJob, reason: string): Promise<void> {
@@ -338,15 +384,17 @@ export async function runShardJobs<P>(options: RunJobsOptions<P>): Promise<{ app
   }
 
   try {
+    if (options.discard?.length) await guarded(Promise.all(options.discard.map((id) => queue.remove(id).catch(() => 0))));
     if (jobs.length > 0) {
       await guarded(addJobs(jobs));
       // A run that resumes: jobs failed in an earlier run get another chance; finished ones are applied.
       await guarded(reconcile(true));
     }
     while (outstanding.size > 0) {
-      if (signal?.aborted) throw new SonotypeError('CANCELLED', `Stopped with ${outstanding.size} of ${jobs.length} jobs outstanding; they stay queued: run again to resume.`);
+      if (signal?.aborted) throw new SonotypeError('CANCELLED', `Stopped with ${outstanding.size} of ${byId.size} jobs outstanding; they stay queued: run again to resume.`);
       await guarded(turn());
     }
+    await guarded(clear([]));
     options.onProgress?.(progressNow());
     return { applied, failed };
   } finally {

@@ -1,41 +1,143 @@
 /**
- * The two result kinds as binary (result-codec.ts): what a worker packs and
- * what the coordinator checks before writing anything to the project.
+ * The result kinds as binary (result-codec.ts): what a worker packs and
+ * what the coordinator checks before writing anything to the project; and
+ * the floors file of a long recording, which the coordinator packs the same
+ * way for the workers.
  */
 import { readFile } from 'node:fs/promises';
 import { SonotypeError, toErrorInfo } from '../../../src-shared/errors';
 import type { ShardReturn } from './shard-jobs';
 import type { StorageRoot } from './storage-root';
 import { decodeResult, encodeResult, requireArray, type EncodedResult } from './result-codec';
+import { BinHistograms, HISTOGRAM_LEVELS } from '../detection/noise-floor';
+import type { FloorStatistics, SegmentFloors } from '../detection/frames/frame-features';
 
-/** A frames job's result: the recording's frame features (frames × dims) as its frame analysis computed them. */
+/**
+ * A frames job's result: frame features (frames × dims) as its frame analysis computed them — of the whole
+ * recording, or of frames [firstFrame, firstFrame + frames) of a long one (then nativeFrames is known to the
+ * last range only, and the noise floor level comes with the floors file).
+ */
 export interface FramesResult {
   jobId: string;
+  firstFrame: number;
   frames: number;
-  nativeFrames: number;
+  nativeFrames: number | null;
   dims: number;
   noiseFloorDb: number | null;
   data: Float32Array;
 }
 
 export function encodeFramesResult(r: FramesResult, precision: 'f32' | 'f16'): EncodedResult {
-  return encodeResult(
-    { kind: 'frames', jobId: r.jobId, frames: r.frames, nativeFrames: r.nativeFrames, dims: r.dims, noiseFloorDb: r.noiseFloorDb },
-    [{ name: 'features', dtype: precision, data: r.data }],
-  );
+  const { jobId, firstFrame, frames, nativeFrames, dims, noiseFloorDb } = r;
+  return encodeResult({ kind: 'frames', jobId, firstFrame, frames, nativeFrames, dims, noiseFloorDb }, [{ name: 'features', dtype: precision, data: r.data }]);
 }
 
 /** Verifies and unpacks a frames job's result (CORRUPT_DATA when anything is off). */
-export function decodeFramesResult(bytes: Uint8Array, checksum: string, jobId: string): FramesResult {
+export function decodeFramesResult(bytes: Uint8Array, checksum: string | undefined, jobId: string): FramesResult {
   const decoded = decodeResult(bytes, checksum);
   checkJob(decoded.meta, 'frames', jobId);
   const frames = wholeNumber(decoded.meta.frames, 'frames');
   const dims = wholeNumber(decoded.meta.dims, 'dims');
-  const floor = decoded.meta.noiseFloorDb;
-  if (floor !== null && typeof floor !== 'number') corrupt("'noiseFloorDb' is not a number.");
   const data = requireArray(decoded, 'features', Float32Array, frames * dims);
   for (let i = 0; i < data.length; i++) if (Number.isNaN(data[i])) corrupt(`feature value ${i} is not a number.`);
-  return { jobId, frames, nativeFrames: wholeNumber(decoded.meta.nativeFrames, 'nativeFrames'), dims, noiseFloorDb: floor as number | null, data };
+  const { nativeFrames } = decoded.meta;
+  return {
+    jobId, frames, dims, data,
+    firstFrame: wholeNumber(decoded.meta.firstFrame ?? 0, 'firstFrame'),
+    nativeFrames: nativeFrames === null ? null : wholeNumber(nativeFrames, 'nativeFrames'),
+    noiseFloorDb: numberOrNull(decoded.meta.noiseFloorDb, 'noiseFloorDb'),
+  };
+}
+
+/** A floors job's result: noise-floor statistics of a frame range (detection/frames/frame-features.ts, pass 1). */
+export interface FloorsResult {
+  jobId: string;
+  stats: FloorStatistics;
+}
+
+export function encodeFloorsResult(jobId: string, stats: FloorStatistics): EncodedResult {
+  const { perSegment, histogram } = stats;
+  const bins = histogram.binCount;
+  const counts = histogram.toCounts();
+  return encodeResult(
+    { kind: 'floors', jobId, firstSegment: stats.firstSegment, segments: perSegment.length, bins, histogramFrames: histogram.frames },
+    [
+      { name: 'present', dtype: 'u8', data: Uint8Array.from(perSegment, (q) => (q ? 1 : 0)) },
+      { name: 'quantiles', dtype: 'f64', data: packSegments(perSegment, bins) },
+      { name: 'histogram', dtype: 'i32', data: new Int32Array(counts.buffer, counts.byteOffset, counts.length) },
+    ],
+  );
+}
+
+/** Verifies and unpacks a floors job's result (CORRUPT_DATA when anything is off). */
+export function decodeFloorsResult(bytes: Uint8Array, checksum: string, jobId: string): FloorsResult {
+  const decoded = decodeResult(bytes, checksum);
+  checkJob(decoded.meta, 'floors', jobId);
+  const segments = wholeNumber(decoded.meta.segments, 'segments');
+  const bins = wholeNumber(decoded.meta.bins, 'bins');
+  const present = requireArray(decoded, 'present', Uint8Array, segments);
+  const quantiles = requireArray(decoded, 'quantiles', Float64Array, segments * bins);
+  const counts = requireArray(decoded, 'histogram', Int32Array, bins * HISTOGRAM_LEVELS);
+  let counted = 0;
+  for (const c of counts) {
+    if (c < 0) corrupt('a histogram count is negative.');
+    counted += c;
+  }
+  const histogramFrames = wholeNumber(decoded.meta.histogramFrames, 'histogramFrames');
+  if (counted !== histogramFrames * bins) corrupt(`the histogram holds ${counted} values for ${histogramFrames} frames of ${bins} bins.`);
+  return {
+    jobId,
+    stats: {
+      firstSegment: wholeNumber(decoded.meta.firstSegment, 'firstSegment'),
+      perSegment: unpackSegments(present, quantiles, bins),
+      histogram: BinHistograms.fromCounts(bins, new Uint32Array(counts.buffer, counts.byteOffset, counts.length), histogramFrames),
+    },
+  };
+}
+
+/** The floors file of a long recording: every segment's floor, and the recording's noise floor level. */
+export interface FloorsFile {
+  key: string;
+  bins: number;
+  floors: SegmentFloors;
+  noiseFloorDb: number | null;
+}
+
+export function encodeFloorsFile(f: FloorsFile): EncodedResult {
+  return encodeResult(
+    { kind: 'segment-floors', key: f.key, segments: f.floors.length, bins: f.bins, noiseFloorDb: f.noiseFloorDb },
+    [
+      { name: 'present', dtype: 'u8', data: Uint8Array.from(f.floors, (q) => (q ? 1 : 0)) },
+      { name: 'floors', dtype: 'f64', data: packSegments(f.floors, f.bins) },
+    ],
+  );
+}
+
+/** Verifies and unpacks a floors file (CORRUPT_DATA when anything is off; `checksum` undefined: its own trailer is trusted). */
+export function decodeFloorsFile(bytes: Uint8Array, checksum: string | undefined, key: string): FloorsFile {
+  const decoded = decodeResult(bytes, checksum);
+  if (decoded.meta.kind !== 'segment-floors' || decoded.meta.key !== key) corrupt(`the floors file is not the one of key ${key.slice(0, 12)}….`);
+  const segments = wholeNumber(decoded.meta.segments, 'segments');
+  const bins = wholeNumber(decoded.meta.bins, 'bins');
+  const present = requireArray(decoded, 'present', Uint8Array, segments);
+  const values = requireArray(decoded, 'floors', Float64Array, segments * bins);
+  return { key, bins, floors: unpackSegments(present, values, bins), noiseFloorDb: numberOrNull(decoded.meta.noiseFloorDb, 'noiseFloorDb') };
+}
+
+/** Per-segment rows (null: absent) as one bins-wide matrix; absent rows hold NaN. */
+function packSegments(rows: readonly (Float64Array | null)[], bins: number): Float64Array {
+  const out = new Float64Array(rows.length * bins).fill(NaN);
+  rows.forEach((q, s) => q && out.set(q, s * bins));
+  return out;
+}
+
+function unpackSegments(present: Uint8Array, values: Float64Array, bins: number): (Float64Array | null)[] {
+  return Array.from(present, (p, s) => (p ? values.slice(s * bins, (s + 1) * bins) : null));
+}
+
+function numberOrNull(value: unknown, name: string): number | null {
+  if (value !== null && typeof value !== 'number') corrupt(`'${name}' is not a number.`);
+  return value as number | null;
 }
 
 /** A recording job's result: the recording unit without its spans (they follow from the lengths). */
@@ -109,13 +211,11 @@ function checkJob(meta: Record<string, unknown>, kind: string, jobId: string): v
 export function decodeRecordingResult(bytes: Uint8Array, checksum: string, jobId: string): RecordingResult {
   const decoded = decodeResult(bytes, checksum);
   checkJob(decoded.meta, 'recording', jobId);
-  const floor = decoded.meta.noiseFloorDb;
-  if (floor !== null && typeof floor !== 'number') corrupt("'noiseFloorDb' is not a number.");
   return {
     jobId,
     nativeFrames: wholeNumber(decoded.meta.nativeFrames, 'nativeFrames'),
     analysisSamples: wholeNumber(decoded.meta.analysisSamples, 'analysisSamples'),
-    noiseFloorDb: floor as number | null,
+    noiseFloorDb: numberOrNull(decoded.meta.noiseFloorDb, 'noiseFloorDb'),
     silent: requireArray(decoded, 'silent', Uint8Array),
   };
 }

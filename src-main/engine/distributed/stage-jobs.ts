@@ -11,8 +11,11 @@ import type { DistributedOptions } from './distributed-analysis';
 import { DEFAULT_QUEUE } from './shard-jobs';
 import { runShardJobs, type RunJobsOptions } from './shard-queue';
 
-/** The stage's own part of a run: its jobs, how a result is checked and written, and what a final failure does. */
-export type StageJobs<P> = Pick<RunJobsOptions<P>, 'jobs' | 'verify' | 'commit' | 'onFailure'>;
+/**
+ * The stage's own part of a run: its jobs, how a result is checked and written, and what a final failure does
+ * (and, for results that are parts of a whole, the follow-up jobs and which finished jobs it keeps in Redis).
+ */
+export type StageJobs<P> = Pick<RunJobsOptions<P>, 'jobs' | 'verify' | 'commit' | 'onFailure' | 'discard' | 'followUp' | 'laterJobs' | 'retain' | 'release'>;
 
 export function runStageJobs<P>(
   options: DistributedOptions,

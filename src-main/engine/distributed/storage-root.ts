@@ -1,7 +1,8 @@
 /**
  * The shared storage every worker can read: the folder (NFS/SMB share, a
  * mounted bucket) that holds the season's recordings, plus a work area
- * `.sonotype-work/` for published model weights and large shard results.
+ * `.sonotype-work/` for published model weights, large shard results and
+ * the noise floors of long recordings analysed in frame ranges.
  *
  * Jobs name files by paths *relative* to this root, so the coordinator and
  * each worker may mount it in different places. A worker resolves every path
@@ -19,6 +20,8 @@ import { SonotypeError } from '../../../src-shared/errors';
 export const WORK_DIR = '.sonotype-work';
 export const RESULTS_DIR = `${WORK_DIR}/results`;
 export const MODELS_DIR = `${WORK_DIR}/models`;
+/** Noise floors of long recordings cut into frame ranges (the coordinator writes them, workers read them). */
+export const FLOORS_DIR = `${WORK_DIR}/floors`;
 
 export interface StorageRoot {
   /** Absolute, symlink-free path of the root. */
@@ -108,4 +111,5 @@ export async function writeFileAtomic(abs: string, bytes: Uint8Array): Promise<v
 export function ensureWorkArea(root: StorageRoot): void {
   mkdirSync(join(root.dir, RESULTS_DIR), { recursive: true });
   mkdirSync(join(root.dir, MODELS_DIR), { recursive: true });
+  mkdirSync(join(root.dir, FLOORS_DIR), { recursive: true });
 }

@@ -46,8 +46,12 @@ export interface RunningShardWorker {
 
 function describeJob(job: Job | undefined): string {
   if (!job) return '(unknown job)';
-  const data = job.data as { recording?: { path?: string }; range?: { first: number; end: number | null } };
-  const what = job.name === 'windows' && data.range ? `windows ${data.range.first}–${data.range.end ?? 'end'}` : job.name;
+  const data = job.data as { recording?: { path?: string }; range?: { first?: number; end?: number | null; firstFrame?: number; endFrame?: number | null } };
+  const r = data.range;
+  const what =
+    job.name === 'windows' && r ? `windows ${r.first}–${r.end ?? 'end'}`
+    : (job.name === 'frames' || job.name === 'floors') && r ? `${job.name} of frames ${r.firstFrame}–${r.endFrame ?? 'end'}`
+    : job.name;
   return `${String(job.id).slice(0, 16)}… ${data.recording?.path ?? '?'} ${what}`;
 }
 

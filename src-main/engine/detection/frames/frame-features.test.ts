@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../util/random';
-import { whiteNoise } from '../../testing/synth';
+import { concat, digitalSilence, mixAt, sine, whiteNoise } from '../../testing/synth';
+import type { OpenRange } from '../../features';
 import { frameAnalysisFor } from './frame-analysis';
-import { BASE_DIMS, PEAK, extractFrameFeatures, sumOfLargest } from './frame-features';
+import {
+  BASE_DIMS, PEAK, extractFrameFeatures, floorStatistics, frameFeaturesOfRange, frameRanges, noiseFloorLevelDb, segmentFloorsOf, sumOfLargest,
+} from './frame-features';
 
 describe('frame features', () => {
   it('sum the k largest values like a full sort would (ties and negatives included)', () => {
@@ -27,5 +30,60 @@ describe('frame features', () => {
     expect(peaks[Math.floor(peaks.length / 2)]).toBeLessThan(12);
     // Without the end fix the cut-off last frames splatter into every bin and look like a click.
     expect(f.data[(f.frames - 1) * BASE_DIMS + PEAK]).toBeLessThan(15);
+  });
+});
+
+describe('frame features of ranges (shards of a long recording)', () => {
+  const rate = 8000;
+  // Segments of 0.2 s (40 frames) keep the scene short while it holds every case of the floor rule.
+  const analysis = { ...frameAnalysisFor(rate), floorSegmentSeconds: 0.2 };
+  /** Noise that gets louder, a whistle, 1 s of digital zeros with a lone click (its segment and both neighbours lack frames: the file's own floor applies). */
+  function scene(seconds: number): Float32Array {
+    const quiet = whiteNoise(rate, 1.3, 0.002, 5);
+    const gap = digitalSilence(rate, 1);
+    gap.fill(0.3, 4000, 4004);
+    const loud = mixAt(whiteNoise(rate, 1.7, 0.02, 6), sine(rate, 0.5, 1500, 0.1), rate, 0.4);
+    return concat(quiet, gap, loud, whiteNoise(rate, Math.max(0, seconds - 4), 0.005, 7)).subarray(0, Math.round(seconds * rate));
+  }
+  const rangeReader = (x: Float32Array): OpenRange => async function* (start, end) {
+    // Odd block sizes: ranges must not depend on how the decoder cuts the audio.
+    for (let at = start, k = 0; at < Math.min(end, x.length); k++) {
+      const stop = Math.min(end, x.length, at + [997, 64, 4093][k % 3]);
+      yield x.slice(at, stop);
+      at = stop;
+    }
+  };
+
+  it('put together, give the whole file bit for bit (floors, flux across the cut, the zero-padded end)', async () => {
+    // 10 frames past the last segment boundary (they join the segment before), 30 (a segment of their own), none.
+    for (const seconds of [4.85, 4.95, 5.0]) {
+      const x = scene(seconds);
+      const read = rangeReader(x);
+      const whole = await extractFrameFeatures(() => read(0, Infinity), analysis);
+      for (const shardSeconds of [0.2, 0.6, 1.4]) {
+        const ranges = frameRanges(analysis, x.length, shardSeconds);
+        expect(ranges.length).toBeGreaterThan(2);
+        const floors = segmentFloorsOf(analysis, await Promise.all(ranges.map((r) => floorStatistics(read, analysis, r))));
+        const parts = await Promise.all(ranges.map((r) => frameFeaturesOfRange(read, analysis, floors, r)));
+        const data = new Float32Array(whole.data.length);
+        let at = 0;
+        for (const p of parts) {
+          expect(p.firstFrame).toBe(at);
+          data.set(p.data, at * BASE_DIMS);
+          at += p.frames;
+        }
+        expect(at).toBe(whole.frames);
+        expect(data).toEqual(whole.data);
+        expect(parts.at(-1)!.nativeFrames).toBe(whole.nativeFrames);
+        expect(noiseFloorLevelDb(floors)).toBe(whole.noiseFloorDb);
+      }
+    }
+  });
+
+  it('refuse a range off the segment grid, and a file shorter than its range', async () => {
+    const x = scene(3);
+    const read = rangeReader(x);
+    await expect(floorStatistics(read, analysis, { firstFrame: 5, endFrame: 80 })).rejects.toThrow(/does not lie on noise-floor segments of 40 frames/);
+    await expect(floorStatistics(read, analysis, { firstFrame: 0, endFrame: 1200 })).rejects.toThrow(/shorter than when it was scanned/);
   });
 });

@@ -21,25 +21,23 @@
  *    dropped: noise ridges reached 14 dB like noise peaks, and as a classifier
  *    input it made koumura's correction curve worse, 0.967 → 0.940 at k = 10.)
  * The band never contains DC (frame-analysis.ts), so a DC offset changes nothing.
+ *
+ * Both passes run over a frame range, so a long recording can be cut into
+ * shards (distributed detect) with results bit-identical to the whole file:
+ * ranges start on segment boundaries; pass 1 of each range gives its
+ * segments' quantiles and the histogram of its frames, which together give
+ * every segment's floor (segmentFloorsOf); pass 2 of a range starts one frame
+ * early for the spectral flux. extractFrameFeatures is one range: the whole file.
  */
 import { SonotypeError } from '../../../../src-shared/errors';
-import { DB_FLOOR, keptBins, streamSpectrogram, type OpenBlocks } from '../../features';
+import type { FeatureConfig } from '../../../../src-shared/feature-types';
+import { DB_FLOOR, frameCount, keptBins, streamSpectrogram, type OpenBlocks, type OpenRange } from '../../features';
 import { BinHistograms, quantileToMeanDb } from '../noise-floor';
 import { frameSpectrogramConfig, type FrameAnalysis } from './frame-analysis';
-import { partitionAt } from '../../util/quickselect';
+import { BASE_DIMS, DB_TO_LN, FrameFeatureWriter, LN_TO_DB } from './frame-feature-writer';
 
-export const BASE_FEATURE_NAMES = [
-  'peakDb', 'bandDb', 'share6', 'share12', 'top5Db', 'entropy', 'fluxDb', 'centroid', 'peakPosition',
-  'sub1Db', 'sub2Db', 'sub3Db', 'sub4Db', 'sub5Db', 'sub6Db', 'sub7Db', 'sub8Db',
-] as const;
-export const BASE_DIMS = BASE_FEATURE_NAMES.length;
-export const PEAK = 0;
-export const BAND = 1;
-const SUB_BANDS = 8;
-/** Excess below this (dB) is clamped: it only says "quieter than usual". */
-const MIN_EXCESS_DB = -30;
-const DB_TO_LN = Math.LN10 / 10;
-const LN_TO_DB = 10 / Math.LN10;
+export { BAND, BASE_DIMS, BASE_FEATURE_NAMES, PEAK, sumOfLargest } from './frame-feature-writer';
+
 /** Segments with fewer non-zero frames borrow the floor of their neighbours. */
 const MIN_SEGMENT_FRAMES = 20;
 
@@ -57,13 +55,166 @@ export interface FrameFeatures {
   zeroFrames: number;
 }
 
+/**
+ * Frames [firstFrame, endFrame) of a recording; endFrame null: to the end of
+ * the file. firstFrame and endFrame lie on segment boundaries, and the last
+ * range holds at least one whole segment (frameRanges plans them so).
+ */
+export interface FrameRange {
+  firstFrame: number;
+  endFrame: number | null;
+}
+
+/** Pass 1 over a range: the noise-floor quantiles of its segments and the histogram of all its frames. */
+export interface FloorStatistics {
+  firstSegment: number;
+  /** Per segment: per-bin quantile (dB), or null when it has too few non-zero frames. */
+  perSegment: (Float64Array | null)[];
+  histogram: BinHistograms;
+}
+
+/** The noise floor of each segment of a recording: dB noise mean per bin (NaN = ignored bin), null = none. */
+export type SegmentFloors = (Float64Array | null)[];
+
+/** Pass 2 over a range: its frames' features. */
+export interface FeatureRange {
+  firstFrame: number;
+  frames: number;
+  /** frames × BASE_DIMS. */
+  data: Float32Array;
+  /** Native samples of the whole file, known to the last range only (null for the others). */
+  nativeFrames: number | null;
+  zeroFrames: number;
+}
+
+interface Geometry {
+  spec: FeatureConfig;
+  bins: number;
+  frequenciesHz: Float64Array;
+  segFrames: number;
+}
+
+function geometryOf(analysis: FrameAnalysis): Geometry {
+  const spec = frameSpectrogramConfig(analysis);
+  const { binCount: bins, frequenciesHz } = keptBins(spec);
+  if (bins < 3) throw new SonotypeError('INVALID_CONFIG', `The detection band ${analysis.lowHz}–${analysis.highHz} Hz holds fewer than 3 frequency bins.`);
+  return { spec, bins, frequenciesHz, segFrames: segmentFrames(analysis) };
+}
+
+/** Frames per noise-floor segment. */
+export function segmentFrames(analysis: FrameAnalysis): number {
+  return Math.max(1, Math.round((analysis.floorSegmentSeconds * analysis.sampleRate) / analysis.hopSize));
+}
+
+/** Frequency bins of the detection band (the length of each floor). */
+export function floorBinCount(analysis: FrameAnalysis): number {
+  return geometryOf(analysis).bins;
+}
+
+/**
+ * How a recording of `nativeFrames` samples is cut into ranges of about
+ * `seconds`: whole floor segments, the last range taking the rest (so it is
+ * at least one range long). A single range is the whole file.
+ */
+export function frameRanges(analysis: FrameAnalysis, nativeFrames: number, seconds: number): FrameRange[] {
+  const segFrames = segmentFrames(analysis);
+  const total = frameCount(nativeFrames, analysis);
+  const segSeconds = (segFrames * analysis.hopSize) / analysis.sampleRate;
+  let perRange = Math.max(1, Math.round(seconds / segSeconds)) * segFrames;
+  // The last range must hold a complete frame before the zero-padded ones at the end.
+  const padded = Math.ceil(analysis.fftSize / analysis.hopSize) + 1;
+  while (perRange < padded) perRange += segFrames;
+  const count = Math.max(1, Math.floor(total / perRange));
+  return Array.from({ length: count }, (_, k) => ({ firstFrame: k * perRange, endFrame: k === count - 1 ? null : (k + 1) * perRange }));
+}
+
+function checkRange(g: Geometry, range: FrameRange): void {
+  const { firstFrame, endFrame } = range;
+  const onBoundary = (f: number) => Number.isSafeInteger(f) && f >= 0 && f % g.segFrames === 0;
+  if (!onBoundary(firstFrame) || (endFrame !== null && (!onBoundary(endFrame) || endFrame <= firstFrame))) {
+    throw new SonotypeError('INVALID_ARGUMENT', `Frame range ${firstFrame}–${endFrame ?? 'end'} does not lie on noise-floor segments of ${g.segFrames} frames.`);
+  }
+}
+
+/** Native samples to read for frames [from, endFrame) (Infinity: to the end of the file). */
+function sampleSpan(analysis: FrameAnalysis, from: number, endFrame: number | null): [number, number] {
+  return [from * analysis.hopSize, endFrame === null ? Infinity : (endFrame - 1) * analysis.hopSize + analysis.fftSize];
+}
+
 function isZeroFrame(data: Float32Array, offset: number, bins: number): boolean {
   for (let b = 0; b < bins; b++) if (data[offset + b] > DB_FLOOR) return false;
   return true;
 }
 
-/** Per-segment floors (dB noise mean per bin, NaN = ignored bin) from per-segment quantiles. */
-function segmentFloors(perSegment: (Float64Array | null)[], global: Float64Array, bins: number, quantile: number): (Float64Array | null)[] {
+function endedEarly(frame: number, endFrame: number): never {
+  throw new SonotypeError('INVALID_ARGUMENT', `The audio ends at frame ${frame}, before frame ${endFrame} it should reach: the file is shorter than when it was scanned.`);
+}
+
+/**
+ * Pass 1 over `range`: per-segment floor quantiles (minimum statistics need
+ * each segment's own), and the histogram of all its non-zero frames.
+ */
+export async function floorStatistics(
+  openRange: OpenRange,
+  analysis: FrameAnalysis,
+  range: FrameRange,
+  options: { signal?: AbortSignal } = {},
+): Promise<FloorStatistics> {
+  const g = geometryOf(analysis);
+  checkRange(g, range);
+  const { bins, segFrames } = g;
+  const { firstFrame, endFrame } = range;
+  const [start, end] = sampleSpan(analysis, firstFrame, endFrame);
+  // A short last segment of the file joins the one before it (its quantiles would be noisy), so the previous histogram is kept.
+  let segHist = new BinHistograms(bins);
+  let previousHist = new BinHistograms(bins);
+  const histogram = new BinHistograms(bins);
+  const perSegment: (Float64Array | null)[] = [];
+  const quantilesOf = (h: BinHistograms) => (h.frames >= MIN_SEGMENT_FRAMES ? h.quantiles(analysis.floorQuantile) : null);
+  const closeSegment = (): void => {
+    perSegment.push(quantilesOf(segHist));
+    histogram.addAll(segHist);
+    [previousHist, segHist] = [segHist, previousHist];
+    segHist.reset();
+  };
+  let frame = firstFrame;
+  chunks: for await (const chunk of streamSpectrogram(() => openRange(start, end), analysis.sampleRate, g.spec, options)) {
+    for (let i = 0; i < chunk.frames; i++, frame++) {
+      if (endFrame !== null && frame >= endFrame) break chunks;
+      if (frame > firstFrame && frame % segFrames === 0) closeSegment();
+      if (!isZeroFrame(chunk.data, i * bins, bins)) segHist.addFrame(chunk.data, i * bins);
+    }
+  }
+  if (endFrame !== null) {
+    if (frame < endFrame) endedEarly(frame, endFrame);
+    closeSegment();
+  } else if (perSegment.length > 0 && frame % segFrames !== 0 && frame % segFrames < segFrames / 2) {
+    previousHist.addAll(segHist);
+    histogram.addAll(segHist);
+    perSegment[perSegment.length - 1] = quantilesOf(previousHist);
+  } else if (frame > firstFrame) closeSegment();
+  return { firstSegment: firstFrame / segFrames, perSegment, histogram };
+}
+
+/**
+ * Every segment's floor from the pass-1 statistics of all ranges of a
+ * recording: the minimum of the quantiles of the segment and its two
+ * neighbours, bias-corrected; where none of the three has enough frames, the
+ * quantile of the whole file.
+ */
+export function segmentFloorsOf(analysis: FrameAnalysis, parts: readonly FloorStatistics[]): SegmentFloors {
+  const bins = geometryOf(analysis).bins;
+  const perSegment: (Float64Array | null)[] = [];
+  const histogram = new BinHistograms(bins);
+  for (const part of [...parts].sort((a, b) => a.firstSegment - b.firstSegment)) {
+    if (part.firstSegment !== perSegment.length || part.histogram.binCount !== bins || part.perSegment.some((q) => q && q.length !== bins)) {
+      throw new SonotypeError('INVALID_ARGUMENT', `Noise-floor statistics do not fit together (segment ${part.firstSegment} where ${perSegment.length} was expected).`);
+    }
+    perSegment.push(...part.perSegment);
+    histogram.addAll(part.histogram);
+  }
+  const quantile = analysis.floorQuantile;
+  const global = histogram.quantiles(quantile);
   const bias = quantileToMeanDb(quantile);
   return perSegment.map((_, s) => {
     const near = [perSegment[s - 1], perSegment[s], perSegment[s + 1]].filter((q): q is Float64Array => !!q);
@@ -79,139 +230,17 @@ function segmentFloors(perSegment: (Float64Array | null)[], global: Float64Array
   });
 }
 
-/** Sub-band edges (bin indices) on a log-frequency axis. */
-function subBandEdges(frequencies: Float64Array): Int32Array {
-  const bins = frequencies.length;
-  const lo = Math.max(1, frequencies[0]);
-  const hi = frequencies[bins - 1];
-  const edges = new Int32Array(SUB_BANDS + 1);
-  for (let k = 0; k <= SUB_BANDS; k++) {
-    const hz = lo * (hi / lo) ** (k / SUB_BANDS);
-    let b = 0;
-    while (b < bins && frequencies[b] < hz) b++;
-    edges[k] = k === SUB_BANDS ? bins : b;
-  }
-  // Every sub-band gets at least one bin (low bands are narrow on a log axis).
-  for (let k = 1; k <= SUB_BANDS; k++) edges[k] = Math.max(edges[k], Math.min(bins, edges[k - 1] + 1));
-  return edges;
-}
-
-/** Sum of the k largest of values[0, n), by quickselect (values is scratch: reordered). O(n) on average. */
-export function sumOfLargest(values: Float64Array, n: number, k: number): number {
-  const target = n - k; // values[target …] end up the k largest
-  partitionAt(values, target, n);
-  let s = 0;
-  for (let i = target; i < n; i++) s += values[i];
-  return s;
-}
-
-/** Computes the features of one frame into out[at …]; scratch buffers are the caller's. */
-class FrameFeatureWriter {
-  private readonly ratio: Float64Array;
-  private readonly excess: Float64Array;
-  private readonly sorted: Float64Array;
-  private readonly previous: Float32Array;
-  private hasPrevious = false;
-  private readonly edges: Int32Array;
-  /** Excess dB per bin of the frame being written. */
-  private readonly level: Float64Array;
-
-  constructor(private readonly bins: number, frequencies: Float64Array) {
-    this.ratio = new Float64Array(bins);
-    this.excess = new Float64Array(bins);
-    this.sorted = new Float64Array(bins);
-    this.previous = new Float32Array(bins);
-    this.edges = subBandEdges(frequencies);
-    this.level = new Float64Array(bins);
-  }
-
-  write(x: Float32Array, offset: number, floor: Float64Array | null, out: Float32Array, at: number): void {
-    const bins = this.bins;
-    const ratio = this.ratio;
-    let live = 0;
-    let sum = 0;
-    let share6 = 0;
-    let share12 = 0;
-    let flux = 0;
-    const level = this.level;
-    for (let b = 0; b < bins; b++) {
-      const n = floor ? floor[b] : NaN;
-      const v = x[offset + b];
-      if (this.hasPrevious) flux += Math.max(0, Math.max(v, DB_FLOOR) - this.previous[b]);
-      this.previous[b] = v;
-      if (Number.isNaN(n)) {
-        ratio[b] = NaN;
-        level[b] = MIN_EXCESS_DB;
-        continue;
-      }
-      const r = Math.max(MIN_EXCESS_DB, v - n);
-      level[b] = r;
-      ratio[b] = Math.exp(r * DB_TO_LN);
-      this.sorted[live++] = r;
-      sum += ratio[b];
-      if (r > 6) share6++;
-      if (r > 12) share12++;
-    }
-    this.hasPrevious = true;
-    if (live === 0) {
-      out.fill(0, at, at + BASE_DIMS);
-      out[at + PEAK] = MIN_EXCESS_DB;
-      out[at + BAND] = MIN_EXCESS_DB;
-      return;
-    }
-    // Peak: 3-bin power mean (one noisy bin alone is not a peak), and where it is.
-    let peak = 0;
-    let peakAt = 0;
-    let excessSum = 0;
-    let centroid = 0;
-    for (let b = 0; b < bins; b++) {
-      const r = ratio[b];
-      if (Number.isNaN(r)) {
-        this.excess[b] = 0;
-        continue;
-      }
-      let s = r;
-      let c = 1;
-      if (b > 0 && !Number.isNaN(ratio[b - 1])) (s += ratio[b - 1]), c++;
-      if (b + 1 < bins && !Number.isNaN(ratio[b + 1])) (s += ratio[b + 1]), c++;
-      if (s / c > peak) {
-        peak = s / c;
-        peakAt = b;
-      }
-      const e = Math.max(0, r - 1);
-      this.excess[b] = e;
-      excessSum += e;
-      centroid += e * b;
-    }
-    // Entropy of q_b = r_b / Σr without a log per bin: H = ln Σr − Σ r_b ln r_b / Σr, and ln r_b is the dB value we have.
-    let rLnR = 0;
-    for (let b = 0; b < bins; b++) {
-      const r = ratio[b];
-      if (!Number.isNaN(r)) rLnR += r * level[b] * DB_TO_LN;
-    }
-    const entropy = Math.log(sum) - rLnR / sum;
-    const topCount = Math.max(1, Math.round(live * 0.05));
-    const top = sumOfLargest(this.sorted, live, topCount);
-    out[at + PEAK] = LN_TO_DB * Math.log(peak);
-    out[at + BAND] = LN_TO_DB * Math.log(sum / live);
-    out[at + 2] = share6 / live;
-    out[at + 3] = share12 / live;
-    out[at + 4] = top / topCount;
-    out[at + 5] = live > 1 ? entropy / Math.log(live) : 0;
-    out[at + 6] = flux / bins;
-    out[at + 7] = excessSum > 0 ? centroid / excessSum / Math.max(1, bins - 1) : 0.5;
-    out[at + 8] = peakAt / Math.max(1, bins - 1);
-    for (let k = 0; k < SUB_BANDS; k++) {
-      let s = 0;
-      let c = 0;
-      for (let b = this.edges[k]; b < this.edges[k + 1]; b++) {
-        if (Number.isNaN(ratio[b])) continue;
-        s += ratio[b];
-        c++;
-      }
-      out[at + 9 + k] = c ? LN_TO_DB * Math.log(Math.max(s / c, 1e-3)) : MIN_EXCESS_DB;
-    }
-  }
+/** Median over segments of the noise level in the band (dB re full scale); null without any floor. */
+export function noiseFloorLevelDb(floors: SegmentFloors): number | null {
+  const levels = floors
+    .filter((f): f is Float64Array => !!f)
+    .map((f) => {
+      let p = 0;
+      for (const v of f) if (!Number.isNaN(v)) p += Math.exp(v * DB_TO_LN);
+      return LN_TO_DB * Math.log(p / 3);
+    })
+    .sort((a, b) => a - b);
+  return levels.length ? levels[Math.floor((levels.length - 1) / 2)] : null;
 }
 
 /** Growable Float32Array for the streamed features. */
@@ -228,6 +257,68 @@ class FeatureBuffer {
 }
 
 /**
+ * Pass 2 over `range`: the features of its frames against the recording's
+ * floors (segmentFloorsOf). It reads one frame before the range, whose
+ * spectrum the first frame's flux needs.
+ */
+export async function frameFeaturesOfRange(
+  openRange: OpenRange,
+  analysis: FrameAnalysis,
+  floors: SegmentFloors,
+  range: FrameRange,
+  options: { signal?: AbortSignal } = {},
+): Promise<FeatureRange> {
+  const g = geometryOf(analysis);
+  checkRange(g, range);
+  const { bins, segFrames } = g;
+  const { firstFrame, endFrame } = range;
+  const primeFrame = Math.max(0, firstFrame - 1);
+  const [start, end] = sampleSpan(analysis, primeFrame, endFrame);
+  const floorOf = (f: number) => (floors.length ? floors[Math.min(floors.length - 1, Math.floor(f / segFrames))] : null);
+  const writer = new FrameFeatureWriter(bins, g.frequenciesHz);
+  const out = new FeatureBuffer();
+  let delivered = 0;
+  let zeroFrames = 0;
+  const counting: OpenBlocks = async function* () {
+    for await (const block of openRange(start, end)) {
+      delivered += block.length;
+      yield block;
+    }
+  };
+  let frame = primeFrame;
+  chunks: for await (const chunk of streamSpectrogram(counting, analysis.sampleRate, g.spec, options)) {
+    out.reserve(chunk.frames);
+    for (let i = 0; i < chunk.frames; i++, frame++) {
+      if (endFrame !== null && frame >= endFrame) break chunks;
+      if (frame < firstFrame) {
+        writer.prime(chunk.data, i * bins);
+        continue;
+      }
+      const at = out.frames++;
+      const zero = isZeroFrame(chunk.data, i * bins, bins);
+      if (zero) zeroFrames++;
+      writer.write(chunk.data, i * bins, zero ? null : floorOf(frame), out.data, at * BASE_DIMS);
+    }
+  }
+  let nativeFrames: number | null = null;
+  if (endFrame !== null) {
+    if (frame < endFrame) endedEarly(frame, endFrame);
+  } else {
+    nativeFrames = start + delivered;
+    // Frames whose window runs past the end hold a cut-off (zero-padded) signal: the step splatters over
+    // every bin and would read as a click. They take the features of the last complete frame instead.
+    const fft = analysis.fftSize;
+    const complete = nativeFrames >= fft ? Math.floor((nativeFrames - fft) / analysis.hopSize) + 1 : 0;
+    if (complete > 0 && firstFrame + out.frames > complete) {
+      if (complete - 1 < firstFrame) throw new SonotypeError('INTERNAL', `The last frame range starts at ${firstFrame}, after the last complete frame ${complete - 1}.`);
+      const last = out.data.slice((complete - 1 - firstFrame) * BASE_DIMS, (complete - firstFrame) * BASE_DIMS);
+      for (let f = complete - firstFrame; f < out.frames; f++) out.data.set(last, f * BASE_DIMS);
+    }
+  }
+  return { firstFrame, frames: out.frames, data: out.data.slice(0, out.frames * BASE_DIMS), nativeFrames, zeroFrames };
+}
+
+/**
  * Streams the recording twice (`openBlocks` is called twice) and returns its
  * per-frame features (see the file header).
  */
@@ -236,82 +327,15 @@ export async function extractFrameFeatures(
   analysis: FrameAnalysis,
   options: { signal?: AbortSignal } = {},
 ): Promise<FrameFeatures> {
-  const spec = frameSpectrogramConfig(analysis);
-  const { binCount: bins, frequenciesHz } = keptBins(spec);
-  if (bins < 3) throw new SonotypeError('INVALID_CONFIG', `The detection band ${analysis.lowHz}–${analysis.highHz} Hz holds fewer than 3 frequency bins.`);
-  const segFrames = Math.max(1, Math.round((analysis.floorSegmentSeconds * analysis.sampleRate) / analysis.hopSize));
-  const stream = { signal: options.signal };
-
-  // Pass 1: per-segment floor quantiles. A short last segment joins the one
-  // before it (its quantiles would be noisy), so the previous histogram is kept.
-  let segHist = new BinHistograms(bins);
-  let previousHist = new BinHistograms(bins);
-  const globalHist = new BinHistograms(bins);
-  const perSegment: (Float64Array | null)[] = [];
-  const quantilesOf = (h: BinHistograms) => (h.frames >= MIN_SEGMENT_FRAMES ? h.quantiles(analysis.floorQuantile) : null);
-  const closeSegment = (): void => {
-    perSegment.push(quantilesOf(segHist));
-    globalHist.addAll(segHist);
-    [previousHist, segHist] = [segHist, previousHist];
-    segHist.reset();
+  const whole: OpenRange = (start, end) => {
+    if (start !== 0 || end !== Infinity) throw new SonotypeError('INTERNAL', `A whole-file pass asked for samples ${start}–${end}.`);
+    return openBlocks();
   };
-  let frame = 0;
-  for await (const chunk of streamSpectrogram(openBlocks, analysis.sampleRate, spec, stream)) {
-    for (let i = 0; i < chunk.frames; i++, frame++) {
-      if (frame > 0 && frame % segFrames === 0) closeSegment();
-      if (!isZeroFrame(chunk.data, i * bins, bins)) segHist.addFrame(chunk.data, i * bins);
-    }
-  }
-  if (perSegment.length > 0 && frame % segFrames !== 0 && frame % segFrames < segFrames / 2) {
-    previousHist.addAll(segHist);
-    globalHist.addAll(segHist);
-    perSegment[perSegment.length - 1] = quantilesOf(previousHist);
-  } else if (frame > 0) closeSegment();
-  const floors = segmentFloors(perSegment, globalHist.quantiles(analysis.floorQuantile), bins, analysis.floorQuantile);
-  const floorOf = (f: number) => (floors.length ? floors[Math.min(floors.length - 1, Math.floor(f / segFrames))] : null);
-
-  // Pass 2: features.
-  const writer = new FrameFeatureWriter(bins, frequenciesHz);
-  const out = new FeatureBuffer();
-  let delivered = 0;
-  let zeroFrames = 0;
-  const counting: OpenBlocks = async function* () {
-    for await (const block of openBlocks()) {
-      delivered += block.length;
-      yield block;
-    }
-  };
-  for await (const chunk of streamSpectrogram(counting, analysis.sampleRate, spec, stream)) {
-    out.reserve(chunk.frames);
-    for (let i = 0; i < chunk.frames; i++) {
-      const f = out.frames++;
-      const zero = isZeroFrame(chunk.data, i * bins, bins);
-      if (zero) zeroFrames++;
-      writer.write(chunk.data, i * bins, zero ? null : floorOf(f), out.data, f * BASE_DIMS);
-    }
-  }
-  // Frames whose window runs past the end hold a cut-off (zero-padded) signal: the step splatters over
-  // every bin and would read as a click. They take the features of the last complete frame instead.
-  const complete = delivered >= analysis.fftSize ? Math.floor((delivered - analysis.fftSize) / analysis.hopSize) + 1 : 0;
-  if (complete > 0) {
-    const last = out.data.subarray((complete - 1) * BASE_DIMS, complete * BASE_DIMS);
-    for (let f = complete; f < out.frames; f++) out.data.set(last, f * BASE_DIMS);
-  }
-  const levels = floors
-    .filter((f): f is Float64Array => !!f)
-    .map((f) => {
-      let p = 0;
-      for (const v of f) if (!Number.isNaN(v)) p += Math.exp(v * DB_TO_LN);
-      return LN_TO_DB * Math.log(p / 3);
-    })
-    .sort((a, b) => a - b);
+  const all: FrameRange = { firstFrame: 0, endFrame: null };
+  const floors = segmentFloorsOf(analysis, [await floorStatistics(whole, analysis, all, options)]);
+  const f = await frameFeaturesOfRange(whole, analysis, floors, all, options);
   return {
-    analysis,
-    frames: out.frames,
-    nativeFrames: delivered,
-    dims: BASE_DIMS,
-    data: out.data.slice(0, out.frames * BASE_DIMS),
-    noiseFloorDb: levels.length ? levels[Math.floor((levels.length - 1) / 2)] : null,
-    zeroFrames,
+    analysis, frames: f.frames, nativeFrames: f.nativeFrames!, dims: BASE_DIMS, data: f.data,
+    noiseFloorDb: noiseFloorLevelDb(floors), zeroFrames: f.zeroFrames,
   };
 }

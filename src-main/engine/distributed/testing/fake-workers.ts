@@ -6,12 +6,13 @@
  * what gets measured.
  */
 import { Worker } from 'bullmq';
-import { resampledLength, validateFeatureConfig, windowSpan } from '../../features';
+import { frameCount, resampledLength, validateFeatureConfig, windowSpan } from '../../features';
 import { recordingWindowCount } from '../../features';
 import type { RedisSettings } from '../redis-url';
 import { DEFAULT_QUEUE, parseShardJob, QUEUE_PREFIX, type ShardReturn } from '../shard-jobs';
-import { encodeFramesResult, encodeRecordingResult, encodeWindowsResult } from '../shard-results';
-import { BASE_DIMS } from '../../detection/frames/frame-features';
+import { encodeFloorsResult, encodeFramesResult, encodeRecordingResult, encodeWindowsResult } from '../shard-results';
+import { BASE_DIMS, floorBinCount, segmentFrames } from '../../detection/frames/frame-features';
+import { BinHistograms } from '../../detection/noise-floor';
 
 export const FAKE_DIMS = 128;
 
@@ -19,12 +20,26 @@ export const FAKE_DIMS = 128;
 export function fakeShardAnswer(jobId: string, name: string, data: unknown): ShardReturn {
   const job = parseShardJob(name, data);
   const { recording } = job.data;
-  if (job.kind === 'frames') {
-    const frames = Math.ceil(recording.frames / job.data.analysis.hopSize);
-    const encoded = encodeFramesResult(
-      { jobId, frames, nativeFrames: recording.frames, dims: BASE_DIMS, noiseFloorDb: -60, data: Float32Array.from({ length: frames * BASE_DIMS }, (_, i) => (i % 97) / 4) },
-      job.data.precision,
-    );
+  if (job.kind === 'frames' || job.kind === 'floors') {
+    const { analysis, range } = job.data;
+    const total = frameCount(recording.frames, analysis);
+    const firstFrame = range?.firstFrame ?? 0;
+    const frames = (range?.endFrame ?? total) - firstFrame;
+    let encoded;
+    if (job.kind === 'floors') {
+      // One segment per stub result: the coordinator checks how they fit, not what they say.
+      const bins = floorBinCount(analysis);
+      const histogram = new BinHistograms(bins);
+      encoded = encodeFloorsResult(jobId, { firstSegment: firstFrame / segmentFrames(analysis), perSegment: Array.from({ length: Math.round(frames / segmentFrames(analysis)) }, () => null), histogram });
+    } else {
+      encoded = encodeFramesResult(
+        {
+          jobId, firstFrame, frames, nativeFrames: range?.endFrame ? null : recording.frames, dims: BASE_DIMS, noiseFloorDb: range ? null : -60,
+          data: Float32Array.from({ length: frames * BASE_DIMS }, (_, i) => (i % 97) / 4),
+        },
+        job.data.precision,
+      );
+    }
     return { v: 1, checksum: encoded.checksum, bytes: encoded.bytes.length, path: null, inline: encoded.bytes.toString('base64'), worker: 'fake', seconds: 0 };
   }
   const config = validateFeatureConfig(job.data.featureConfig);
