@@ -50,6 +50,11 @@ export interface DetectionHeadView {
     candidate: number | null;
     active: number | null;
     activeHeadId: number;
+    /**
+     * On a tie of the two scores: how many standard errors the new head's frame probabilities were closer to the
+     * held-out labels than the active head's (Brier score, paired by ~100-ms blocks; > 2 adopts it). Null otherwise.
+     */
+    tieBreakZ: number | null;
   } | null;
   /** Whether it became active when trained (null for the teacher head). */
   adopted: boolean | null;

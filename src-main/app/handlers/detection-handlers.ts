@@ -33,6 +33,7 @@ export function toHeadView(h: DetectionHead): DetectionHeadView {
       ? {
           by: held.by === 'time-block' ? 'time-block' : 'recording', folds: num(held.folds), frames: num(held.frames),
           candidate: ratio(held.candidate), active: ratio(held.active), activeHeadId: num(held.activeHeadId),
+          tieBreakZ: ratio(held.tieBreakZ),
         }
       : null,
     adopted: typeof h.metrics.adopted === 'boolean' ? h.metrics.adopted : null,

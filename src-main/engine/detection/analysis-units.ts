@@ -65,9 +65,24 @@ export async function analyseRecordingUnit(
   };
 }
 
-/** The models a shard runs: the encoder, and the silence head when its probabilities are wanted too. */
+/**
+ * An encoder that embeds several batches side by side: the encoder worker
+ * pool (models/parallel/encoder-pool.ts), one batch per worker thread. On the
+ * single-threaded WASM backend this is how embedding uses more than one core.
+ */
+export interface BatchEncoder {
+  /** Batches it embeds at once (its worker threads). */
+  readonly workers: number;
+  /** Each batch: `count` windows (count × frames × bins) → count × embedding size, in order. */
+  embedBatches(batches: readonly { windows: Float32Array; count: number }[]): Promise<Float32Array[]>;
+}
+
+/**
+ * The models a shard runs: the encoder (a model run in this thread, or a
+ * worker pool), and the silence head when its probabilities are wanted too.
+ */
 export interface ShardModels {
-  encoder: tf.LayersModel;
+  encoder: tf.LayersModel | BatchEncoder;
   head?: tf.LayersModel | null;
 }
 
@@ -102,11 +117,26 @@ async function encodeBatch(encoder: tf.LayersModel, data: Float32Array, n: numbe
   }
 }
 
+/** The shard's encoder as "embed these batches": a pool embeds one batch per worker, a model one after another. */
+function batchEncoderOf(encoder: tf.LayersModel | BatchEncoder, frames: number, bins: number): BatchEncoder {
+  if ('embedBatches' in encoder) return encoder;
+  return {
+    workers: 1,
+    embedBatches: async (batches) => {
+      const out: Float32Array[] = [];
+      for (const b of batches) out.push(await encodeBatch(encoder, b.windows, b.count, frames, bins));
+      return out;
+    },
+  };
+}
+
 /**
  * Runs a window shard: windows `range` of a recording `nativeFrames` long
  * (the range [0, ∞) streams the whole file whatever its format), in batches
- * of `batchSize` windows counted from the first wanted one. Returns the
- * number of windows embedded.
+ * of `batchSize` windows counted from the first wanted one. With a worker
+ * pool as the encoder, as many batches as it has workers are embedded at
+ * once; `onBatch` still receives them one by one, in window order. Returns
+ * the number of windows embedded.
  */
 export async function analyseWindowShard(
   openRange: OpenRange,
@@ -119,33 +149,49 @@ export async function analyseWindowShard(
 ): Promise<number> {
   const batchSize = options.batchSize ?? DEFAULT_EMBED_BATCH;
   let windowSize = 0;
+  let encoder: BatchEncoder | null = null;
+  /** Full batches waiting for the encoder, then the one being filled (spans.length windows). */
+  const waiting: { windows: Float32Array; spans: WindowSpan[] }[] = [];
   let batch = new Float32Array(0);
   let spans: WindowSpan[] = [];
   let embedded = 0;
-  const flush = async (): Promise<void> => {
-    if (spans.length === 0) return;
-    const bins = windowSize / config.windowFrames;
-    const embeddings = await encodeBatch(models.encoder, batch, spans.length, config.windowFrames, bins);
-    const dims = embeddings.length / spans.length;
-    const pSilence = models.head ? predictHead(models.head, embeddings, dims) : null;
-    const done = spans;
-    spans = [];
-    embedded += done.length;
-    await options.onBatch({ spans: done, dims, embeddings, pSilence });
+  let pending = 0;
+  const embedWaiting = async (): Promise<void> => {
+    if (waiting.length === 0) return;
+    const group = waiting.splice(0, waiting.length);
+    const results = await encoder!.embedBatches(group.map((g) => ({ windows: g.windows, count: g.spans.length })));
+    for (const [i, g] of group.entries()) {
+      const embeddings = results[i];
+      const dims = embeddings.length / g.spans.length;
+      const pSilence = models.head ? predictHead(models.head, embeddings, dims) : null;
+      embedded += g.spans.length;
+      pending -= g.spans.length;
+      await options.onBatch({ spans: g.spans, dims, embeddings, pSilence });
+    }
     // Let timers run between batches (a BullMQ lock renewal, progress, cancellation).
     await nextTurn();
+  };
+  const closeBatch = async (): Promise<void> => {
+    if (spans.length === 0) return;
+    waiting.push({ windows: batch, spans });
+    batch = new Float32Array(batchSize * windowSize);
+    spans = [];
+    if (waiting.length >= encoder!.workers) await embedWaiting();
   };
   for await (const w of streamFeatureWindowRange(openRange, nativeRate, nativeFrames, config, range, { signal: options.signal })) {
     if (options.wanted && !options.wanted(w.span)) continue;
     if (windowSize === 0) {
       windowSize = w.data.length;
       batch = new Float32Array(batchSize * windowSize);
+      encoder = batchEncoderOf(models.encoder, config.windowFrames, windowSize / config.windowFrames);
     }
     batch.set(w.data, spans.length * windowSize);
     spans.push(w.span);
-    if (spans.length === batchSize) await flush();
-    if (options.limit !== undefined && embedded + spans.length >= options.limit) break;
+    pending++;
+    if (spans.length === batchSize) await closeBatch();
+    if (options.limit !== undefined && embedded + pending >= options.limit) break;
   }
-  await flush();
+  await closeBatch();
+  await embedWaiting();
   return embedded;
 }

@@ -6,7 +6,7 @@
  * 2. head — the active detection head; the first run creates the label-free
  *    teacher head. When human labels changed since the newest head was
  *    trained (or when asked), the head is retrained, and the new one becomes
- *    active only if it scores at least as well on held-out human labels
+ *    active only if it scores better on held-out human labels
  *    (retrain-detector.ts);
  * 3. predicting — frames of recordings without cached probabilities for the
  *    active head;

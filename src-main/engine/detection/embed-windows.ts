@@ -3,7 +3,8 @@
  * yet and caches the 128-d vectors in the project. Everything downstream
  * (silence head, regions, clustering) works from the cache, so the encoder
  * runs once per window and model. The work itself is a whole-file window
- * shard (analysis-units.ts), the same code a distributed worker runs.
+ * shard (analysis-units.ts), the same code a distributed worker runs; given
+ * the encoder worker pool, it embeds one batch per core at once.
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { FeatureConfig } from '../../../src-shared/feature-types';
@@ -12,7 +13,7 @@ import { streamAudioRange } from '../audio';
 import { putEmbeddings } from '../store/embeddings';
 import type { RecordingRecord } from '../store/recordings';
 import type { StoredWindow } from '../store/windows';
-import { analyseWindowShard } from './analysis-units';
+import { analyseWindowShard, type BatchEncoder } from './analysis-units';
 import type { DetectionProject } from './detect-types';
 import { recordingSource } from './recording-windows';
 
@@ -38,7 +39,8 @@ export async function embedRecordingWindows(
   config: FeatureConfig,
   windows: readonly StoredWindow[],
   missing: ReadonlySet<number>,
-  encoder: { model: tf.LayersModel; id: number },
+  /** The encoder (run here, or a worker pool) and its stored model id. */
+  encoder: { model: tf.LayersModel | BatchEncoder; id: number },
   options: EmbedOptions = {},
 ): Promise<number> {
   if (missing.size === 0) return 0;

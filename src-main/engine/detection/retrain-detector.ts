@@ -7,7 +7,9 @@
  *    from (head-selection.ts: folds by recording, or by time blocks in a
  *    one-recording project);
  * 4. it is stored either way, with both scores, and becomes active only when
- *    it scores at least as well; the user can activate any stored head;
+ *    it scores better (a tie goes to the head whose frame probabilities
+ *    are closer to the held-out labels; an exact tie keeps the active one);
+ *    the user can activate any stored head;
  * 5. when it becomes active, every recording's frames are predicted again and
  *    its regions derived (human labels still win frame by frame).
  * Only cached frame features are read: no audio is decoded.
@@ -26,7 +28,7 @@ import type { DetectionProject, HeadSummary, HeldOutEvaluation, LearnedFrom, Pro
 import { predictFrames, trainBoostedHead, type HeadPayload, type RecordingFrames, type TrainedOnLabels } from './frames/detection-head';
 import { humanFrameTargets } from './frames/frame-labels';
 import type { FrameRegionParams } from './frames/frame-regions';
-import { crossValidate, makeFolds, recipeOf, type HeldOutScore } from './frames/head-selection';
+import { brierImprovementZ, crossValidate, isBetterHead, makeFolds, recipeOf, type HeldOutScore } from './frames/head-selection';
 import { hasCurrentFeatures, humanRangesOf, loadRecordingFrames } from './recording-frames';
 import { deriveAndStoreFrameRegions, frameRegionParamsFor } from './region-refresh';
 import { analysableRecordings } from './analysable-recordings';
@@ -163,13 +165,19 @@ export async function retrainDetector(project: DetectionProject, options: Retrai
   options.onProgress?.({ phase: 'training', done: split.folds.length * 2, total: split.folds.length * 2, itemsLabel: 'folds' });
   const c = candidateScore.score;
   const a = activeScore.score;
-  const adopted = c !== null && (a === null || c >= a);
+  const adopted = isBetterHead(candidateScore, activeScore);
+  const tie = c !== null && a !== null && Math.abs(c - a) <= 1e-9;
   const pct = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)} %`);
+  const brier = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
+  const z = tie ? brierImprovementZ(candidateScore.squaredErrors, activeScore.squaredErrors) : null;
+  const tieNote = z !== null
+    ? `; a tie, so the frame probabilities decided: Brier score ${brier(candidateScore.brier)} vs ${brier(activeScore.brier)}, ${z.toFixed(1)} standard errors apart, more than 2 needed`
+    : '';
   const decision = adopted
-    ? `New head adopted: held-out score ${pct(c)} vs ${pct(a)} for the active head (mean of balanced accuracy and onset-F1 on ${candidateScore.frames} labelled frames, ${split.folds.length} ${split.by === 'recording' ? 'recording' : 'time-block'} folds).`
+    ? `New head adopted: held-out score ${pct(c)} vs ${pct(a)} for the active head (mean of balanced accuracy and onset-F1 on ${candidateScore.frames} labelled frames, ${split.folds.length} ${split.by === 'recording' ? 'recording' : 'time-block'} folds${tieNote}).`
     : c === null
       ? 'The new head was kept inactive: the labels could not be split to score it on labels it did not learn from.'
-      : `The new head was kept inactive: it scored ${pct(c)} on held-out human labels, the active head ${pct(a)} (mean of balanced accuracy and onset-F1). Activate it from the head history to use it anyway.`;
+      : `The new head was kept inactive: it scored ${pct(c)} on held-out human labels, the active head ${pct(a)} (mean of balanced accuracy and onset-F1${tieNote}). Activate it from the head history to use it anyway.`;
   const heldOut = heldOutEvaluation(activeScore, candidateScore, [...labelled]);
   const metrics = {
     learnedFrom: trained.counts,
@@ -179,7 +187,7 @@ export async function retrainDetector(project: DetectionProject, options: Retrai
     heldOut: {
       by: split.by, folds: split.folds.length, frames: candidateScore.frames, candidate: candidateScore.score, active: activeScore.score, activeHeadId: previous.id,
       candidateBalancedAccuracy: candidateScore.balancedAccuracy, activeBalancedAccuracy: activeScore.balancedAccuracy,
-      candidateOnsetF1: candidateScore.onsetF1, activeOnsetF1: activeScore.onsetF1,
+      candidateOnsetF1: candidateScore.onsetF1, activeOnsetF1: activeScore.onsetF1, candidateBrier: candidateScore.brier, activeBrier: activeScore.brier, tieBreakZ: z,
     },
     adopted,
   };

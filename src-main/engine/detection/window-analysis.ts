@@ -3,11 +3,15 @@
  * window labels and window rows of new or changed recordings, then the
  * encoder over windows without a cached embedding. Detection's regions do
  * not need them (they come from frame features); the map and other users of
- * embeddings do. The stage is replaceable: `detect --distributed` hands the
+ * embeddings do. The encoder runs on a worker pool (one thread per core,
+ * whole batches each: models/parallel/encoder-pool.ts) once there are enough
+ * windows to pay for starting it. The stage is replaceable: `detect --distributed` hands the
  * same analysis units to workers through BullMQ (engine/distributed).
  */
+import type * as tf from '@tensorflow/tfjs';
 import type { FeatureConfig } from '../../../src-shared/feature-types';
 import { initBackend, type BackendPreference } from '../models/backend';
+import { createEncoderPool, type EncoderPool } from '../models/parallel/encoder-pool';
 import { loadProjectEncoder } from '../models/encoder-registry';
 import { ensureFeatureConfig } from '../store/feature-configs';
 import { featureConfigKey } from '../features';
@@ -29,6 +33,34 @@ export interface WindowAnalysisOptions {
   batchSize?: number;
   /** The stage to run (default: in this process). */
   analysis?: AnalysisStage;
+  /** Encoder worker threads for the in-process stage (default: one per core; 0 = embed in this thread). */
+  encoderWorkers?: number;
+}
+
+/**
+ * Fewer windows than this are embedded in this thread: starting the pool
+ * (tfjs and the model in every worker) costs seconds. Measured on the shared
+ * 2-core box at load 7: 702 windows took 11.5 s through the pool and 7.0 s
+ * in this thread; at load 11, 2,812 windows took 73 s either way (the cores
+ * were saturated). The pool pays only on a quiet machine and a larger job.
+ */
+export const POOL_MIN_WINDOWS = 2048;
+
+/** The encoder worker pool, started on first use and closed by the run that owns it. */
+export interface LazyEncoderPool {
+  get(): Promise<EncoderPool | null>;
+  close(): Promise<void>;
+}
+
+/** A pool for `model` that starts only when asked for (null when `workers` is 0). */
+export function lazyEncoderPool(model: tf.LayersModel, workers?: number): LazyEncoderPool {
+  let pool: Promise<EncoderPool> | null = null;
+  return {
+    get: () => (workers === 0 ? Promise.resolve(null) : (pool ??= createEncoderPool({ model, workers }))),
+    close: async () => {
+      if (pool) await (await pool).close();
+    },
+  };
 }
 
 /** Runs the window analysis stage over `recordings`; returns the encoder used (per-file failures go to `failures`). */
@@ -41,18 +73,21 @@ export async function embedProjectWindows(
 ): Promise<{ id: number; description: string; backend: string }> {
   const backend = await initBackend(options.backend ?? 'auto');
   const encoder = await loadProjectEncoder(project.dir, project.db, project.featureConfig()!);
+  const pool = lazyEncoderPool(encoder.model, options.encoderWorkers);
   try {
+    const stage = options.analysis ?? localAnalysis({ ...options, pool });
     // Each rate group at its own analysis rate (features/rate-groups.ts): a 2 kHz file in a 48 kHz folder is windowed
     // at 2 kHz, not upsampled 24×. Every group's windows are 32 × 256, so one encoder embeds them all.
     for (const group of groupByFeatureConfig(project, recordings)) {
       const featureConfigId = ensureFeatureConfig(project.db, group.config);
-      await (options.analysis ?? localAnalysis(options))({
+      await stage({
         project, recordings: group.recordings, config: group.config, featureConfigId, encoder, head: null, work,
         signal: options.signal, onProgress: options.onProgress, failures,
       });
     }
     return { id: encoder.stored.id, description: encoder.description, backend: `${backend.name} (${backend.reason})` };
   } finally {
+    await pool.close();
     encoder.model.dispose();
   }
 }
@@ -71,8 +106,13 @@ export function groupByFeatureConfig(project: Pick<DetectionProject, 'featureCon
   return [...groups.values()];
 }
 
+type LocalOptions = Pick<WindowAnalysisOptions, 'signal' | 'onProgress' | 'batchSize'> & {
+  /** Where the encoder runs once there are POOL_MIN_WINDOWS windows (default: this thread). */
+  pool?: LazyEncoderPool;
+};
+
 /** The in-process stage: heuristic window labels + window rows, then embeddings (failures go to the run's list). */
-export function localAnalysis(options: Pick<WindowAnalysisOptions, 'signal' | 'onProgress' | 'batchSize'> = {}): AnalysisStage {
+export function localAnalysis(options: LocalOptions = {}): AnalysisStage {
   return async (input) => {
     const windowsOf = await labelAndWindowRecordings(input, [...input.recordings], input.failures, options);
     await embedMissing(input, withoutFailed(input.recordings, input.failures), windowsOf, input.failures, options);
@@ -130,20 +170,21 @@ async function embedMissing(
   recordings: RecordingRecord[],
   windowsOf: Map<number, StoredWindow[]>,
   failures: RecordingFailure[],
-  options: Pick<WindowAnalysisOptions, 'signal' | 'onProgress' | 'batchSize'>,
+  options: LocalOptions,
 ): Promise<void> {
   const { project, config, featureConfigId, encoder, work } = input;
   const missingOf = new Map(recordings.map((r) => [r.id, windowsWithoutEmbedding(project.db, encoder.stored.id, r.id, featureConfigId)]));
   const total = [...missingOf.values()].reduce((s, m) => s + m.size, 0);
   if (total === 0) return;
   const started = performance.now();
+  const model = (total >= POOL_MIN_WINDOWS ? await options.pool?.get() : null) ?? encoder.model;
   let done = 0;
   options.onProgress?.({ phase: 'embedding', done, total, itemsLabel: 'windows' });
   for (const recording of recordings) {
     const missing = missingOf.get(recording.id)!;
     if (missing.size === 0) continue;
     await isolateRecording(project.db, recording, failures, options.signal, () =>
-      embedRecordingWindows(project, recording, config, windowsOf.get(recording.id)!, missing, { model: encoder.model, id: encoder.stored.id }, {
+      embedRecordingWindows(project, recording, config, windowsOf.get(recording.id)!, missing, { model, id: encoder.stored.id }, {
         signal: options.signal,
         batchSize: options.batchSize,
         onBatch: (n) => {

@@ -141,7 +141,7 @@ function headInputs(r: RecordingFrames, teacher: Float32Array, from: number, to:
 
 /** The silence probability of every frame of a recording under a head. */
 export function predictFrames(payload: HeadPayload, r: RecordingFrames): Float32Array {
-  const t = teacherDecisions(r.base, r.frames, payload.teacher);
+  const t = teacherDecisions(r.base, r.frames, payload.teacher, r.analysis);
   if (payload.type === 'teacher') return teacherSilenceProbability(t, payload.teacher);
   const teacher = teacherInputs(t);
   const out = new Float32Array(r.frames);
@@ -187,7 +187,7 @@ export function trainBoostedHead(
   const boosting = { ...DEFAULT_BOOSTING_PARAMS, minChildWeight: HEAD_MIN_CHILD_WEIGHT, ...options.boosting };
   const edge = options.edgeFrames ?? 1;
   const random = createRng(seed);
-  const views = recordings.map((r) => ({ r, t: teacherDecisions(r.base, r.frames, teacherParams), human: targets.get(r.recordingId) }));
+  const views = recordings.map((r) => ({ r, t: teacherDecisions(r.base, r.frames, teacherParams, r.analysis), human: targets.get(r.recordingId) }));
   const usable = (r: RecordingFrames, f: number): boolean => {
     const range = options.exclude?.get(r.recordingId);
     return !range || f < range[0] || f >= range[1];

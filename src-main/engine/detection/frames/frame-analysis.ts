@@ -40,6 +40,18 @@ export interface FrameAnalysisOptions {
   floorQuantile?: number;
 }
 
+/**
+ * The fewest samples a frame's FFT may have: 64 frequency bins up to Nyquist.
+ * A 10-ms window is right for birdsong at 22–48 kHz (256–512 samples), but at
+ * 2 kHz it is 16 samples: 8 bins of 125 Hz, and the band's floor (3 bins)
+ * started at 375 Hz — above the 50–250 Hz up-calls of the 15-min right-whale
+ * file, which came out 100 % silence although its calls are plain to see. A
+ * narrow-band call also drowns in a wide bin's noise. Low rates hold low,
+ * slow sounds, so they get a longer window instead (64 ms at 2 kHz, 16 ms at
+ * 8 kHz); from 16 kHz up nothing changes. The hop stays ~5 ms.
+ */
+export const MIN_FRAME_FFT = 128;
+
 export const FRAME_ANALYSIS_DEFAULTS = {
   hopSeconds: 0.005,
   windowSeconds: 0.01,
@@ -55,7 +67,8 @@ function nearestPowerOfTwo(n: number): number {
 }
 
 /**
- * The frame analysis of a recording at `sampleRate`. The default band drops
+ * The frame analysis of a recording at `sampleRate`: a ~10-ms window (at
+ * least MIN_FRAME_FFT samples) every ~5 ms. The default band drops
  * what is below max(3 FFT bins, 1 % of the rate) — DC, its leakage and slow
  * drift, flow noise — and keeps everything up to 98 % of Nyquist (codec and
  * anti-alias roll-off lives above).
@@ -66,7 +79,7 @@ export function frameAnalysisFor(sampleRate: number, options: FrameAnalysisOptio
   }
   const o = { ...FRAME_ANALYSIS_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
   const hopSize = Math.max(1, Math.round(sampleRate * o.hopSeconds));
-  const fftSize = Math.max(nearestPowerOfTwo(sampleRate * o.windowSeconds), 2 ** Math.ceil(Math.log2(hopSize)));
+  const fftSize = Math.max(nearestPowerOfTwo(sampleRate * o.windowSeconds), MIN_FRAME_FFT, 2 ** Math.ceil(Math.log2(hopSize)));
   const binHz = sampleRate / fftSize;
   const nyquist = sampleRate / 2;
   const lowHz = options.lowHz ?? Math.max(3 * binHz, sampleRate / 100);

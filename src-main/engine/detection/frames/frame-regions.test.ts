@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { frameAnalysisFor, frameCell, frameAtSample } from './frame-analysis';
+import { applyHumanTargets } from './frame-labels';
 import { deriveFrameRegions, resolveFrameRegionParams } from './frame-regions';
 
 const analysis = frameAnalysisFor(32_000); // hop 160 samples (5 ms), FFT 256
@@ -78,5 +79,30 @@ describe('deriveFrameRegions with human labels', () => {
     fixed[300] = 1; // and marked a 5-ms click as sound
     const regions = deriveFrameRegions(p, analysis, nativeFrames, { mergeGapSeconds: 0.008, minSoundSeconds: 0.012 }, fixed);
     expect(regions.filter((r) => r.kind === 'sound')).toHaveLength(3);
+  });
+});
+
+describe('deriveFrameRegions at the edges of a person\u2019s sound label', () => {
+  it('keeps the labelled sound apart from the model\u2019s sound beside it', () => {
+    // The model: two syllables 100–140 and 143–180 (a 15-ms gap). A person labels the second one from frame 141
+    // (their onset is earlier than the model's): the model's gap shrinks to one frame, below the merge gap.
+    const p = pattern([[100, 140], [143, 180]]);
+    const fixed = new Int8Array(frames).fill(-1);
+    fixed.fill(1, 141, 178);
+    fixed.fill(0, 178, 182);
+    const sound = deriveFrameRegions(applyHumanTargets(p, fixed), analysis, nativeFrames, { mergeGapSeconds: 0.008, minSoundSeconds: 0.012 }, fixed).filter((r) => r.kind === 'sound');
+    expect(sound).toHaveLength(2);
+    expect(sound[1].startSample).toBe(frameCell(analysis, 141, frames, nativeFrames)[0]);
+  });
+
+  it('cuts the model\u2019s sound that runs on past the label\u2019s end into a sound of its own, or drops it when too short', () => {
+    const fixed = new Int8Array(frames).fill(-1);
+    fixed.fill(1, 100, 130); // a person says the sound ends at frame 130
+    const long = deriveFrameRegions(applyHumanTargets(pattern([[100, 160]]), fixed), analysis, nativeFrames, {}, fixed).filter((r) => r.kind === 'sound');
+    expect(long.map((r) => r.startSample)).toEqual([frameCell(analysis, 100, frames, nativeFrames)[0], frameCell(analysis, 131, frames, nativeFrames)[0]]);
+    expect(long[0].endSample).toBe(frameCell(analysis, 129, frames, nativeFrames)[1]);
+    const short = deriveFrameRegions(applyHumanTargets(pattern([[100, 132]]), fixed), analysis, nativeFrames, {}, fixed).filter((r) => r.kind === 'sound');
+    expect(short).toHaveLength(1); // 130 becomes silence, 131 alone is shorter than 12 ms
+    expect(short[0].endSample).toBe(frameCell(analysis, 129, frames, nativeFrames)[1]);
   });
 });

@@ -17,10 +17,10 @@ function blocksOf(samples: Float32Array) {
   };
 }
 
-async function soundRegions(samples: Float32Array) {
-  const analysis = frameAnalysisFor(RATE);
+async function soundRegions(samples: Float32Array, rate = RATE) {
+  const analysis = frameAnalysisFor(rate);
   const f = await extractFrameFeatures(blocksOf(samples), analysis);
-  const t = teacherDecisions(f.data, f.frames);
+  const t = teacherDecisions(f.data, f.frames, {}, analysis);
   return { f, t, regions: deriveFrameRegions(teacherSilenceProbability(t), analysis, f.nativeFrames).filter((r) => r.kind === 'sound') };
 }
 
@@ -80,11 +80,24 @@ describe('quiet recordings', () => {
     let faint = whiteNoise(RATE, 4, 0.002, 21);
     for (const t of [0.5, 1.5, 2.5]) faint = mixAt(faint, fmWhistle({ sampleRate: RATE, durationSeconds: 0.3, startHz: 6000, endHz: 9000, amplitude: 0.0015 }), RATE, t);
     const found = await soundRegions(faint);
-    console.log(found.regions.map((r) => `${r.startSeconds.toFixed(3)}-${r.endSeconds.toFixed(3)}`).join(" "));
     expect(found.regions.length).toBeGreaterThanOrEqual(3);
     for (const t of [0.65, 1.65, 2.65]) expect(found.regions.some((r) => r.startSeconds <= t && t < r.endSeconds)).toBe(true);
     const empty = await soundRegions(whiteNoise(RATE, 4, 0.002, 22));
     expect(empty.regions).toHaveLength(0);
+  });
+});
+
+describe('low sample rates', () => {
+  it('finds low, slow up-calls in a 2-kHz recording, one region each (a 16-sample FFT left them below the band)', async () => {
+    const rate = 2000;
+    let samples = whiteNoise(rate, 30, 0.01, 31);
+    const calls = [5, 14, 23];
+    for (const t of calls) samples = mixAt(samples, fmWhistle({ sampleRate: rate, durationSeconds: 1, startHz: 60, endHz: 200, vibratoHz: 0, amplitude: 0.012 }), rate, t);
+    const { regions, f } = await soundRegions(samples, rate);
+    expect(f.analysis.fftSize).toBeGreaterThanOrEqual(128);
+    for (const t of calls) expect(regions.some((r) => r.startSeconds < t + 0.6 && r.endSeconds > t + 0.4)).toBe(true);
+    expect(regions).toHaveLength(calls.length);
+    expect(regions.every((r) => calls.some((t) => r.endSeconds > t - 0.1 && r.startSeconds < t + 1.1))).toBe(true);
   });
 });
 

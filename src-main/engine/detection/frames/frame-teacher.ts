@@ -158,10 +158,40 @@ function splitValleys(sound: Uint8Array, x: Float32Array, valleyDb: number, minP
   }
 }
 
-/** Teacher decisions for one recording's base features (frames × BASE_DIMS). */
-export function teacherDecisions(base: Float32Array, frames: number, params: Partial<TeacherParams> = {}): TeacherResult {
+/**
+ * Closes silence between two sounds when it is shorter than half the FFT
+ * window: a frame cannot see such a gap (its window still holds the edges of
+ * both sounds), so the dip there is noise, not silence. At 16 kHz and above
+ * that is at most one 5-ms frame, which the regions' 8-ms merge gap closes
+ * anyway; at 2 kHz (a 64-ms window) it keeps a faint whale call from falling
+ * apart into 10–30-ms pieces.
+ */
+function closeUnresolvedGaps(sound: Uint8Array, resolution: FrameResolution): void {
+  const longest = resolution.fftSize / 2 / resolution.hopSize; // frames
+  let i = 0;
+  while (i < sound.length && !sound[i]) i++;
+  while (i < sound.length) {
+    while (i < sound.length && sound[i]) i++;
+    let j = i;
+    while (j < sound.length && !sound[j]) j++;
+    if (j < sound.length && j - i < longest) sound.fill(1, i, j);
+    i = j;
+  }
+}
+
+/** What decides how short a gap a frame can see (its FrameAnalysis). */
+export interface FrameResolution {
+  fftSize: number;
+  hopSize: number;
+}
+
+/** Teacher decisions for one recording's base features (frames × BASE_DIMS) computed at `resolution`. */
+export function teacherDecisions(base: Float32Array, frames: number, params: Partial<TeacherParams> = {}, resolution?: FrameResolution): TeacherResult {
   const p = resolveTeacherParams(params);
-  const x = movingMean(column(base, frames, BASE_DIMS, PEAK), p.smoothRadius);
+  // Smoothing over half a window blurs nothing the window has not blurred already; at low rates (2 kHz: a 64-ms
+  // window, 5-ms hop) it steadies the noisy peak of a faint call. From 8 kHz up this is the default ±1 frame.
+  const radius = resolution ? Math.max(p.smoothRadius, Math.round(resolution.fftSize / resolution.hopSize / 4)) : p.smoothRadius;
+  const x = movingMean(column(base, frames, BASE_DIMS, PEAK), radius);
   const { onDb, offDb } = effectiveThresholds(x, p);
   const sound = new Uint8Array(frames);
   // Hysteresis: forward pass marks runs that reach onDb, extended backwards and forwards while ≥ offDb.
@@ -178,6 +208,7 @@ export function teacherDecisions(base: Float32Array, frames: number, params: Par
     sound.fill(1, a, b);
     f = b;
   }
+  if (resolution) closeUnresolvedGaps(sound, resolution);
   if (p.valleyDb > 0) splitValleys(sound, x, p.valleyDb, MIN_PIECE_FRAMES);
   const confident = new Int8Array(frames);
   for (let i = 0; i < frames; i++) confident[i] = sound[i];

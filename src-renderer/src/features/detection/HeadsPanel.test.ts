@@ -13,12 +13,12 @@ const teacher: DetectionHeadView = {
 };
 const better: DetectionHeadView = {
   id: 7, version: 2, type: 'boosted', createdAt: 1_700_000_100_000, active: true, learnedFrom: learned,
-  heldOut: { by: 'recording', folds: 2, frames: 5000, candidate: 0.81, active: 0.7, activeHeadId: 3 }, adopted: true, seed: 11,
+  heldOut: { by: 'recording', folds: 2, frames: 5000, candidate: 0.81, active: 0.7, activeHeadId: 3, tieBreakZ: null }, adopted: true, seed: 11,
 };
 // The trial's case: a retrain that scored far lower than the head in use is kept aside.
 const worse: DetectionHeadView = {
   id: 9, version: 3, type: 'boosted', createdAt: 1_700_000_200_000, active: false, learnedFrom: learned,
-  heldOut: { by: 'recording', folds: 2, frames: 5200, candidate: 0.25, active: 0.86, activeHeadId: 7 }, adopted: false, seed: 12,
+  heldOut: { by: 'recording', folds: 2, frames: 5200, candidate: 0.25, active: 0.86, activeHeadId: 7, tieBreakZ: null }, adopted: false, seed: 12,
 };
 
 afterEach(() => cleanup());
@@ -59,9 +59,18 @@ describe('HeadsPanel', () => {
       },
     });
     render(HeadsPanel, { store: createHeadsStore() });
-    expect((await screen.findByTestId('retrain-outcome')).textContent).toMatch(/scored at least as well, so it is now active/);
+    expect((await screen.findByTestId('retrain-outcome')).textContent).toMatch(/scored better, so it is now active/);
     await fireEvent.click(screen.getByRole('button', { name: 'Make active' }));
     expect((await screen.findByRole('alert')).textContent).toMatch(/run detection first/);
+  });
+
+  it('says when tied scores left the choice to the frame probabilities', async () => {
+    const tied: DetectionHeadView = { ...worse, heldOut: { ...worse.heldOut!, candidate: 0.955, active: 0.955, tieBreakZ: 0.1 } };
+    installFakeApi({ 'detection:heads': () => [tied, better, teacher] });
+    render(HeadsPanel, { store: createHeadsStore() });
+    const text = (await screen.findByTestId('retrain-outcome')).textContent!.replace(/\s+/g, ' ');
+    expect(text).toMatch(/scores tie.*closer to the held-out labels by 0\.1 standard errors \(more than 2 needed to switch\), so head v2 stays active/);
+    expect(text).not.toMatch(/scored lower/);
   });
 
   it('has no outcome before a retrain', () => {

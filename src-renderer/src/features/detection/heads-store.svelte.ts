@@ -2,7 +2,7 @@
  * The detection heads of the project as the researcher manages them: the
  * history with each head's held-out score, which one is active, and the
  * one-click switch. After a retrain the newest head says whether it was
- * adopted (it scored at least as well as the active one) or kept aside.
+ * adopted (it scored better than the active one) or kept aside.
  */
 import type { DetectionHeadView } from '../../../../src-shared/detection-types';
 import { call } from '../../lib/api';
