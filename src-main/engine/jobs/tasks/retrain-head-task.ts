@@ -1,7 +1,7 @@
 /**
  * 'retrain-head' jobs: retrain the detection head from the cached frame
  * features and the current labels; the new head becomes active only when it
- * scores at least as well on held-out human labels (retrain-detector.ts).
+ * scores better on held-out human labels (a tie: see isBetterHead; retrain-detector.ts).
  * The result carries both scores and the held-out confusion matrices for the
  * app's before/after plot.
  * Params and result: JOB_KINDS['retrain-head'] (src-shared/job-kinds.ts).
