@@ -120,11 +120,21 @@ describe.skipIf(skip)('detect --distributed with worker processes on real record
       // With --embed: the map's window labels and embeddings too (windows jobs in shards).
       const c = coordinator(dir, '--embed');
       let killed = '';
+      const onW1 = (job: { processedBy?: string } | undefined): boolean => String(job?.processedBy ?? '').endsWith(`:${w1.pid}`);
       await until(async () => {
-        const active = await queue.getActive();
-        const mine = active.find((j) => String(j.processedBy ?? '').endsWith(`:${w1.pid}`));
-        if (mine) killed = String(mine.id);
-        return Boolean(mine) || c.child.exitCode !== null;
+        if (c.child.exitCode !== null) return true;
+        const mine = (await queue.getActive()).find(onW1);
+        if (!mine) return false;
+        // Frozen first, then checked: the job is certainly still running on worker 1 when it is killed (on a fast
+        // machine it could otherwise finish between the look and the kill).
+        w1.child.kill('SIGSTOP');
+        const id = String(mine.id);
+        if ((await queue.getJobState(id)) === 'active' && onW1(await queue.getJob(id))) {
+          killed = id;
+          return true;
+        }
+        w1.child.kill('SIGCONT');
+        return false;
       }, 'a job on worker 1');
       expect(killed).not.toBe('');
       w1.child.kill('SIGKILL');
