@@ -4,7 +4,8 @@
  * other processes can be listed alongside live ones.
  */
 import type { JobKind, JobProgress } from '../../../src-shared/job-types';
-import type { JobRecord } from '../store/jobs';
+import type { JobOutcome, JobRecord } from '../store/jobs';
+import type { WorkerEnd } from './job-worker';
 
 /** The JobProgress of a stored job; state and error always come from the row, not the snapshot. */
 export function jobRecordToProgress(record: JobRecord): JobProgress {
@@ -36,4 +37,16 @@ export function jobRecordToProgress(record: JobRecord): JobProgress {
 export function progressToRecord(progress: JobProgress): Record<string, unknown> {
   const { jobId: _jobId, kind: _kind, params: _params, createdAt: _c, startedAt: _s, finishedAt: _f, ...rest } = progress;
   return rest;
+}
+
+/** How a job ended (as its worker says) as the stored outcome and the job's final progress. */
+export function endedProgress(progress: JobProgress, end: WorkerEnd, finishedAt: number): { outcome: JobOutcome; final: JobProgress } {
+  const outcome: JobOutcome =
+    end.type === 'done' ? { state: 'succeeded' } : end.type === 'stopped' ? { state: 'cancelled' } : { state: 'failed', error: end.error };
+  const final: JobProgress = { ...progress, state: outcome.state, etaSeconds: outcome.state === 'succeeded' ? 0 : null, finishedAt };
+  // A succeeded job keeps its last note (a scan's summary, a training's speed); others lose transient ones ("cancelling…").
+  if (outcome.state !== 'succeeded') delete final.message;
+  if (outcome.state === 'failed') final.error = outcome.error;
+  if (end.type === 'done') final.result = end.result;
+  return { outcome, final };
 }

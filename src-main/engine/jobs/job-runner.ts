@@ -7,19 +7,17 @@
  */
 import type { ResourceLimits } from 'node:worker_threads';
 import { SonotypeError, toErrorInfo } from '../../../src-shared/errors';
-import * as v from 'valibot';
-import { JOB_KINDS, type JobParams } from '../../../src-shared/job-kinds';
+import type { JobParams } from '../../../src-shared/job-kinds';
 import type { JobProgress, JobProgressUpdate } from '../../../src-shared/job-types';
-import { describeIssues } from '../../../src-shared/schemas';
 import type { ProjectDb } from '../store/database';
-import { createJob, finishJob, getJob, heartbeatJobs, HEARTBEAT_INTERVAL_MS, listJobs, startJob, updateJobProgress, type JobOutcome } from '../store/jobs';
+import { createJob, finishJob, getJob, heartbeatJobs, HEARTBEAT_INTERVAL_MS, listJobs, startJob, updateJobProgress } from '../store/jobs';
 import { jobCheckpointDir, pruneCheckpoints, setJobCheckpointPath } from './checkpoint-store';
-import { jobRecordToProgress, progressToRecord } from './job-records';
+import { endedProgress, jobRecordToProgress, progressToRecord } from './job-records';
 import { JobWorker, type WorkerEnd } from './job-worker';
-import { RateEstimator, remainingSeconds } from './progress-rate';
+import { progressWithRate, RateEstimator } from './progress-rate';
 import { forgetCheckpointsOfSucceeded, loadResumePoint, removeCheckpointsOfSucceeded } from './resume-points';
 import type { ResumePoint } from './task-context';
-import { isHeavyKind, type RunnableJobKind } from './task-registry';
+import { checkJobParams, isHeavyKind, type RunnableJobKind } from './task-registry';
 import { resolveWorkerEntry } from './worker-entry';
 
 export interface JobRunnerOptions {
@@ -247,17 +245,7 @@ export class JobRunner {
   }
 
   private applyProgress(job: ActiveJob, update: JobProgressUpdate): void {
-    const previous = job.progress;
-    const next: JobProgress = { ...previous, ...update };
-    // A new phase counts different work (or restarts at 0): its rate starts fresh.
-    if (update.phase !== undefined && update.phase !== previous.phase) job.rate.reset();
-    if (update.done !== undefined) job.rate.observe(update.done, performance.now());
-    const rate = job.rate.itemsPerSecond;
-    if (update.itemsPerSecond === undefined && rate !== null) next.itemsPerSecond = rate;
-    next.etaSeconds = update.itemsPerSecond !== undefined
-      ? remainingSeconds(next.done, next.total, update.itemsPerSecond)
-      : job.rate.etaSeconds(next.done, next.total);
-    job.progress = next;
+    job.progress = progressWithRate(job.progress, update, job.rate, performance.now());
     this.emit(job);
     this.persistThrottled(job);
   }
@@ -280,13 +268,7 @@ export class JobRunner {
     const { jobId } = job.progress;
     if (!this.active.has(jobId)) return;
     if (job.persistTimer) clearTimeout(job.persistTimer);
-    const outcome: JobOutcome =
-      end.type === 'done' ? { state: 'succeeded' } : end.type === 'stopped' ? { state: 'cancelled' } : { state: 'failed', error: end.error };
-    const final: JobProgress = { ...job.progress, state: outcome.state, etaSeconds: outcome.state === 'succeeded' ? 0 : null, finishedAt: Date.now() };
-    // A succeeded job keeps its last note (a scan's summary, a training's speed); others lose transient ones ("cancelling…").
-    if (outcome.state !== 'succeeded') delete final.message;
-    if (outcome.state === 'failed') final.error = outcome.error;
-    if (end.type === 'done') final.result = end.result;
+    const { outcome, final } = endedProgress(job.progress, end, Date.now());
     job.progress = final;
     try {
       this.db.transaction(() => {
@@ -332,11 +314,4 @@ export class JobRunner {
       }
     }
   }
-}
-
-/** The parameters of a job of `kind`, checked against its schema in JOB_KINDS (unknown keys are refused). */
-function checkJobParams(kind: RunnableJobKind, params: unknown): Record<string, unknown> {
-  const parsed = v.safeParse(JOB_KINDS[kind].params, params ?? {});
-  if (!parsed.success) throw new SonotypeError('INVALID_ARGUMENT', `Invalid parameters for a ${kind} job: ${describeIssues(parsed.issues)}.`);
-  return parsed.output;
 }

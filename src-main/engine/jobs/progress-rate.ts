@@ -4,6 +4,7 @@
  * between samples (time constant `smoothingSeconds`), so bursty reports do
  * not make the ETA jump, and irregular report intervals are weighted fairly.
  */
+import type { JobProgress, JobProgressUpdate } from '../../../src-shared/job-types';
 
 export interface RateEstimatorOptions {
   /** Time constant of the moving average (seconds). */
@@ -52,10 +53,7 @@ export class RateEstimator {
 
   /** Seconds left to reach `total` from `done`, or null when unknown. */
   etaSeconds(done: number, total: number | null): number | null {
-    if (total === null || !Number.isFinite(total)) return null;
-    if (done >= total) return 0;
-    if (this.smoothed === null || this.smoothed <= 0) return null;
-    return (total - done) / this.smoothed;
+    return remainingSeconds(done, total, this.smoothed ?? undefined);
   }
 }
 
@@ -69,4 +67,21 @@ export function remainingSeconds(done: number, total: number | null, itemsPerSec
   if (done >= total) return 0;
   if (itemsPerSecond === undefined || !(itemsPerSecond > 0)) return null;
   return (total - done) / itemsPerSecond;
+}
+
+/**
+ * A running job's progress after a task's update, with the rate and ETA
+ * filled in: the task's own rate when it reports one, else the smoothed rate
+ * of `rate` (which starts afresh with each new phase: it counts other work).
+ */
+export function progressWithRate(previous: JobProgress, update: JobProgressUpdate, rate: RateEstimator, nowMs: number): JobProgress {
+  const next: JobProgress = { ...previous, ...update };
+  if (update.phase !== undefined && update.phase !== previous.phase) rate.reset();
+  if (update.done !== undefined) rate.observe(update.done, nowMs);
+  const smoothed = rate.itemsPerSecond;
+  if (update.itemsPerSecond === undefined && smoothed !== null) next.itemsPerSecond = smoothed;
+  next.etaSeconds = update.itemsPerSecond !== undefined
+    ? remainingSeconds(next.done, next.total, update.itemsPerSecond)
+    : rate.etaSeconds(next.done, next.total);
+  return next;
 }

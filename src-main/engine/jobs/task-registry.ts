@@ -5,7 +5,10 @@
  * src-shared/job-kinds.ts; every kind the runner runs must be registered
  * here, and the compiler checks each module's `run()` against its kind.
  */
-import type { JobKind } from '../../../src-shared/job-kinds';
+import * as v from 'valibot';
+import { SonotypeError } from '../../../src-shared/errors';
+import { JOB_KINDS, type JobKind } from '../../../src-shared/job-kinds';
+import { describeIssues } from '../../../src-shared/schemas';
 import type { TaskModule } from './task-context';
 import type * as ClusterTask from './tasks/cluster-task';
 import type * as DetectTask from './tasks/detect-task';
@@ -71,4 +74,11 @@ export function isRunnableKind(kind: string): kind is RunnableJobKind {
 /** Whether jobs of `kind` count against the concurrency limit (unknown kinds count as heavy). */
 export function isHeavyKind(kind: string): boolean {
   return isRunnableKind(kind) ? TASK_REGISTRY[kind].heavy : true;
+}
+
+/** The parameters of a job of `kind`, checked against its schema in JOB_KINDS (unknown keys are refused). */
+export function checkJobParams(kind: RunnableJobKind, params: unknown): Record<string, unknown> {
+  const parsed = v.safeParse(JOB_KINDS[kind].params, params ?? {});
+  if (!parsed.success) throw new SonotypeError('INVALID_ARGUMENT', `Invalid parameters for a ${kind} job: ${describeIssues(parsed.issues)}.`);
+  return parsed.output;
 }
