@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { EMBEDDING_SIZE, WINDOW_SHAPE } from './convnet-v1';
+import { FastOrthogonal, registerFastOrthogonal } from './orthogonal';
 
 export interface LstmV3 {
   /** Window → 128-d embedding (275,328 parameters). */
@@ -27,6 +28,11 @@ export interface LstmV3Options {
 
 const [FRAMES, BINS] = WINDOW_SHAPE;
 
+/** The LSTMs' recurrent kernels: orthogonal as in Keras, seeded with the rest (tfjs's default ignores the model's seed). */
+function orthogonal(seed: number | undefined, offset: number): FastOrthogonal {
+  return new FastOrthogonal({ seed: seed === undefined ? undefined : seed + offset });
+}
+
 function glorot(seed: number | undefined, offset: number): ReturnType<typeof tf.initializers.glorotUniform> | 'glorotUniform' {
   return seed === undefined ? 'glorotUniform' : tf.initializers.glorotUniform({ seed: seed + offset });
 }
@@ -34,6 +40,7 @@ function glorot(seed: number | undefined, offset: number): ReturnType<typeof tf.
 /** Builds the LSTM V3 encoder and its compiled next-frame predictor. */
 export function buildLstmV3(options: LstmV3Options = {}): LstmV3 {
   const { predictFrames = 1, learningRate = 1e-3, dropout = 0.5, seed } = options;
+  registerFastOrthogonal(); // Bidirectional builds its backward LSTM from the forward one's config
   const input = tf.input({ shape: [...WINDOW_SHAPE], name: 'window' });
 
   // Local branch: 8×8 patches, then the strongest response over all frequencies per frame.
@@ -53,11 +60,11 @@ export function buildLstmV3(options: LstmV3Options = {}): LstmV3 {
 
   let x = tf.layers.concatenate({ name: 'concatenate' }).apply([local, global]) as tf.SymbolicTensor;
   x = tf.layers.bidirectional({
-    layer: tf.layers.lstm({ units: 32, returnSequences: true, kernelInitializer: glorot(seed, 2) }) as tf.RNN,
+    layer: tf.layers.lstm({ units: 32, returnSequences: true, kernelInitializer: glorot(seed, 2), recurrentInitializer: orthogonal(seed, 5) }) as tf.RNN,
     name: 'bidirectional',
   }).apply(x) as tf.SymbolicTensor;
   const embedding = tf.layers.lstm({
-    units: EMBEDDING_SIZE, name: 'lstm_1', kernelInitializer: glorot(seed, 3),
+    units: EMBEDDING_SIZE, name: 'lstm_1', kernelInitializer: glorot(seed, 3), recurrentInitializer: orthogonal(seed, 6),
   }).apply(x) as tf.SymbolicTensor;
   const encoder = tf.model({ inputs: input, outputs: embedding, name: 'lstm_v3_encoder' });
 

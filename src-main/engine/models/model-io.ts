@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { SonotypeError } from '../../../src-shared/errors';
 
 import { MODEL_JSON, WEIGHTS_BIN } from '../store/model-folders';
+import { registerFastOrthogonal } from './orthogonal';
 
 export { MODEL_JSON, WEIGHTS_BIN };
 
@@ -86,6 +87,7 @@ export async function loadLayersModel(dir: string): Promise<{ model: tf.LayersMo
   const buffers = await Promise.all(json.weightsManifest.flatMap((g) => g.paths).map((p) => readFile(join(dir, p))));
   const bytes = Buffer.concat(buffers);
   const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  registerFastOrthogonal(); // a model's layers are initialised before its weights are read: V3's LSTMs took seconds
   const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData }));
   return { model, metadata: json.userDefinedMetadata?.sonotype ?? {} };
 }
