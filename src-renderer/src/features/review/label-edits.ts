@@ -41,16 +41,21 @@ export function afterEdit(store: ReviewStore, done?: string): void {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** [start, end) in native samples of two times given in either order; null, with `tooShort` shown, when it has no length. */
+function spanInSamples(store: ReviewStore, a: number, b: number, tooShort: string): { startSample: number; endSample: number } | null {
+  const startSample = store.toSample(Math.min(a, b));
+  const endSample = store.toSample(Math.max(a, b));
+  if (endSample > startSample) return { startSample, endSample };
+  store.showError(new Error(tooShort));
+  return null;
+}
+
 /** Creates a human label over [start, end) seconds (in either order); its value is the store's drawing value unless given. */
 export async function createLabel(store: ReviewStore, startSeconds: number, endSeconds: number, value: string = store.drawValue): Promise<LabelView | null> {
-  const startSample = store.toSample(Math.min(startSeconds, endSeconds));
-  const endSample = store.toSample(Math.max(startSeconds, endSeconds));
-  if (endSample <= startSample) {
-    store.showError(new Error('A label needs a length: drag across the spectrogram to draw one.'));
-    return null;
-  }
+  const span = spanInSamples(store, startSeconds, endSeconds, 'A label needs a length: drag across the spectrogram to draw one.');
+  if (!span) return null;
   return attempt(store, async () => {
-    const label = await call('labels:create', { recordingId: store.recordingId, startSample, endSample, value });
+    const label = await call('labels:create', { recordingId: store.recordingId, ...span, value });
     replaceLabels(store, [], [label]);
     store.selectedLabelIds = [label.id];
     afterEdit(store, `Drew a ${label.value} label, ${formatSpan(label.startSeconds, label.endSeconds)}.`);
@@ -60,17 +65,13 @@ export async function createLabel(store: ReviewStore, startSeconds: number, endS
 
 /** Moves or resizes a label to [start, end) seconds (a move when its length stays the same). */
 export async function resizeLabel(store: ReviewStore, id: number, startSeconds: number, endSeconds: number): Promise<LabelView | null> {
-  const startSample = store.toSample(Math.min(startSeconds, endSeconds));
-  const endSample = store.toSample(Math.max(startSeconds, endSeconds));
-  if (endSample <= startSample) {
-    store.showError(new Error('A label cannot be shorter than one sample; use Delete to remove it.'));
-    return null;
-  }
+  const span = spanInSamples(store, startSeconds, endSeconds, 'A label cannot be shorter than one sample; use Delete to remove it.');
+  if (!span) return null;
   return attempt(store, async () => {
     const before = store.labels.find((l) => l.id === id);
-    const label = await call('labels:update', id, { startSample, endSample });
+    const label = await call('labels:update', id, span);
     replaceLabels(store, [id], [label]);
-    const moved = before !== undefined && before.endSample - before.startSample === endSample - startSample;
+    const moved = before !== undefined && before.endSample - before.startSample === span.endSample - span.startSample;
     afterEdit(store, `${moved ? 'Moved' : 'Resized'} the ${label.value} label to ${formatSpan(label.startSeconds, label.endSeconds)}.`);
     return label;
   });
