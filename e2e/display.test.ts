@@ -5,6 +5,7 @@
  * axis to its own Nyquist), the exact spectrogram replaces the preview within
  * seconds, frequency zoom works by drag and keys, the spectrogram settings
  * change the tiles, and the DC-offset file's waveform shows its signal.
+ * Detection runs first, so the right whale's up-calls show as sound regions.
  * Screenshots: e2e/screenshots/display-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +21,7 @@ import { ReviewPage } from './pages/review-page';
 import { DisplayPage } from './pages/display-page';
 import { openProject } from '../src-main/engine/project/open-project';
 import { scanProject } from '../src-main/engine/project/scan-project';
+import { detectProject } from '../src-main/engine/detection/detect-project';
 import { startBrowserServer, type BrowserServer } from '../src-main/server/browser-server';
 
 const WHALE = 'right_whale_NOPP6_20090329_121500_15min.wav';
@@ -37,6 +39,7 @@ describe.skipIf(Boolean(skipReason))('mixed-rate folder displayed at native rate
   let server: BrowserServer;
   let browser: LaunchedBrowser;
   let page: Page;
+  let whaleSounds: { startSeconds: number; endSeconds: number }[] = [];
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'sonotype-e2e-display-'));
@@ -48,6 +51,8 @@ describe.skipIf(Boolean(skipReason))('mixed-rate folder displayed at native rate
       await scanProject(project);
       // Every recording keeps its own rate: nothing is upsampled to 48 kHz.
       expect(project.rateGroups().map((g) => g.analysisSampleRate)).toEqual([2000, 24_000, 48_000]);
+      const detection = await detectProject(project);
+      whaleSounds = detection.recordings.find((r) => r.path === WHALE)!.regions.filter((r) => r.kind === 'sound');
     } finally {
       project.close();
     }
@@ -99,6 +104,15 @@ describe.skipIf(Boolean(skipReason))('mixed-rate folder displayed at native rate
     await review.waitUntilDrawn();
     await page.waitForTimeout(500);
     expect(await review.paintedFraction()).toBeGreaterThan(0.9);
+    // Detection finds the calls on screen (7:45 and 7:49; a 16-point frame FFT once called the whole file silence),
+    // and the file is mostly silence, not mostly sound.
+    const soundIn = (a: number, b: number) => whaleSounds.some((r) => r.endSeconds > a && r.startSeconds < b);
+    expect(soundIn(464.5, 465.5)).toBe(true);
+    expect(soundIn(468.5, 470)).toBe(true);
+    const share = whaleSounds.reduce((t, r) => t + r.endSeconds - r.startSeconds, 0) / 900;
+    expect(share).toBeGreaterThan(0.01);
+    expect(share).toBeLessThan(0.2);
+    await expect.poll(() => review.regions().evaluateAll((els) => els.filter((e) => e.getAttribute('data-kind') === 'sound').length)).toBeGreaterThanOrEqual(2);
     await review.screenshot(shot('right-whale-calls'));
   }, 90_000);
 

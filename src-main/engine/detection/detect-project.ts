@@ -57,6 +57,8 @@ export interface DetectOptions {
   embed?: boolean;
   /** tfjs backend for the encoder (default 'auto'). */
   backend?: BackendPreference;
+  /** Encoder worker threads for step 5 (default: one per core once there are enough windows; 0 = this thread). */
+  encoderWorkers?: number;
   /** Windows per encoder call (default 64). */
   batchSize?: number;
   /** Runs step 5 elsewhere (distributedAnalysis: on workers through BullMQ); default: in this process. */

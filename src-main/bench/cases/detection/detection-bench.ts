@@ -8,6 +8,8 @@
  * - detection_corrections_k<k>_onset_f1_<set>, detection_corrections_k20_mean_onset_f1 (target 0.9)
  * - detection_whole_file_{before,after}_onset_f1_<set> (the other files of the finch sets)
  * - detection_first_detect_48k_x_realtime (target 30)
+ * - detection_first_detect_embed_48k_x_realtime: the same with `--embed` (window embeddings through the encoder
+ *   worker pool), beside the embedding time of the encoder run in one thread
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -26,11 +28,13 @@ const SPEED_SECONDS = 600;
 const r3 = (x: number | null) => (x === null ? 0 : Math.round(x * 1000) / 1000);
 
 export const detectionSuite: BenchSuite = {
-  names: ['detection_dayone', 'detection_baseline', 'detection_corrections', 'detection_whole_file', 'detection_first_detect_48k_x_realtime'],
+  names: ['detection_dayone', 'detection_baseline', 'detection_corrections', 'detection_whole_file', 'detection_first_detect_48k_x_realtime', 'detection_first_detect_embed_48k_x_realtime'],
   async run(ctx, emit) {
     const line = (name: string, value: number, extra: Partial<BenchLine> = {}) => emit({ name, value: r3(value), unit: 'ratio', better: 'higher', ...extra });
-    const sets = await loadDevSets();
-    if (sets.length === 0) ctx.log('../shared/data is absent: detection quality lines skipped');
+    const wanted = ctx.wanted ?? (() => true);
+    const quality = ['detection_dayone', 'detection_baseline', 'detection_corrections', 'detection_whole_file'].some(wanted);
+    const sets = quality ? await loadDevSets() : [];
+    if (quality && sets.length === 0) ctx.log('../shared/data is absent: detection quality lines skipped');
     const dayOne: { onset: number; ba: number }[] = [];
     const finalK: number[] = [];
     const monotone: boolean[] = [];
@@ -82,7 +86,9 @@ export const detectionSuite: BenchSuite = {
       line('detection_dayone_mean_balanced_accuracy', mean(dayOne.map((d) => d.ba)), { target: 0.9, detail: { sets: dayOne.length } });
       line('detection_corrections_k20_mean_onset_f1', mean(finalK), { target: 0.9, detail: { everyRoundAtLeastThePrevious: monotone.every(Boolean), perSet: monotone } });
     }
-    if (!process.env.SONOTYPE_BENCH_SKIP_SPEED) await firstDetectSpeed(ctx.tmpDir, ctx.log, emit);
+    if (process.env.SONOTYPE_BENCH_SKIP_SPEED) return;
+    if (wanted('detection_first_detect_48k_x_realtime')) await firstDetectSpeed(ctx.tmpDir, ctx.log, emit);
+    if (wanted('detection_first_detect_embed_48k_x_realtime')) await firstEmbedSpeed(ctx.tmpDir, ctx.log, emit);
   },
 };
 
@@ -107,6 +113,41 @@ async function firstDetectSpeed(tmpDir: string, log: (m: string) => void, emit: 
     });
   } finally {
     project.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const EMBED_SECONDS = 240;
+
+/** A first `detect --embed` of 48-kHz files: regions plus window embeddings on the worker pool; then one thread. */
+async function firstEmbedSpeed(tmpDir: string, log: (m: string) => void, emit: (l: BenchLine) => void): Promise<void> {
+  const dir = join(tmpDir, 'speed-embed-48k');
+  const files = 2;
+  await mkdir(join(dir, 'audio'), { recursive: true });
+  for (let i = 0; i < files; i++) await writeBenchRecording(join(dir, 'audio', `rec${i}.wav`), 48_000, EMBED_SECONDS / files);
+  const run = async (name: string, encoderWorkers?: number) => {
+    const project = await openProject(join(dir, name), { audioRoot: join(dir, 'audio') });
+    try {
+      await scanProject(project);
+      const t = performance.now();
+      const result = await detectProject(project, { embed: true, encoderWorkers });
+      return { result, seconds: (performance.now() - t) / 1000 };
+    } finally {
+      project.close();
+    }
+  };
+  try {
+    log(`first detect --embed of ${EMBED_SECONDS} s at 48 kHz, encoder pool then one thread`);
+    const pool = await run('pool');
+    const single = await run('single', 0);
+    emit({
+      name: 'detection_first_detect_embed_48k_x_realtime', value: Math.round((pool.result.audioSeconds / pool.seconds) * 10) / 10, unit: 'x realtime', better: 'higher',
+      detail: {
+        audioSeconds: pool.result.audioSeconds, seconds: r3(pool.seconds), windows: pool.result.work.windowsEmbedded, embeddingSeconds: r3(pool.result.work.embeddingSeconds),
+        oneThreadSeconds: r3(single.seconds), oneThreadEmbeddingSeconds: r3(single.result.work.embeddingSeconds), backend: pool.result.encoder?.backend ?? null,
+      },
+    });
+  } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
