@@ -5,24 +5,20 @@
  * WebAssembly SIMD is missing. Both give the same distances up to float32
  * rounding (dtw.test.ts).
  */
-import { bandRanges, checkDtwOptions, dtwDistance, DtwWorkspace, type DtwOptions } from './dtw';
+import { checkDtwOptions, dtwDistance, DtwWorkspace, type DtwOptions } from './dtw';
 import { createWasmDtw, type WasmDtw } from './dtw-wasm';
 import type { SequenceSet } from './sequences';
 
 export class DtwEngine {
   private readonly ws = new DtwWorkspace();
   private readonly wasm: WasmDtw | null;
-  private readonly lo: Int32Array;
-  private readonly hi: Int32Array;
 
   constructor(private readonly set: SequenceSet, private readonly options: DtwOptions, useWasm = true) {
     checkDtwOptions(options);
     let longest = 1;
     for (let i = 0; i < set.lengths.length; i++) longest = Math.max(longest, set.lengths[i]);
-    this.lo = new Int32Array(longest);
-    this.hi = new Int32Array(longest);
     this.ws.ensure(longest);
-    this.wasm = useWasm ? createWasmDtw(set, options.cost) : null;
+    this.wasm = useWasm ? createWasmDtw(set, options.cost, options.band) : null;
   }
 
   /** Whether the WebAssembly kernel is in use. */
@@ -41,8 +37,7 @@ export class DtwEngine {
     }
     const n = this.set.lengths[r];
     const m = this.set.lengths[c];
-    bandRanges(n, m, this.options.band, this.lo, this.hi);
-    const total = this.wasm.pair(r, c, this.lo, this.hi, abandonAbove * (n + m));
+    const total = this.wasm.pair(r, c, abandonAbove * (n + m));
     return total / (n + m);
   }
 }

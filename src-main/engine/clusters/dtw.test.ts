@@ -183,4 +183,13 @@ describe('DtwEngine (WebAssembly SIMD frame costs)', () => {
       }
     });
   }
+
+  it('gives the JS distances for sequences longer than the band table holds (bands computed per pair)', () => {
+    const set = smoothSet(4, 3, 520, 700, 5);
+    const simd = new DtwEngine(set, { cost: 'euclidean', band: 0.1 });
+    const ws = new DtwWorkspace();
+    for (let i = 0; i < 4; i++) {
+      for (let j = 0; j < 4; j++) expect(simd.distance(i, j)).toBeCloseTo(dtwDistance(set, i, j, { cost: 'euclidean', band: 0.1 }, ws), 4);
+    }
+  });
 });
