@@ -156,7 +156,8 @@ export async function importUndoProblems(projectDir: string): Promise<string[]> 
 /** Sizes and seeded kill points of each kind's trials. */
 export const WORK_TRIAL_PLANS: Record<WorkKind, { killAfter: (rng: () => number) => number; counts?: (r: WorkReport) => boolean; arg?: string }> = {
   import: { killAfter: (rng) => 1 + Math.floor(rng() * 3), arg: '1500' },
-  detect: { killAfter: (rng) => 1 + Math.floor(rng() * 4) },
+  // Counted on progress only: the work of a new recording lasts ~0.1 s from its first report ('done' is too late).
+  detect: { killAfter: (rng) => 1 + Math.floor(rng() * 2), counts: (r) => r.step === 'progress' },
   'retrain-head': { killAfter: (rng) => 1 + Math.floor(rng() * 6), counts: (r) => r.step === 'progress' },
   'model-save': { killAfter: (rng) => 1 + Math.floor(rng() * 3) },
   // Killed once training has really started (an epoch reported), anywhere in it.
@@ -182,11 +183,17 @@ export async function runWorkTrials(
 ): Promise<TrialSeries> {
   const plan = WORK_TRIAL_PLANS[kind];
   const series: TrialSeries = { kind, kills: 0, attempts: 0, problems: [] };
+  let missed = false;
   while (series.kills < kills && series.attempts < 3 * kills) {
     await before?.(series.attempts);
-    const outcome = await killDuringWork(kind, projectDir, plan.killAfter(rng), Math.floor(rng() * 150), { arg: plan.arg, counts: plan.counts });
+    // After a run that ended before its kill (a fast machine), the next one is killed at its first counted
+    // report at once, so the number of kills never depends on how fast the machine is.
+    const killAfter = missed ? 1 : plan.killAfter(rng);
+    const delayMs = missed ? 0 : Math.floor(rng() * 150);
+    const outcome = await killDuringWork(kind, projectDir, killAfter, delayMs, { arg: plan.arg, counts: plan.counts });
     if (outcome.error) series.problems.push(`trial ${series.attempts}: the ${kind} child failed: ${outcome.error.message}`);
     if (outcome.killed) series.kills++;
+    missed = !outcome.killed && !outcome.error;
     for (const p of await projectProblems(projectDir)) series.problems.push(`trial ${series.attempts}: ${p}`);
     if (kind === 'import') for (const p of await importUndoProblems(projectDir)) series.problems.push(`trial ${series.attempts}: ${p}`);
     series.attempts++;
