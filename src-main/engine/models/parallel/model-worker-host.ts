@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { toErrorInfo } from '../../../../src-shared/errors';
 import { initBackend } from '../backend';
 import { WINDOW_SHAPE } from '../convnet-v1';
+import { registerFastOrthogonal } from '../orthogonal';
 import { createEncoderTrainer, type EncoderTrainer } from '../train-encoder';
 import { applyFlatGradients, computeShareGradients, readStatistics, writeStatistics } from './gradient-step';
 import type { ModelWorkerMessage, ModelWorkerReply, ModelWorkerRequest, ModelWorkerResult, ModelWorkerStartData } from './model-worker-protocol';
@@ -29,6 +30,7 @@ async function handle(request: ModelWorkerRequest): Promise<{ result: ModelWorke
   switch (request.op) {
     case 'load-model': {
       model?.dispose();
+      registerFastOrthogonal(); // layers are initialised before the weights arrive: V3's took seconds per thread
       model = await tf.loadLayersModel(tf.io.fromMemory(request.model as tf.io.ModelArtifacts));
       return { result: { op: 'load-model' }, transfer: [] };
     }
