@@ -12,11 +12,11 @@ import { readAudioBlocks } from '../audio';
 import { concat, digitalSilence, fmWhistle, whiteNoise } from '../testing/synth';
 import { encodeWav } from '../testing/wav-writer';
 import { ModelCache, publishModel } from './model-store';
-import { parseShardReturn, shardJobId, type FramesJob, type WindowsJob } from './shard-jobs';
+import { floorsPathFor, parseShardReturn, shardJobId, type FramesJob, type WindowsJob } from './shard-jobs';
 import { frameAnalysisFor } from '../detection/frames/frame-analysis';
-import { extractFrameFeatures } from '../detection/frames/frame-features';
+import { extractFrameFeatures, floorBinCount, segmentFrames } from '../detection/frames/frame-features';
 import { processShardJob, type ProcessorContext } from './shard-processor';
-import { decodeFramesResult, decodeRecordingResult, decodeWindowsResult } from './shard-results';
+import { decodeFramesResult, decodeRecordingResult, decodeWindowsResult, encodeFloorsFile } from './shard-results';
 import { ensureWorkArea, openStorageRoot, type StorageRoot } from './storage-root';
 
 let base: string;
@@ -115,6 +115,20 @@ describe('shard processor', () => {
     // An analysis that does not fit the recording is refused before any decoding.
     const wrongRate = { ...job, analysis: { ...job.analysis, sampleRate: 48_000 } };
     expect(await refusal(processShardJob(shardJobId({ kind: 'frames', data: wrongRate }), 'frames', wrongRate, ctx))).toMatch(/does not fit the recording/);
+  });
+
+  it('a frames job of a range reads its floors file by key, and only the one with its checksum', async () => {
+    const analysis = frameAnalysisFor(rate);
+    const whole: FramesJob = { v: 1, recording: windowsJob(0, null).recording, analysis: { ...analysis }, analysisKey: 'k', precision: 'f32' };
+    const range = { firstFrame: 0, endFrame: segmentFrames(analysis) };
+    const run = (job: unknown) => refusal(processShardJob('frm-' + 'e'.repeat(64), 'frames', job, ctx));
+    expect(await run({ ...whole, range })).toMatch(/a frame range needs its floors file/);
+    expect(await run({ ...whole, range, floors: { key: '../../secret', checksum: '0'.repeat(64) } })).toMatch(/Refused a frames job: floors\.key/);
+    const key = 'f'.repeat(64);
+    const file = encodeFloorsFile({ key, bins: floorBinCount(analysis), floors: [null], noiseFloorDb: null });
+    expect(await run({ ...whole, range, floors: { key, checksum: file.checksum } })).toMatch(/floors.*(does not exist|no such)/i);
+    writeFileSync(join(root.dir, floorsPathFor(key)), file.bytes);
+    expect(await run({ ...whole, range, floors: { key, checksum: '0'.repeat(64) } })).toMatch(/checksum/);
   });
 
   it('large results go to a file in the work area, named by the job id', async () => {
