@@ -12,7 +12,7 @@
  * Needs redis-server; skipped with a message without it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
@@ -41,6 +41,8 @@ import { defaultFeatureConfig } from '../../engine/features';
 
 const AUDIO_SECONDS = 600;
 const FILES = 4;
+/** One long recording, cut into ranges or not. */
+const LONG_SECONDS = 300;
 const CLI = fileURLToPath(new URL('../../cli/bin.mjs', import.meta.url));
 const FAKE_WORKERS = fileURLToPath(new URL('../../engine/distributed/testing/fake-workers-bin.mjs', import.meta.url));
 
@@ -93,7 +95,7 @@ async function timeStage(project: Project, stage: AnalysisStage): Promise<number
 
 export const distributedSuite: BenchSuite = {
   names: [
-    'distributed_local_baseline_x_realtime', 'coordinator_head_predict_x_realtime', 'distributed_1_worker_x_realtime', 'distributed_2_workers_x_realtime', 'distributed_embeddings_1_worker_x_realtime',
+    'distributed_local_baseline_x_realtime', 'coordinator_head_predict_x_realtime', 'distributed_1_worker_x_realtime', 'distributed_2_workers_x_realtime', 'distributed_long_file_2_workers_x_realtime', 'distributed_embeddings_1_worker_x_realtime',
     'coordinator_overhead_ms_per_shard', 'coordinator_results_per_s', 'result_bytes_per_audio_hour', 'redis_memory_bytes_per_queued_shard',
   ],
   async run(ctx, emit) {
@@ -160,6 +162,33 @@ export const distributedSuite: BenchSuite = {
             // Load-independent: audio seconds per CPU second the workers spent (what one core of a worker gives).
             workerXRealtimePerCpuSecond: round(AUDIO_SECONDS / workerCpu),
           },
+        });
+      }
+
+      // One long recording on 2 workers: whole, it is one job (one worker busy); cut into 60-s ranges (floors
+      // jobs, the floors file, then frames jobs) both workers share it.
+      {
+        mkdirSync(join(storage, 'long'), { recursive: true });
+        await writeBenchRecording(join(storage, 'long', 'one-file.wav'), 48_000, LONG_SECONDS);
+        const timeLong = async (name: string, shardSeconds: number): Promise<number> => {
+          const project = await openProject(join(ctx.tmpDir, name), { audioRoot: join(storage, 'long') });
+          try {
+            await scanProject(project);
+            return await timeFeatures(project, distributedFeatures({ redis: settings, storage: openStorageRoot(storage), shardSeconds }));
+          } finally {
+            project.close();
+          }
+        };
+        const workers = await startWorkers(2);
+        ctx.log(`distributed: one ${LONG_SECONDS}-s recording on 2 workers, whole and in 60-s ranges`);
+        const whole = await timeLong('distributed-long-whole', 3600);
+        const ranges = await timeLong('distributed-long-ranges', 60);
+        for (const w of workers) w.kill('SIGTERM');
+        // Out of the season folder again: the projects below scan it.
+        rmSync(join(storage, 'long'), { recursive: true, force: true });
+        emit({
+          name: 'distributed_long_file_2_workers_x_realtime', value: round(LONG_SECONDS / ranges), unit: 'x realtime', better: 'higher',
+          detail: { audioSeconds: LONG_SECONDS, rangeSeconds: 60, seconds: round(ranges), wholeFileJobSeconds: round(whole), wholeFileJobXRealtime: round(LONG_SECONDS / whole) },
         });
       }
 
