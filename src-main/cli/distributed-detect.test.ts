@@ -164,17 +164,23 @@ describe.skipIf(skip)('detect --distributed with worker processes on real record
   });
 
   it('resumes after the coordinator is killed mid-run', { timeout: 180_000 }, async () => {
-    await worker();
     const dir = join(base, 'resume');
     copyProject(p0, dir);
     const first = coordinator(dir);
-    await until(() => existsSync(join(dir, 'sonotype.db')) && countRows(dir, 'frame_features') > 0, 'the first results in the project');
+    await first.waitFor(/recordings to analyse/);
+    const w = await worker();
+    // The worker is frozen after its first job, so the coordinator certainly has work left when it is killed.
+    await w.waitFor(/ done frm-/);
+    w.child.kill('SIGSTOP');
+    await until(() => countRows(dir, 'frame_features') > 0, 'the first results in the project');
     first.child.kill('SIGKILL');
     await first.exited;
+    w.child.kill('SIGCONT');
     const planned = featuresToRun(first);
     const second = coordinator(dir);
     expect(await second.exited).toBe(0);
     // Only what was not applied is planned again; the result is the local one.
+    expect(featuresToRun(second)).toBeGreaterThan(0);
     expect(featuresToRun(second)).toBeLessThan(planned);
     expect(frameFeaturesOf(dir)).toEqual(local.features);
     expect(JSON.parse(second.stdout()).regions).toEqual(local.regions);
