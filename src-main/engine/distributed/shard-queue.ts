@@ -230,6 +230,20 @@ export async function runShardJobs<P>(options: RunJobsOptions<P>): Promise<{ app
     await clear([]);
   }
 
+  /** Removes a job whose result the caller holds; a finished copy then goes through onApplied (its result file). */
+  async function discard(id: string): Promise<void> {
+    const job = await queue.getJob(id);
+    if (!job) return;
+    let answer: ShardReturn | null = null;
+    try {
+      if ((await job.getState()) === 'completed') answer = parseShardReturn(job.returnvalue);
+    } catch {
+      // Not a result we can read: there is no file of ours to clear.
+    }
+    await queue.remove(id).catch(() => 0);
+    if (answer) await options.onApplied?.({ id, name: job.name as ShardKind, data: job.data as object }, answer);
+  }
+
   /** Removes applied jobs (and those the caller releases) from Redis, then onApplied (e.g. deleting their result files). */
   async function clear(list: readonly { job: PlannedJob; answer: ShardReturn }[]): Promise<void> {
     const all = [...list, ...(options.release?.() ?? [])];
@@ -384,7 +398,7 @@ export async function runShardJobs<P>(options: RunJobsOptions<P>): Promise<{ app
   }
 
   try {
-    if (options.discard?.length) await guarded(Promise.all(options.discard.map((id) => queue.remove(id).catch(() => 0))));
+    if (options.discard?.length) await guarded(Promise.all(options.discard.map(discard)));
     if (jobs.length > 0) {
       await guarded(addJobs(jobs));
       // A run that resumes: jobs failed in an earlier run get another chance; finished ones are applied.
