@@ -42,7 +42,7 @@ const Op = {
   LocalGet: 0x20, LocalSet: 0x21, LocalTee: 0x22,
   I32Load: 0x28, F32Load: 0x2a, F32Store: 0x38, I32Const: 0x41, F32Const: 0x43,
   I32Eq: 0x46, I32GtS: 0x4a, I32GeS: 0x4e, I32LtS: 0x48, F32Gt: 0x5e,
-  I32Add: 0x6a, I32Mul: 0x6c, I32Shl: 0x74,
+  I32Add: 0x6a, I32Sub: 0x6b, I32Mul: 0x6c, I32Shl: 0x74,
   F32Sqrt: 0x91, F32Add: 0x92, F32Sub: 0x93, F32Min: 0x96, F32Max: 0x97,
 } as const;
 const VOID = 0x40;
@@ -55,7 +55,14 @@ const F32X4_SUB = [SIMD, 0xe5, 0x01];
 const F32X4_MUL = [SIMD, 0xe6, 0x01];
 const F32X4_SQRT = [SIMD, 0xe3, 0x01];
 const F32X4_MAX = [SIMD, 0xe9, 0x01];
-const F32X4_MIN = [SIMD, 0xe8, 0x01];
+/**
+ * Every minimum of the programme is f32x4.pmin (b < a ? b : a), one minps:
+ * V8 compiles the scalar f32.min to a sequence with data-dependent branches
+ * (NaN and −0 handling) that cost a third of the kernel's time. Both give
+ * the same value here, where every value is finite and ≥ +0 (createWasmDtw
+ * refuses sets with non-finite values, which then take the JS path).
+ */
+const F32X4_PMIN = [SIMD, 0xea, 0x01];
 const F32X4_SPLAT = [SIMD, 0x13];
 const V128_ONES = [SIMD, 0x0c, ...Array.from({ length: 4 }, () => Array.from(new Uint8Array(Float32Array.of(1).buffer))).flat()];
 const lane = (k: number) => [SIMD, 0x1f, k];
@@ -99,32 +106,31 @@ function groupCosts(dim: number, strideBytes: number, mode: number): number[] {
  * The part of the programme that does not depend on the cell to the left,
  * for the four columns of the group at once (PP points at prev[col]):
  * vm = min(prev[col+1 …] + acc, prev[col …] + acc + acc), the same
- * additions in the same order as one cell at a time, so the same values
- * (13 % less time per pair than four scalar steps).
+ * additions in the same order as one cell at a time, so the same values.
  */
 const groupAboveAndDiagonal = [
   ...get(PP), ...v128Load(4), ...get(ACC), ...F32X4_ADD,
   ...get(PP), ...v128Load(0), ...get(ACC), ...F32X4_ADD, ...get(ACC), ...F32X4_ADD,
-  ...F32X4_MIN, ...set(VM),
+  ...F32X4_PMIN, ...set(VM),
 ];
 
 /**
- * The programme's step for column `col` with cost = lane `k` of acc, then
- * col++. PP and CP point at prev[col] and cur[col] (index col = column
- * col − 1), so the three cells are constant offsets from them.
+ * The programme's step for column col + k of the group with cost = lane k
+ * of acc. CP points at cur[col] (index col = column col − 1), so the cell's
+ * slot is a constant offset from it.
  */
 const cellStep = (k: number) => [
   ...get(ACC), ...lane(k), ...set(S),
   // best = min(prev[col+1] + s, prev[col] + 2s, left + s), the first two from vm
-  ...get(VM), ...lane(k),
-  ...get(LEFT), ...get(S), Op.F32Add,
-  Op.F32Min, Op.LocalTee, BEST, ...set(LEFT),
-  ...get(CP), ...get(BEST), Op.F32Store, 0x02, 0x04,
-  ...get(ROW_MIN), ...get(BEST), Op.F32Min, ...set(ROW_MIN),
-  ...get(COL), ...i32(1), Op.I32Add, ...set(COL),
-  ...get(PP), ...i32(4), Op.I32Add, ...set(PP),
-  ...get(CP), ...i32(4), Op.I32Add, ...set(CP),
+  ...get(VM), ...lane(k), ...F32X4_SPLAT,
+  ...get(LEFT), ...get(S), Op.F32Add, ...F32X4_SPLAT,
+  ...F32X4_PMIN, ...lane(0), Op.LocalTee, BEST, ...set(LEFT),
+  ...get(CP), ...get(BEST), Op.F32Store, 0x02, 4 + 4 * k,
+  ...get(ROW_MIN), ...F32X4_SPLAT, ...get(BEST), ...F32X4_SPLAT, ...F32X4_PMIN, ...lane(0), ...set(ROW_MIN),
 ];
+
+/** Leaves the row's column loop when lane k of the group lies past the band (K = hi − the group's first column). */
+const exitBeforeLane = (k: number) => [...get(K), ...i32(k), Op.I32LtS, Op.BrIf, 1];
 
 const body = (dim: number, strideBytes: number, rowFrameBytes: number, mode: number) => [
   0x03, 0x0c, 0x7f, 0x03, 0x7b, 0x04, 0x7d, // locals: 12 × i32, 3 × v128, 4 × f32
@@ -144,13 +150,18 @@ const body = (dim: number, strideBytes: number, rowFrameBytes: number, mode: num
   ...get(COL), ...get(HI), Op.I32GtS, Op.BrIf, 1,
   ...groupCosts(dim, strideBytes, mode),
   ...groupAboveAndDiagonal,
+  ...get(HI), ...get(COL), Op.I32Sub, ...set(K),
   ...cellStep(0),
-  ...get(COL), ...get(HI), Op.I32GtS, Op.BrIf, 1,
+  ...exitBeforeLane(1),
   ...cellStep(1),
-  ...get(COL), ...get(HI), Op.I32GtS, Op.BrIf, 1,
+  ...exitBeforeLane(2),
   ...cellStep(2),
-  ...get(COL), ...get(HI), Op.I32GtS, Op.BrIf, 1,
+  ...exitBeforeLane(3),
   ...cellStep(3),
+  // The next group: four columns on (the cells' stores used constant offsets from CP).
+  ...get(COL), ...i32(4), Op.I32Add, ...set(COL),
+  ...get(PP), ...i32(16), Op.I32Add, ...set(PP),
+  ...get(CP), ...i32(16), Op.I32Add, ...set(CP),
   Op.Br, 0,
   Op.End, Op.End,
   ...get(ROW_MIN), ...get(LIMIT), Op.F32Gt, Op.If, VOID, ...f32(Infinity), Op.Return, Op.End,
@@ -211,7 +222,11 @@ function bandTableBytes(lengths: readonly number[], longest: number): number {
   return bytes <= BAND_TABLE_MAX_BYTES ? bytes : 0;
 }
 
-/** A kernel holding a copy of the set's frames, or null where WebAssembly SIMD is unavailable. */
+/**
+ * A kernel holding a copy of the set's frames; null where WebAssembly SIMD
+ * is unavailable or a frame holds a non-finite value (the JS path then
+ * gives NaN for its pairs, which clustering refuses readably).
+ */
 export function createWasmDtw(set: SequenceSet, cost: FrameCost, band: number): WasmDtw | null {
   const { dim } = set;
   const count = set.lengths.length;
@@ -221,7 +236,7 @@ export function createWasmDtw(set: SequenceSet, cost: FrameCost, band: number): 
   const stride = longest + 4;
   const mode = MODES[cost];
   const mod = wasmModule(dim, stride * 4, dim * 4, mode);
-  if (!mod) return null;
+  if (!mod || !set.data.every(Number.isFinite)) return null;
   const instance = new WebAssembly.Instance(mod, {});
   const memory = instance.exports.memory as WebAssembly.Memory;
   const dtw = instance.exports.dtw as (...args: number[]) => number;

@@ -184,6 +184,15 @@ describe('DtwEngine (WebAssembly SIMD frame costs)', () => {
     });
   }
 
+  it('leaves sets with a non-finite value to the JS path, whose distances show it as NaN', () => {
+    const set = smoothSet(3, 4, 5, 9, 1);
+    set.data[2] = Number.NaN;
+    const engine = new DtwEngine(set, { cost: 'euclidean', band: 0.1 });
+    expect(engine.accelerated).toBe(false);
+    expect(engine.distance(0, 1)).toBeNaN();
+    expect(engine.distance(1, 2)).not.toBeNaN();
+  });
+
   it('gives the JS distances for sequences longer than the band table holds (bands computed per pair)', () => {
     const set = smoothSet(4, 3, 520, 700, 5);
     const simd = new DtwEngine(set, { cost: 'euclidean', band: 0.1 });
