@@ -165,40 +165,47 @@ function refuseIfChangedSince(db: ProjectDb, rows: readonly HistoryRow[], what: 
 
 /** Reverts the caller's newest edit not yet undone; null when there is nothing to undo. */
 export function undoLastEdit(db: ProjectDb): LabelEditRef | null {
-  return db.transaction(() => {
-    const top = callersStep(db, 0);
-    if (!top) return null;
-    const rows = stepRows(db, top, 0, 'DESC');
-    refuseIfChangedSince(db, rows, 'Undo');
-    for (const row of rows) {
-      if (row.target === 'clusters') {
-        applyClusterPatch(db, parseClusterPatch(row.before_json, 'label_history.before')!);
-      } else {
-        const before = historyState(row.before_json, 'label_history.before');
-        const after = historyState(row.after_json, 'label_history.after')!;
-        // A create has no "before": undoing it hides the label (soft delete).
-        writeLabelState(db, row.label_id!, before ?? { ...after, deleted: true });
-      }
-      db.statement('UPDATE label_history SET undone = 1 WHERE id = ?').run(row.id);
-    }
-    return stepRef(top, rows);
-  });
+  return moveStep(db, 'undo');
 }
 
 /** Re-applies the caller's oldest undone edit; null when there is nothing to redo. */
 export function redoEdit(db: ProjectDb): LabelEditRef | null {
+  return moveStep(db, 'redo');
+}
+
+/**
+ * Undo and redo are one walk in opposite directions: undo restores each row's
+ * "before" newest first and flags it undone; redo restores the "after" oldest
+ * first and clears the flag.
+ */
+function moveStep(db: ProjectDb, which: 'undo' | 'redo'): LabelEditRef | null {
+  const undo = which === 'undo';
+  const undone = undo ? 0 : 1;
   return db.transaction(() => {
-    const next = callersStep(db, 1);
-    if (!next) return null;
-    const rows = stepRows(db, next, 1, 'ASC');
-    refuseIfChangedSince(db, rows, 'Redo');
+    const head = callersStep(db, undone);
+    if (!head) return null;
+    const rows = stepRows(db, head, undone, undo ? 'DESC' : 'ASC');
+    refuseIfChangedSince(db, rows, undo ? 'Undo' : 'Redo');
+    const mark = db.statement('UPDATE label_history SET undone = ? WHERE id = ?');
     for (const row of rows) {
-      if (row.target === 'clusters') applyClusterPatch(db, parseClusterPatch(row.after_json, 'label_history.after')!);
-      else writeLabelState(db, row.label_id!, historyState(row.after_json, 'label_history.after')!);
-      db.statement('UPDATE label_history SET undone = 0 WHERE id = ?').run(row.id);
+      restoreRow(db, row, which);
+      mark.run(undo ? 1 : 0, row.id);
     }
-    return stepRef(next, rows);
+    return stepRef(head, rows);
   });
+}
+
+/** Writes back the state a history row held before its edit (undo) or after it (redo). */
+function restoreRow(db: ProjectDb, row: HistoryRow, which: 'undo' | 'redo'): void {
+  if (row.target === 'clusters') {
+    const [json, column] = which === 'undo' ? [row.before_json, 'label_history.before'] : [row.after_json, 'label_history.after'];
+    applyClusterPatch(db, parseClusterPatch(json, column)!);
+    return;
+  }
+  const after = historyState(row.after_json, 'label_history.after')!;
+  // A create has no "before": undoing it hides the label (soft delete).
+  const state = which === 'redo' ? after : historyState(row.before_json, 'label_history.before') ?? { ...after, deleted: true };
+  writeLabelState(db, row.label_id!, state);
 }
 
 /** What a step touched: its first label row names the recording; any cluster row flags the clusters. */
