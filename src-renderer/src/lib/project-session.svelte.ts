@@ -18,8 +18,7 @@ export function createProjectSession(scope: Scope) {
   const recordings = scope.own(createRecordingsStore());
   const jobs = scope.own(createJobsStore());
   const retrain = createRetrainStore(jobs);
-  const clusters = createClustersStore(jobs);
-  scope.add(() => clusters.dispose());
+  const clusters = createClustersStore(jobs); // listens only while the types view shows it (TypesView's scope)
   recordings.subscribe();
   jobs.subscribe();
   void recordings.load();

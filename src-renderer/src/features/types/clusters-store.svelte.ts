@@ -7,6 +7,7 @@
  */
 import type { ClusterRequestInput, ClusteringView, ClusterMemberView, ClusterView, TypeHeadReport } from '../../../../src-shared/cluster-types';
 import type { ApiEvents } from '../../../../src-shared/contract';
+import type { Scope } from '../../../../src-shared/scope';
 import { call, getApi } from '../../lib/api';
 import { errorMessage } from '../../lib/format';
 import { linkedSelection } from '../../lib/linked-selection.svelte';
@@ -30,7 +31,6 @@ export function createClustersStore(jobs: JobsStore) {
   let colorBy = $state<ColorBy>('cluster');
   let sortBy = $state<SortBy>('size');
   let report = $state<TypeHeadReport | null>(null);
-  let unsubscribe: (() => void) | null = null;
 
   const clustersSorted = $derived.by((): ClusterView[] => {
     const list = [...(view?.clusters ?? [])];
@@ -94,14 +94,9 @@ export function createClustersStore(jobs: JobsStore) {
     void load();
   }
 
-  function subscribe(): void {
-    if (unsubscribe) return;
-    unsubscribe = getApi().on('clusters:changed', onChanged);
-  }
-
-  function dispose(): void {
-    unsubscribe?.();
-    unsubscribe = null;
+  /** Reloads on main's 'clusters:changed' for as long as `scope` (the view showing the store) lives. */
+  function subscribe(scope: Scope): void {
+    scope.add(getApi().on('clusters:changed', onChanged));
   }
 
   /** Runs an action, keeping its error readable; reloads the view afterwards. */
@@ -160,7 +155,6 @@ export function createClustersStore(jobs: JobsStore) {
     get report() { return report; },
     load,
     subscribe,
-    dispose,
     setSelection,
     cluster: (request: ClusterRequestInput) => runJob('Clustering', () => jobs.start('cluster', request)),
     trainTypeHead: () => runJob('Training the type head', () => jobs.start('type-head', {})),
