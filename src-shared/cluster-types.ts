@@ -33,6 +33,8 @@ export const clusterRequestSchema = v.strictObject({
   band: v.optional(v.pipe(finite, v.gtValue(0), v.maxValue(1))),
   cost: v.optional(v.picklist(CLUSTER_CHOICES.cost)),
   normalise: v.optional(v.picklist(CLUSTER_CHOICES.normalise)),
+  /** Detected pieces closer than this (s) are clustered as one sound; absent = chosen from the regions (engine/clusters/cluster-settings.ts), 0 = never. */
+  mergeGapSeconds: v.optional(v.pipe(finite, v.minValue(0))),
   useLabels: v.optional(v.boolean()),
   seed: v.optional(v.pipe(v.number(), v.integer())),
 });

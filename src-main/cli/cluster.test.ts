@@ -137,6 +137,9 @@ describe('sonotype cluster', () => {
     expect(both.stderr).toMatch(/choose one of/);
     const bad = captureIo();
     expect(await runCli(['cluster', '--project', project, '--representation', 'wavelets'], bad)).toBe(2);
+    const gap = captureIo();
+    expect(await runCli(['cluster', '--project', project, '--merge-gap', 'long'], gap)).toBe(2);
+    expect(gap.stderr).toMatch(/--merge-gap must be a number of seconds ≥ 0/);
     const empty = join(root, 'empty');
     mkdirSync(empty);
     expect(await runCli(['scan', empty, '--project', empty], captureIo())).toBe(0);

@@ -1,7 +1,8 @@
 /**
  * `sonotype cluster [--project P] [--k N | --cut-percentile p | --cut-distance d | --preset tight|loose]
  *  [--representation auto|mfcc|logmel|mfcc-summary|encoder] [--linkage complete|average|single|weighted|ward]
- *  [--min-cluster-size n] [--band f] [--cost euclidean|sqeuclidean|cosine] [--normalise auto|on|off] [--json]`
+ *  [--min-cluster-size n] [--band f] [--cost euclidean|sqeuclidean|cosine] [--normalise auto|on|off]
+ *  [--merge-gap s] [--json]`
  *
  * Clusters the project's sound regions into sound types (in-process, both
  * cores for the distances) and stores the run as the current clustering, with
@@ -35,6 +36,7 @@ export function clusterRequestFromFlags(values: Record<string, unknown>): Cluste
     band: numberFlag(values, 'band', (n) => n > 0 && n <= 1, 'a fraction in (0, 1]'),
     cost: choiceFlag(values, 'cost', CLUSTER_CHOICES.cost),
     normalise: choiceFlag(values, 'normalise', CLUSTER_CHOICES.normalise),
+    mergeGapSeconds: numberFlag(values, 'merge-gap', (n) => n >= 0, 'a number of seconds ≥ 0'),
   };
   const cuts = ['k', 'cut-percentile', 'cut-distance', 'preset'].filter((f) => values[f] !== undefined);
   if (cuts.length > 1) throw new UsageError(`choose one of --k, --cut-percentile, --cut-distance, --preset (got ${cuts.map((c) => `--${c}`).join(' and ')})`);
@@ -59,6 +61,7 @@ export const clusterCommand: CliCommand = {
     band: { type: 'string' },
     cost: { type: 'string' },
     normalise: { type: 'string' },
+    'merge-gap': { type: 'string' },
   },
   async run({ positionals, values, io }) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (cluster works on the whole project; use --project <dir>)`);

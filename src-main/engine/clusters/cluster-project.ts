@@ -106,13 +106,16 @@ export async function clusterProject(project: ClusterProject, request: ClusterRe
   const { signal, onProgress } = options;
   const throwIfAborted = cancellationCheck(options);
   onProgress?.({ phase: 'regions', done: 0, total: 1, itemsLabel: 'steps' });
-  const units = collectClusterUnits(project.db);
+  const pieces = collectClusterUnits(project.db);
+  const labels = new RecordingLabels(project.db);
+  // Settings are chosen from the detected pieces (what the detector found), then the pieces become units.
+  const settings = resolveClusterSettings(request, pieces.map((u) => (u.endSample - u.startSample) / u.sampleRate), typeCount(pieces.map((u) => labels.typeOf(u))));
+  const units = settings.mergeGapSeconds > 0 ? collectClusterUnits(project.db, { mergeGapSeconds: settings.mergeGapSeconds }) : pieces;
+  if (units.length < pieces.length) settings.why.push(`${pieces.length} detected pieces → ${units.length} sounds`);
   if (units.length < 2) {
     throw new SonotypeError('INVALID_CONFIG', `There ${units.length === 1 ? 'is only one sound region' : 'are no sound regions'} to cluster: run detection first, or label sounds.`);
   }
-  const labels = new RecordingLabels(project.db);
   const types = units.map((u) => labels.typeOf(u));
-  const settings = resolveClusterSettings(request, units.map((u) => (u.endSample - u.startSample) / u.sampleRate), typeCount(types));
   const unitsKey = unitsKeyOf(units, settings);
   throwIfAborted();
 
