@@ -9,6 +9,17 @@
 import type { SpanDrag } from './span-drag';
 import type { Viewport } from './viewport';
 
+/** What both label-drawing surfaces (the label lane and the spectrogram overlay) are given. */
+export interface SpanDrawProps {
+  viewport: Viewport;
+  durationSeconds: number;
+  /** The value a new label gets (shown on the ghost while drawing). */
+  drawValue: string;
+  onCreate: (startSeconds: number, endSeconds: number) => void;
+  /** True while a new label is being drawn (S / N then change its value). */
+  onDraftChange?: (drafting: boolean) => void;
+}
+
 export class SpanDragger {
   /** The drag in progress, or null. */
   drag = $state<SpanDrag | null>(null);
