@@ -47,7 +47,7 @@ export const clusterCommand: CliCommand = {
   name: 'cluster',
   synopsis:
     `cluster [--project <dir>] [--k N | --cut-percentile p | --cut-distance d | --preset ${choicesHelp(CLUSTER_CHOICES.preset)}] ` +
-    `[--representation ${choicesHelp(CLUSTER_CHOICES.representation)}] [--linkage ${choicesHelp(CLUSTER_CHOICES.linkage)}] [--min-cluster-size n] [--json]   sound types: cluster the sound regions`,
+    `[--representation ${choicesHelp(CLUSTER_CHOICES.representation)}] [--linkage ${choicesHelp(CLUSTER_CHOICES.linkage)}] [--min-cluster-size n] [--merge-gap s] [--json]   sound types: cluster the sound regions`,
   options: {
     project: { type: 'string' },
     json: { type: 'boolean', default: false },
