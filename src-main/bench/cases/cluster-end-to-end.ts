@@ -3,7 +3,8 @@
  * scratch folder (removed after the bench), scanned, detected with the
  * project's detector (no labels: what a researcher gets on day one), and the
  * detected regions clustered with the defaults at k = the true number of
- * types. Each region takes the label of the truth event it overlaps most;
+ * types (detected pieces joined into sounds as the defaults choose: the
+ * line gives both counts and the gap). Each region takes the label of the truth event it overlaps most;
  * regions overlapping none are left out of the ARI and counted.
  */
 import { copyFile, mkdir } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import type { BenchLine } from '../types';
 import type { DevSet } from './cluster-dev-sets';
 import { clusterProject } from '../../engine/clusters/cluster-project';
+import { collectClusterUnits } from '../../engine/clusters/cluster-units';
 import { currentClusteringView } from '../../engine/clusters/clustering-view';
 import { adjustedRandIndex } from '../../engine/clusters/quality';
 import { detectProject } from '../../engine/detection/detect-project';
@@ -61,7 +63,7 @@ export async function clusterEndToEnd(set: DevSet, dir: string, log: (m: string)
     return {
       name: `cluster_ari_${set.name}_end_to_end`, value: round(ari), unit: 'ARI', better: 'higher',
       detail: {
-        cut: `k = ${k}`, detectedRegions: view.members.length, regionsOnTruth: matched.length, regionsOffTruth: view.members.length - matched.length,
+        cut: `k = ${k}`, detectedPieces: collectClusterUnits(project.db).length, mergeGapSeconds: round(run.settings.mergeGapSeconds), detectedRegions: view.members.length, regionsOnTruth: matched.length, regionsOffTruth: view.members.length - matched.length,
         truthEventsCovered: round(covered.size / set.items.length), detectSeconds: round(detected.seconds), clusterSeconds: round(run.seconds.total),
         encoderRepresentation: encoder,
       },
