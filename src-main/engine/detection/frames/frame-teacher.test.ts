@@ -118,4 +118,25 @@ describe('valley splitting', () => {
     const shortPiece = [...Array(5).fill(0), ...Array(4).fill(40), ...Array(4).fill(20), ...Array(12).fill(40), ...Array(5).fill(0)];
     expect(runs(teacherDecisions(baseOf(shortPiece), shortPiece.length, { smoothRadius: 0 }).sound)).toBe(1);
   });
+
+  it('keeps two syllables apart when a single frame between them falls under the offset, if the dip is deep', () => {
+    // A syllable sung twice with no gap (koumura_bird0's "5 5" pairs): one 5-ms frame under offDb (16 dB) between
+    // them. The regions' 8-ms merge gap would close a one-frame gap whatever its depth; the valley split decides.
+    const analysis = frameAnalysisFor(32_000);
+    const regionsOf = (peaks: number[]) => {
+      const t = teacherDecisions(baseOf(peaks), peaks.length, { smoothRadius: 0 }, analysis);
+      const nativeFrames = peaks.length * analysis.hopSize + analysis.fftSize;
+      return deriveFrameRegions(teacherSilenceProbability(t, { smoothRadius: 0 }), analysis, nativeFrames).filter((r) => r.kind === 'sound');
+    };
+    const pair = (level: number, dip: number) => [...Array(5).fill(0), ...Array(12).fill(level), dip, ...Array(12).fill(level), ...Array(5).fill(0)];
+    // 40 dB syllables, junction at 14 dB: 26 dB deep, two regions with a two-frame (10-ms) cut.
+    const deep = regionsOf(pair(40, 14));
+    expect(deep).toHaveLength(2);
+    expect(deep[1].startSeconds - deep[0].endSeconds).toBeGreaterThanOrEqual(0.008);
+    // 27 dB syllables, junction at 14 dB: only 13 dB deep (< valleyDb 14), one sound as before.
+    expect(regionsOf(pair(27, 14))).toHaveLength(1);
+    // A short note beside the dip stays with its neighbour (pieces of at least 40 ms).
+    const short = [...Array(5).fill(0), ...Array(4).fill(40), 14, ...Array(12).fill(40), ...Array(5).fill(0)];
+    expect(regionsOf(short)).toHaveLength(1);
+  });
 });
