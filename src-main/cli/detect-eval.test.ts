@@ -14,7 +14,7 @@ import { runCli } from './main';
 import { captureIo } from './test-helpers';
 import { encodeWav } from '../engine/testing/wav-writer';
 import { concat, digitalSilence, synthScene } from '../engine/testing/synth';
-import { parseTruthTable } from '../engine/detection/truth-table';
+import { parseTruthTable } from '../engine/exchange/truth-table';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const recordingsDir = resolve(here, '../..', '../shared/data/recordings');
@@ -124,6 +124,49 @@ describe('sonotype detect', () => {
     expect(out.scores.soundAsSound + out.scores.soundAsSilence + out.scores.silenceAsSilence + out.scores.silenceAsSound).toBe(segments);
     expect(out.scores.balancedAccuracy).toBeGreaterThan(0.8);
   }, 30_000);
+
+  /** eval --json's pooled scores against `table` (extra flags after it). */
+  async function scoresAgainst(table: string, ...flags: string[]): Promise<{ truthFormat: string; scores: Record<string, number> }> {
+    const io = captureIo();
+    expect(await runCli(['eval', '--truth', table, '--project', project(), '--json', ...flags], io), io.stderr).toBe(0);
+    return JSON.parse(io.stdout);
+  }
+
+  it('eval reads truth through the importer: a multi-file Raven table and an Audacity track with frequency rows score as the CSV does', async () => {
+    writeFileSync(join(root, 'truth.csv'), 'file,start,end\none.wav,2,4\none.wav,7,9\ntwo.wav,5,7\n');
+    const csv = await scoresAgainst(join(root, 'truth.csv'));
+    // One Raven table over the sequence one.wav (11 s) + two.wav: Begin Time runs on the sequence's clock,
+    // File Offset gives the time in the file, and each selection is listed per view.
+    const raven = [
+      'Selection\tView\tChannel\tBegin Time (s)\tEnd Time (s)\tLow Freq (Hz)\tHigh Freq (Hz)\tBegin File\tFile Offset (s)\tSpecies',
+      '1\tWaveform 1\t1\t2\t4\t0\t8000\tone.wav\t2\twhistle',
+      '1\tSpectrogram 1\t1\t2\t4\t800\t3000\tone.wav\t2\twhistle',
+      '2\tWaveform 1\t1\t7\t9\t0\t8000\tone.wav\t7\tclicks',
+      '2\tSpectrogram 1\t1\t7\t9\t1000\t7000\tone.wav\t7\tclicks',
+      '3\tSpectrogram 1\t1\t16\t18\t500\t4000\ttwo.wav\t5\tburst',
+    ].join('\r\n');
+    writeFileSync(join(root, 'sequence.Table.1.selections.txt'), raven);
+    const fromRaven = await scoresAgainst(join(root, 'sequence.Table.1.selections.txt'));
+    expect(fromRaven.truthFormat).toBe('raven');
+    expect(fromRaven.scores).toEqual(csv.scores);
+
+    // Audacity (decimal commas, frequency rows with Audacity's -1 for "no bound") for one.wav against the CSV's one.wav rows.
+    writeFileSync(join(root, 'one-only.csv'), 'file,start,end\none.wav,2,4\none.wav,7,9\n');
+    writeFileSync(join(root, 'one.txt'), '2,0\t4,0\twhistle\n\\\t800,5\t-1\n7\t9\tclicks\n\\\t1000\t7000\n');
+    const fromAudacity = await scoresAgainst(join(root, 'one.txt'), '--recording', 'one.wav');
+    expect(fromAudacity.truthFormat).toBe('audacity');
+    expect(fromAudacity.scores).toEqual((await scoresAgainst(join(root, 'one-only.csv'))).scores);
+    expect(fromAudacity.scores.events).toBe(2);
+  }, 30_000);
+
+  it('eval names every bad row of a truth table as "file, line N: reason" and scores nothing', async () => {
+    writeFileSync(join(root, 'broken.csv'), 'file,start,end\none.wav,2,4\none.wav,nine,9\ntwo.wav,7,5\n');
+    const io = captureIo();
+    expect(await runCli(['eval', '--truth', join(root, 'broken.csv'), '--project', project()], io)).toBe(1);
+    expect(io.stderr).toMatch(/broken\.csv, line 3: the start "nine" is not a number of seconds\./);
+    expect(io.stderr).toMatch(/broken\.csv, line 4: the event ends \(5 s\) before it starts \(7 s\)\./);
+    expect(io.stdout).toBe('');
+  });
 });
 
 describe.skipIf(!existsSync(recordingsDir))('sonotype eval on human-annotated recordings', () => {

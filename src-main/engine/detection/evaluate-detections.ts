@@ -13,7 +13,7 @@ import { listRegions } from '../store/regions';
 import { activeHead } from './detection-heads';
 import type { DetectionProject } from './detect-types';
 import { addDetectionCounts, detectionCounts, scoresFromCounts, type DetectionScores, type MetricOptions } from './scoring/detection-metrics';
-import { eventsForRecording, readTruthTableWithFormat, type TruthEvent, type TruthTableFormat } from './truth-table';
+import { eventsForRecording, readTruthTableWithFormat, type TruthEvent, type TruthTableFormat } from '../exchange/truth-table';
 
 export interface RecordingEvaluation {
   path: string;

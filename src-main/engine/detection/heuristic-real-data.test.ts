@@ -20,7 +20,7 @@ import { addConfusionMatrices, confusionMatrix, formatConfusionMatrix, summarise
 import { scoreEvents } from './event-scores';
 import { detectHeuristicSilence } from './heuristic-silence';
 import { deriveRegions } from './regions';
-import { eventsForRecording, readTruthTable } from './truth-table';
+import { eventsForRecording, readTruthTable } from '../exchange/truth-table';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const dir = path.resolve(repoRoot, '../shared/data/recordings');

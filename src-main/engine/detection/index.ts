@@ -28,7 +28,7 @@ export {
   type TruthEvent,
   type TruthTable,
   type TruthTableFormat,
-} from './truth-table';
+} from '../exchange/truth-table';
 export {
   windowTruthSilence,
   confusionMatrix,

@@ -95,10 +95,30 @@ function roleOf(key: string, format: 'raven' | 'csv', javaLabeller: boolean): { 
     if (key === 'offset') return null;
     if (key === 'annotation') return { role: 'soundType' };
   }
-  const known = KNOWN_NAMES.get(key);
+  const known = KNOWN_NAMES.get(key) ?? timeWithUnit(key);
   if (!known) return null;
   if (format === 'csv' && (known.role === 'selection' || known.role === 'view' || known.role === 'fileOffset')) return null;
   return known;
+}
+
+const TIME_UNITS = ['seconds', 'second', 'secs', 'sec', 's'];
+
+/**
+ * A start or end name followed by a unit in seconds ("Begin (s)" → "begins",
+ * "Begin Time (sec)", "stop_seconds"): the names tables use for times come
+ * with every spelling of the unit.
+ */
+function timeWithUnit(key: string): { role: ColumnRole } | undefined {
+  for (const unit of TIME_UNITS) {
+    if (!key.endsWith(unit) || key.length === unit.length) continue;
+    const bare = key.slice(0, -unit.length);
+    // "Begins (s)": a plural name with its unit.
+    for (const name of [bare, bare.replace(/s$/, '')]) {
+      const known = KNOWN_NAMES.get(name);
+      if (known && (known.role === 'start' || known.role === 'end')) return { role: known.role };
+    }
+  }
+  return undefined;
 }
 
 /** Whether a header row names enough to read events: a start and an end (seconds or samples), or a recording (whole-clip labels). */

@@ -9,7 +9,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readTruthTable, type TruthEvent } from '../../../engine/detection/truth-table';
+import { readTruthTable, type TruthEvent } from '../../../engine/exchange/truth-table';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const SHARED_DATA = resolve(here, '../../../..', '../shared/data');

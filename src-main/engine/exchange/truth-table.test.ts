@@ -1,9 +1,16 @@
+/**
+ * Truth tables for `sonotype eval` and the detection bench, read by the
+ * exchange importer: the formats the former truth reader took, what the
+ * importer adds (multi-file Raven, decimal commas, encodings), and the
+ * all-or-nothing error report.
+ */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SonotypeError } from '../../../src-shared/errors';
+import { planColumns } from './column-roles';
 import { eventsForRecording, parseTruthTable, readTruthTable } from './truth-table';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -56,14 +63,15 @@ describe('parseTruthTable (inline samples)', () => {
   });
 
   it('names the line of a bad row', () => {
-    expect(() => parseTruthTable('start,end\n1,2\n3,abc\n', 't.csv')).toThrow(/t\.csv, line 3: end "abc" is not a number/);
+    expect(() => parseTruthTable('start,end\n1,2\n3,abc\n', 't.csv')).toThrow(/t\.csv, line 3: the end "abc" is not a number/);
     expect(() => parseTruthTable('0.5\t0.2\tx\n', 'l.txt')).toThrow(/line 1: the event ends \(0.2 s\) before it starts/);
-    expect(() => parseTruthTable('start,end\n-1,2\n')).toThrow(/line 2: start -1 s is negative/);
+    expect(() => parseTruthTable('start,end\n-1,2\n')).toThrow(/line 2: the start -1 s is negative/);
     expect(() => parseTruthTable(RAVEN.replace('\t3\t3.75', '\t3\t')), 'Raven').toThrow(/line 4/);
   });
 
   it('explains unknown formats and empty tables', () => {
-    expect(() => parseTruthTable('foo,bar\n1,2\n', 'x.csv')).toThrow(/not a recognised annotation table.*Raven.*Audacity.*CSV/);
+    expect(() => parseTruthTable('foo,bar\n1,2\n', 'x.csv')).toThrow(/x\.csv, line 1: no start column .*foo, bar/);
+    expect(() => parseTruthTable('hello world\n', 'h.txt')).toThrow(/h\.txt: not a recognised annotation table.*Raven.*Audacity.*CSV/);
     expect(() => parseTruthTable('hello world\n')).toThrow(SonotypeError);
     expect(() => parseTruthTable('\n\n', 'e.txt')).toThrow(/e\.txt: the table is empty/);
   });
@@ -73,6 +81,80 @@ describe('parseTruthTable (inline samples)', () => {
     await expect(readTruthTable(missing)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     writeFileSync(missing, RAVEN);
     expect(await readTruthTable(missing)).toHaveLength(2);
+  });
+});
+
+describe('parseTruthTable reads what the importer reads', () => {
+  it('takes a multi-file Raven table: view rows merged, times in each file from File Offset', () => {
+    const text = [
+      'Selection\tView\tChannel\tBegin File\tFile Offset (s)\tBegin Time (s)\tEnd Time (s)\tLow Freq (Hz)\tHigh Freq (Hz)\tSound Type',
+      '1\tWaveform 1\t1\tone.wav\t2\t2\t4\t0\t8000\tw',
+      '1\tSpectrogram 1\t1\tone.wav\t2\t2\t4\t500\t3000\tw',
+      '2\tSpectrogram 1\t1\ttwo.wav\t5\t16\t18\t500\t3000\tb',
+    ].join('\n');
+    const t = parseTruthTable(text, 'seq.selections.txt');
+    expect(t.format).toBe('raven');
+    // Begin Time 16 s is on the clock of the file sequence; in two.wav the selection starts 5 s in.
+    expect(t.events).toEqual([
+      { recording: 'one.wav', startSeconds: 2, endSeconds: 4, label: 'w' },
+      { recording: 'two.wav', startSeconds: 5, endSeconds: 7, label: 'b' },
+    ]);
+  });
+
+  it('takes Audacity tracks with decimal commas and -1 frequency bounds', () => {
+    const t = parseTruthTable('0,5\t1,25\tSP\n\\\t-1\t9000,5\n2\t2,5\tCRER\n', 'komma.txt');
+    expect(t).toEqual({ format: 'audacity', events: [
+      { startSeconds: 0.5, endSeconds: 1.25, label: 'SP' },
+      { startSeconds: 2, endSeconds: 2.5, label: 'CRER' },
+    ] });
+  });
+
+  it('takes semicolon tables with decimal commas, Excel UTF-16 and Windows-1252 bytes', () => {
+    expect(parseTruthTable('file;onset_s;offset_s;label\nä.wav;0,25;0,5;i\n', 'eu.csv').events).toEqual([
+      { recording: 'ä.wav', startSeconds: 0.25, endSeconds: 0.5, label: 'i' },
+    ]);
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('file\tstart\tend\r\nx.wav\t1\t2\r\n', 'utf16le')]);
+    expect(parseTruthTable(utf16, 'excel.txt').events).toEqual([{ recording: 'x.wav', startSeconds: 1, endSeconds: 2 }]);
+    const latin1 = Buffer.from('file,start,end,label\nx.wav,1,2,Gr\xfcnspecht\n', 'latin1');
+    expect(parseTruthTable(latin1, 'w.csv').events[0].label).toBe('Grünspecht');
+  });
+
+  it('lists every bad row at once, each as "file, line N: reason"', () => {
+    const text = 'file,start,end\na.wav,1,2\na.wav,x,3\na.wav,5,4\n"b.wav",1\n';
+    let message = '';
+    try {
+      parseTruthTable(text, 'bad.csv');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.split('\n')).toEqual([
+      'bad.csv, line 3: the start "x" is not a number of seconds.',
+      'bad.csv, line 4: the event ends (4 s) before it starts (5 s).',
+      'bad.csv, line 5: the end time is empty.',
+    ]);
+  });
+
+  it('refuses sample positions (they need the recording\'s rate) and points to import --as reference', () => {
+    const java = 'offset,annotation,source_file,source_start,source_stop\n0,1,a.wav,100,900\n';
+    expect(() => parseTruthTable(java, 'java.csv')).toThrow(/java\.csv, line 2: .*sample positions.*sonotype import --as reference/);
+  });
+
+  it('accepts zero-length events as before (an onset marked by a point)', () => {
+    expect(parseTruthTable('start,end\n1.5,1.5\n').events).toEqual([{ startSeconds: 1.5, endSeconds: 1.5 }]);
+  });
+
+  it('still recognises every time column name the former truth reader took, with any unit spelling', () => {
+    // The former reader's names (before it was folded into the importer), compared after removing "(s)", "(sec)", "(seconds)".
+    const formerStart = ['start', 'starts', 'start time', 'start times', 'begin', 'begins', 'begin time', 'begin times', 'onset', 'onsets', 't_start'];
+    const formerEnd = ['end', 'ends', 'end time', 'end times', 'stop', 'stops', 'stop time', 'stop times', 'offset', 'offsets', 't_end'];
+    for (const unit of ['', ' (s)', ' (sec)', ' (seconds)', '_s', '.sec']) {
+      for (const [names, role] of [[formerStart, 'start'], [formerEnd, 'end']] as const) {
+        for (const name of names) {
+          const header = `${name}${unit}`;
+          expect(planColumns([header], 'csv').plans[0].role, header).toBe(role);
+        }
+      }
+    }
   });
 });
 
@@ -96,7 +178,9 @@ describe.skipIf(!haveData)('readTruthTable on the real annotation files', () => 
     expect(events[0]).toEqual({ recording: 'hummingbird_Phae_long1.wav', startSeconds: 0.341644, endSeconds: 0.538337937 });
   });
 
-  it('rejects a table without times (the orca clip labels) with a clear message', async () => {
-    await expect(readTruthTable(path.join(dir, 'orca_srkw_calltype_labels_dev.csv'))).rejects.toThrow(/not a recognised annotation table/);
+  it('refuses a table without times (the orca clip labels) with a clear message', async () => {
+    await expect(readTruthTable(path.join(dir, 'orca_srkw_calltype_labels_dev.csv'))).rejects.toThrow(
+      /orca_srkw_calltype_labels_dev\.csv, line 2: the row labels its whole recording \(no start and end times\)/,
+    );
   });
 });
