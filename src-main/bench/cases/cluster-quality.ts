@@ -24,7 +24,7 @@ import { acousticSequences } from '../../engine/clusters/acoustic-sequences';
 import { chooseAutoCut } from '../../engine/clusters/auto-cut';
 import { resolveClusterSettings } from '../../engine/clusters/cluster-settings';
 import { condensedIndex } from '../../engine/clusters/condensed';
-import { applyTypeConstraints, constrainedCut } from '../../engine/clusters/constraints';
+import { applyTypeConstraints, constrainedCut, typedTreeDistances } from '../../engine/clusters/constraints';
 import { cutIntoCount } from '../../engine/clusters/cut';
 import { linkage, type Linkage } from '../../engine/clusters/linkage';
 import { euclideanMatrix } from '../../engine/clusters/pairwise';
@@ -94,16 +94,18 @@ export async function runClusterQuality(ctx: BenchContext, emit: (line: BenchLin
     });
     emit({ name: `cluster_nn1_${set.name}_segments`, value: round(nn1), unit: 'accuracy', better: 'higher', detail: { baselineMfccDtw: baselineDtw.nn1, baselineMeanStd: baselineSummary.nn1 } });
 
-    if (wanted(`cluster_ari_${set.name}_one_label_per_type`)) emit(oneLabelPerType(set, labels, types, condensed, sequences, target.oneLabel));
+    if (wanted(`cluster_ari_${set.name}_one_label_per_type`)) emit(oneLabelPerType(set, labels, types, condensed, sequences, durations, target.oneLabel));
     if (wanted(`cluster_ari_${set.name}_end_to_end`)) emit(await clusterEndToEnd(set, join(ctx.tmpDir, `e2e-${set.name}`), ctx.log));
   }
 }
 
 /** One typed example per type (5 random draws): constrained re-clustering vs nearest example vs type head. */
-function oneLabelPerType(set: DevSet, labels: string[], types: string[], condensed: Float32Array, sequences: SequenceSet, target: number): BenchLine {
+function oneLabelPerType(set: DevSet, labels: string[], types: string[], condensed: Float32Array, sequences: SequenceSet, durations: number[], target: number): BenchLine {
   const n = labels.length;
   const seeds = [1, 2, 3, 4, 5];
-  const scores = { constrained: 0, nearestExample: 0, typeHead: 0 };
+  const scores = { constrained: 0, constrainedMeasuredOnly: 0, nearestExample: 0, typeHead: 0 };
+  // The product's settings for these regions with the person's types (cluster-project.ts does the same).
+  const settings = resolveClusterSettings({}, durations, types.length);
   const vectors = meanStdVectors(sequences);
   const vectorOf = (i: number) => vectors.data.subarray(i * vectors.dim, (i + 1) * vectors.dim);
   for (const seed of seeds) {
@@ -115,10 +117,13 @@ function oneLabelPerType(set: DevSet, labels: string[], types: string[], condens
       typed[pick] = t;
       return pick;
     });
-    const settings = resolveClusterSettings({}, [], types.length);
-    const constrainedMatrix = Float32Array.from(condensed);
+    const constrainedMatrix = typedTreeDistances(condensed, n, settings.typedDistances, vectors.data).matrix;
     applyTypeConstraints(constrainedMatrix, n, typed);
     scores.constrained += adjustedRandIndex(labels, constrainedCut(linkage(constrainedMatrix, settings.linkage), 1).labels);
+    // Before this rule: the measured (DTW) distances alone, weighted linkage.
+    const measuredOnly = Float32Array.from(condensed);
+    applyTypeConstraints(measuredOnly, n, typed);
+    scores.constrainedMeasuredOnly += adjustedRandIndex(labels, constrainedCut(linkage(measuredOnly, 'weighted'), 1).labels);
     const nearest = labels.map((_, i) => {
       let best = 0;
       let bestD = Infinity;
@@ -138,7 +143,8 @@ function oneLabelPerType(set: DevSet, labels: string[], types: string[], condens
     name: `cluster_ari_${set.name}_one_label_per_type`, value: mean(scores.constrained), unit: 'ARI', better: 'higher', target,
     detail: {
       method: 'hand-set types as cannot/must-link constraints, cut below the first constraint-breaking merge (what re-clustering does)',
-      draws: seeds.length, nearestTypedExample: mean(scores.nearestExample), typeHead: mean(scores.typeHead),
+      typedDistances: settings.typedDistances, linkage: settings.linkage,
+      draws: seeds.length, constrainedMeasuredDistancesOnly: mean(scores.constrainedMeasuredOnly), nearestTypedExample: mean(scores.nearestExample), typeHead: mean(scores.typeHead),
     },
   };
 }

@@ -22,7 +22,7 @@ import { encoderSequences } from './encoder-sequences';
 import { QUANTILE_STEPS, quantileFromTable, storeNewRun } from './cluster-runs';
 import { resolveClusterSettings, type ClusterRequest, type ClusterSettings } from './cluster-settings';
 import { distanceQuantiles } from './condensed';
-import { applyTypeConstraints, constrainedCut, typeCount } from './constraints';
+import { applyTypeConstraints, constrainedCut, typeCount, typedTreeDistances } from './constraints';
 import { cutTree, type FlatClusters } from './cut';
 import { linkage, type Dendrogram } from './linkage';
 import { knnFromCondensed, layoutMap } from './map-layout';
@@ -156,7 +156,10 @@ export async function clusterProject(project: ClusterProject, request: ClusterRe
   const constrained = settings.useLabels && typeCount(types) >= 2;
   let treeInput = condensed;
   if (constrained) {
-    treeInput = Float32Array.from(condensed);
+    const typed = typedTreeDistances(condensed, n, settings.typedDistances, summaries);
+    treeInput = typed.matrix;
+    if (typed.used !== settings.typedDistances) settings.why.push('hand-set types: no summary vectors stored with the reused distances, so the tree is built on the distances alone');
+    settings.typedDistances = typed.used;
     applyTypeConstraints(treeInput, n, types);
     settings.why.push(`constraints: ${types.filter((t) => t !== null).length} regions with ${typeCount(types)} hand-set types (cannot-link between types, must-link within)`);
   }
