@@ -17,7 +17,7 @@ import type {
 import { count, finite, id, returns, type ResultOf, type Returns } from './schemas';
 import { clusterRequestSchema, type ClusterJobResult, type TypeHeadReport } from './cluster-types';
 import { displaySpectrogramSchema } from './display-types';
-import { exportRequestSchema, type ExportReport } from './exchange-types';
+import { exportRequestSchema, importOptionsSchema, type ExportReport, type ImportReport } from './exchange-types';
 
 export type { DetectJobResult, RetrainJobResult, TestSleepJobResult, TilesJobResult, TrainJobResult } from './job-results';
 
@@ -164,6 +164,23 @@ export const JOB_KINDS = {
     result: returns<ExportReport>(),
     startable: false,
     phases: ['writing'],
+  },
+  /**
+   * Annotation tables (Raven, Audacity, CSV) read into labels: parse, match rows to recordings, check, then ONE
+   * transaction that is ONE undo step, so a cancel or a crash leaves the project as it was. The app's
+   * exchange:import stages the tables the page sent as files and runs one; see src-shared/exchange-types.ts.
+   */
+  import: {
+    params: v.strictObject({
+      /** Table files: the name shown in messages and stored with the labels, and where the bytes are. */
+      tables: v.pipe(v.array(v.strictObject({ name: v.pipe(v.string(), v.minLength(1)), path: v.pipe(v.string(), v.minLength(1)) })), v.minLength(1)),
+      options: importOptionsSchema,
+      /** Who the history step names (the app's user). */
+      author: v.optional(v.nullable(v.string())),
+    }),
+    result: returns<ImportReport>(),
+    startable: false,
+    phases: ['reading', 'matching', 'writing'],
   },
   /** Steps of busy or idle work with checkpoints and failure modes: the engine's own tests and benches. */
   'test-sleep': {

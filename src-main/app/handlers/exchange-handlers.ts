@@ -1,13 +1,15 @@
 /**
  * Annotation exchange from the app: import tables the page read (file picker
- * or drop) and export the project's labels into a folder. The engine does the
- * work (engine/exchange); here the open project is supplied and the views of
- * the recordings that received labels are told to refresh.
+ * or drop) and export the project's labels into a folder. Both run as jobs
+ * off the main process (progress, cancel); here the tables are staged as
+ * files for the 'import' job and the views of the recordings that received
+ * labels are told to refresh.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { requireProject, requireSession, type AppState } from '../app-state';
+import { requireSession, type AppState } from '../app-state';
 import { runJobToEnd } from '../run-job';
-import { importAnnotationTables } from '../../engine/exchange/import-tables';
 import { currentAuthor } from './label-handlers';
 import type { HandlersFor } from './handler-types';
 
@@ -16,15 +18,25 @@ type ExchangeCalls = 'exchange:import' | 'exchange:export';
 export function exchangeHandlers(state: AppState): HandlersFor<ExchangeCalls> {
   return {
     'exchange:import': async (tables, options) => {
-      const project = requireProject(state);
-      const report = importAnnotationTables(
-        project.db,
-        project.audioRoot,
-        tables.map((t) => ({ name: t.name, bytes: Buffer.from(t.base64, 'base64') })),
-        { as: options.as, recording: options.recording, format: options.format, author: currentAuthor() },
-      );
-      for (const recordingId of report.recordingIds) state.emit('recording:changed', { recordingId, what: 'labels' });
-      return report;
+      const { runner } = requireSession(state);
+      // The job reads files (its parameters are stored with it; tables are not): staged here, removed when it ends.
+      const staging = await mkdtemp(path.join(tmpdir(), 'sonotype-import-'));
+      try {
+        const staged = await Promise.all(tables.map(async (t, i) => {
+          const file = path.join(staging, `${i}.table`);
+          await writeFile(file, Buffer.from(t.base64, 'base64'));
+          return { name: t.name, path: file };
+        }));
+        const report = await runJobToEnd(runner, 'import', {
+          tables: staged,
+          options: { as: options.as, recording: options.recording, format: options.format },
+          author: currentAuthor(),
+        });
+        for (const recordingId of report.recordingIds) state.emit('recording:changed', { recordingId, what: 'labels' });
+        return report;
+      } finally {
+        await rm(staging, { recursive: true, force: true });
+      }
     },
     'exchange:export': async (request) => {
       const { project, runner } = requireSession(state);

@@ -39,10 +39,30 @@ export interface ImportOptions {
   author?: string | null;
 }
 
+/** What a long import (the app's 'import' job) watches: progress and cancel. */
+export interface ImportHooks {
+  /** Tables parsed so far (after each table). */
+  onTableRead?: (done: number, total: number) => void;
+  /** Rows matched and checked so far, of all the tables' rows (every few hundred rows and at the end). */
+  onRows?: (done: number, total: number) => void;
+  /** Called between tables and every few hundred rows; throw to stop (nothing is written: the write comes last). */
+  checkCancelled?: () => void;
+  /** Just before the one write. */
+  onWrite?: (labels: number) => void;
+}
+
+/** Rows between two progress reports and cancel checks. */
+const ROWS_PER_CHECK = 500;
+
 /** Imports `tables` into the project whose database is `db` and whose recordings live under `audioRoot`. */
-export function importAnnotationTables(db: ProjectDb, audioRoot: string, tables: readonly TableInput[], options: ImportOptions = {}): ImportReport {
+export function importAnnotationTables(
+  db: ProjectDb, audioRoot: string, tables: readonly TableInput[], options: ImportOptions = {}, hooks: ImportHooks = {},
+): ImportReport {
   const recordings: RecordingFacts[] = listRecordings(db).map((r) => ({ id: r.id, path: r.path, sampleRate: r.sampleRate, frames: r.frames }));
-  const { labels, report } = planImport(recordings, audioRoot, tables, options, (recordingId) => listLabels(db, recordingId));
+  const { labels, report } = planImport(recordings, audioRoot, tables, options, (recordingId) => listLabels(db, recordingId), hooks);
+  // A cancel stops here at the latest; after this line the write runs to its end (or not at all).
+  hooks.checkCancelled?.();
+  hooks.onWrite?.(labels.length);
   // One transaction, one undo step: an import is all or nothing.
   createLabels(db, labels);
   return report;
@@ -59,6 +79,7 @@ export function planImport(
   tables: readonly TableInput[],
   options: ImportOptions,
   existingLabels: (recordingId: number) => readonly StoredLabel[],
+  hooks: ImportHooks = {},
 ): { labels: NewLabel[]; report: ImportReport } {
   const matcher = new RecordingMatcher(recordings, audioRoot);
   let forced: RecordingFacts | undefined;
@@ -72,8 +93,17 @@ export function planImport(
   const issues: RowIssue[] = [];
   const toCreate: NewLabel[] = [];
 
-  for (const input of tables) {
+  const parsed = tables.map((input, i) => {
+    hooks.checkCancelled?.();
     const table = parseAnnotationTable(input.bytes, input.name, options.format ?? 'auto');
+    hooks.onTableRead?.(i + 1, tables.length);
+    return { input, table };
+  });
+  const totalRows = parsed.reduce((n, p) => n + p.table.rows.length, 0);
+  let rowsDone = 0;
+  hooks.onRows?.(0, totalRows);
+
+  for (const { input, table } of parsed) {
     issues.push(...table.issues);
     const summary: TableImportSummary = {
       name: table.name, format: table.format, encoding: table.encoding, rows: table.rows.length + table.issues.filter((i) => i.line !== null).length,
@@ -83,6 +113,10 @@ export function planImport(
     let byName: MatchResult<RecordingFacts> | undefined;
     const context = { tableName: table.name, fullBandMeansTimeOnly: table.format === 'raven', reference: options.as === 'reference', author: options.author ?? null };
     for (const row of table.rows) {
+      if (++rowsDone % ROWS_PER_CHECK === 0) {
+        hooks.checkCancelled?.();
+        hooks.onRows?.(rowsDone, totalRows);
+      }
       let match: MatchResult<RecordingFacts>;
       if (forced) match = { recording: forced };
       else if (row.recordingRefs.length > 0) match = firstMatch(matcher, row.recordingRefs);
@@ -114,6 +148,7 @@ export function planImport(
       summary.imported++;
     }
   }
+  hooks.onRows?.(totalRows, totalRows);
   return {
     labels: toCreate,
     report: {

@@ -14,6 +14,7 @@ import type * as ClusterTask from './tasks/cluster-task';
 import type * as DetectTask from './tasks/detect-task';
 import type * as ExportTask from './tasks/export-task';
 import type * as FeaturesTask from './tasks/features-task';
+import type * as ImportTask from './tasks/import-task';
 import type * as ReconstructionTask from './tasks/reconstruction-task';
 import type * as TypeHeadTask from './tasks/type-head-task';
 import type * as RetrainHeadTask from './tasks/retrain-head-task';
@@ -48,6 +49,7 @@ export const TASK_REGISTRY: Readonly<Record<RunnableJobKind, TaskRegistration>> 
   cluster: { module: './tasks/cluster-task.ts', heavy: true },
   'type-head': { module: './tasks/type-head-task.ts', heavy: false },
   export: { module: './tasks/export-task.ts', heavy: false },
+  import: { module: './tasks/import-task.ts', heavy: false },
 };
 
 /** The modules above, by kind: a compile error here means a task's run() does not fit its kind in JOB_KINDS. */
@@ -63,6 +65,7 @@ type RegisteredTaskModules = CheckTasks<{
   cluster: typeof ClusterTask;
   'type-head': typeof TypeHeadTask;
   export: typeof ExportTask;
+  import: typeof ImportTask;
 }>;
 type CheckTasks<T extends { [K in RunnableJobKind]: TaskModule<K> }> = T;
 export type { RegisteredTaskModules };
