@@ -28,7 +28,7 @@ import { reviewPreferencesPatchSchema, type HistoryStep, type ReviewPreferences 
 import { CLUSTER_CALLS } from './cluster-calls';
 import { WORKERS_CALLS } from './workers-calls';
 import { DETECTION_SETTINGS_CALLS } from './detection-settings';
-import { exportRequestSchema, importOptionsSchema, importTableSchema, type ExportReport, type ImportReport } from './exchange-types';
+import { exportRequestSchema, importOptionsSchema, importTableSchema, tableChunkSchema, type ExportReport, type ImportReport } from './exchange-types';
 import { displayPreferencesPatchSchema, type DisplayPreferences } from './display-types';
 import { regionSettingsSchema, type DetectionHeadView } from './detection-types';
 
@@ -147,12 +147,20 @@ export const CALLS = {
   /**
    * Imports annotation tables (Raven, Audacity, CSV) into labels: one transaction and one undo step for all of
    * them. Rows that cannot be read come back as issues (file, line, reason); the others are imported; rows
-   * already in the project are skipped. Args: the tables (name + bytes as base64, 1–200), options.
+   * already in the project are skipped. Runs as an 'import' job (progress in rows, cancellable; a cancelled
+   * import changes nothing) and resolves with its report. Args: the tables (name + bytes as base64, or the
+   * uploadId of a staged table; 1–200, MAX_IMPORT_BYTES in all), options.
    */
   'exchange:import': {
     args: v.strictTuple([v.pipe(v.array(importTableSchema), v.minLength(1), v.maxLength(200)), importOptionsSchema]),
     result: returns<ImportReport>(),
   },
+  /**
+   * Stages a table too big for one call, chunk by chunk (MAX_TABLE_CHUNK_BYTES each) in order; 'exchange:import'
+   * then names it by its uploadId and removes it. Refuses once the staged tables pass MAX_IMPORT_BYTES.
+   * Returns the uploadId and the bytes staged so far.
+   */
+  'exchange:stageTable': { args: v.strictTuple([tableChunkSchema]), result: returns<{ uploadId: string; bytes: number }>() },
   /**
    * Writes the project's labels into a folder as Raven tables, Audacity tracks, labels.csv or per-type WAVs.
    * Refuses (writing nothing) when a file it would write exists and was not written by an earlier export.

@@ -13,13 +13,36 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** 'human': people's labels (made here or imported); 'all': plus the model's and the heuristic's; 'reference': the truth tables. */
 export type ExportSource = (typeof EXPORT_SOURCES)[number];
 
-/** The largest table the app accepts over the contract (base64 of 32 MiB). */
-const MAX_TABLE_BASE64 = Math.ceil((32 * 1024 * 1024) / 3) * 4;
+/**
+ * The most the app imports at once (all tables together). Measured with the 'import' job on Raven tables
+ * (100 one-hour recordings, a box on every row; load ≈ 1–3): 9 MB / 100k rows in 2.6 s, peak 470 MB;
+ * 36 MB / 400k rows in 10 s, peak 960 MB; 108 MB / 1.2M rows in 37 s, peak 3.1 GB (≈ 24 MB of memory per MB of
+ * table). 64 MiB (≈ 700k selections, ≈ 25 s, ≈ 1.8 GB) stays well clear of a thread's 4 GB V8 heap; bigger
+ * surveys go through `sonotype import`, which takes them table by table.
+ */
+export const MAX_IMPORT_BYTES = 64 * 2 ** 20;
+/**
+ * Bytes one call carries (a table inline, or one chunk of a staged one): its base64 stays under the browser
+ * mode's 8 MiB WebSocket message limit.
+ */
+export const MAX_TABLE_CHUNK_BYTES = 4 * 2 ** 20;
+const MAX_CHUNK_BASE64 = Math.ceil(MAX_TABLE_CHUNK_BYTES / 3) * 4;
 const fileName = v.pipe(v.string(), v.minLength(1), v.maxLength(1000));
+const uploadId = v.pipe(v.string(), v.regex(/^[0-9a-f-]{36}$/));
 
-/** A table the page read (file picker or drop): its name and bytes as base64 (UTF-16 tables stay intact). */
-export const importTableSchema = v.object({ name: fileName, base64: v.pipe(v.string(), v.maxLength(MAX_TABLE_BASE64)) });
+/**
+ * A table the page read (file picker or drop): its name and either its bytes as base64 (UTF-16 tables stay
+ * intact) or, for a table bigger than one call carries, the id 'exchange:stageTable' gave its staged bytes.
+ */
+export const importTableSchema = v.union([
+  v.strictObject({ name: fileName, base64: v.pipe(v.string(), v.maxLength(MAX_CHUNK_BASE64)) }),
+  v.strictObject({ name: fileName, uploadId }),
+]);
 export type ImportTable = v.InferOutput<typeof importTableSchema>;
+
+/** One chunk of a big table, in order; without uploadId it starts a new staged table. */
+export const tableChunkSchema = v.strictObject({ uploadId: v.optional(uploadId), base64: v.pipe(v.string(), v.maxLength(MAX_CHUNK_BASE64)) });
+export type TableChunk = v.InferOutput<typeof tableChunkSchema>;
 
 export const importOptionsSchema = v.object({
   /** 'human' (default): labels that train; 'reference': truth for evaluation only. */

@@ -50,6 +50,25 @@ describe('exchange calls', () => {
     expect(existsSync(path.join(app.projectDir, 'a.txt'))).toBe(false);
   });
 
+  it('imports a table staged chunk by chunk, then forgets it', async () => {
+    const ids = await openAndScan(app);
+    const text = `${Array.from({ length: 400 }, (_, i) => `${(i * 0.002).toFixed(3)}\t${(i * 0.002 + 0.001).toFixed(3)}\tcall`).join('\n')}\n`;
+    const bytes = Buffer.from(text);
+    let uploadId: string | undefined;
+    for (let at = 0; at < bytes.length; at += 1000) {
+      const chunk = bytes.subarray(at, at + 1000).toString('base64');
+      const staged = valueOf(await app.call('exchange:stageTable', uploadId === undefined ? { base64: chunk } : { uploadId, base64: chunk }));
+      expect(staged.bytes).toBe(Math.min(at + 1000, bytes.length));
+      uploadId = staged.uploadId;
+    }
+    const report = valueOf(await app.call('exchange:import', [{ name: 'b.txt', uploadId: uploadId! }], {}));
+    expect(report).toMatchObject({ imported: 400, rejected: 0, recordingIds: [ids['b.wav']] });
+    expect(valueOf(await app.call('labels:list', ids['b.wav']))).toHaveLength(400);
+    // Imported once: the staged bytes are gone.
+    expect(await app.call('exchange:import', [{ name: 'b.txt', uploadId: uploadId! }], {})).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await app.call('exchange:stageTable', { uploadId: uploadId!, base64: 'eA==' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
   it('refuses malformed requests before any handler runs', async () => {
     await openAndScan(app);
     for (const args of [[[], {}], [[{ name: 'x' }], {}], [[table('x', 'y')], { as: 'truth' }], [[table('x', 'y')]]] as unknown[][]) {

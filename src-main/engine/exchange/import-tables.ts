@@ -63,8 +63,12 @@ export function importAnnotationTables(
   // A cancel stops here at the latest; after this line the write runs to its end (or not at all).
   hooks.checkCancelled?.();
   hooks.onWrite?.(labels.length);
-  // One transaction, one undo step: an import is all or nothing.
-  createLabels(db, labels);
+  // One transaction, one undo step: an import is all or nothing. A cancel that came during the write rolls it
+  // back (the job ends cancelled, so it must have changed nothing).
+  db.transaction(() => {
+    createLabels(db, labels);
+    hooks.checkCancelled?.();
+  });
   return report;
 }
 

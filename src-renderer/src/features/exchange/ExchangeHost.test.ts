@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import type { ImportReport } from '../../../../src-shared/exchange-types';
-import { installFakeApi } from '../../lib/testing/fake-api';
+import { deferred, installFakeApi } from '../../lib/testing/fake-api';
+import { SonotypeError } from '../../../../src-shared/errors';
 import { threeRows } from '../recordings/test-rows';
 import ExchangeHost from './ExchangeHost.svelte';
 
@@ -38,6 +39,34 @@ describe('annotation exchange in the app', () => {
     expect(options).toEqual({ as: 'reference' });
     await fireEvent.click(screen.getByRole('button', { name: 'Undo this import' }));
     await screen.findByRole('button', { name: 'Import undone' });
+  });
+
+  it("shows the import job's rows read, and Cancel stops it with nothing changed", async () => {
+    const pending = deferred<ImportReport>();
+    const api = installFakeApi({
+      'exchange:import': () => pending.promise,
+      'jobs:cancel': () => {
+        pending.reject(new SonotypeError('CANCELLED', 'The import job (#7) was cancelled.'));
+        return true;
+      },
+    });
+    render(ExchangeHost, { projectDir: '/data/p', recordings: threeRows });
+    api.emit('menu:command', { command: 'import-annotations' });
+    const dialog = await screen.findByRole('dialog', { name: 'Import annotations' });
+    const input = dialog.querySelector('input[type=file]') as HTMLInputElement;
+    Object.defineProperty(input, 'files', { value: [new File(['1\t2\tx\n'], 'a.txt')] });
+    await fireEvent.change(input);
+    await fireEvent.click(screen.getByRole('button', { name: 'Import 1' }));
+    await waitFor(() => expect(api.calls.some(([name]) => name === 'exchange:import')).toBe(true));
+    const job = { jobId: 7, kind: 'import', state: 'running', etaSeconds: null } as const;
+    api.emit('jobs:progress', { ...job, kind: 'export', phase: 'writing', done: 1, total: 2 });
+    api.emit('jobs:progress', { ...job, phase: 'matching', done: 1500, total: 4000, itemsLabel: 'rows' });
+    expect((await screen.findByTestId('import-progress')).textContent).toMatch(/Reading rows: 1,?500 of 4,?000/);
+    await fireEvent.click(screen.getByRole('button', { name: 'Cancel import' }));
+    expect(api.calls.find(([name]) => name === 'jobs:cancel')![1]).toEqual([7]);
+    expect((await screen.findByRole('alert')).textContent).toBe('Import cancelled: nothing was changed.');
+    expect(screen.queryByTestId('import-progress')).toBeNull();
+    expect(api.listenerCount('jobs:progress')).toBe(0);
   });
 
   it('imports tables dropped on the window at once, and leaves dropped folders and other files alone', async () => {

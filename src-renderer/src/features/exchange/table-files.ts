@@ -1,9 +1,10 @@
 /**
  * Files the researcher picked or dropped → what 'exchange:import' takes: the
  * name and the bytes as base64 (so UTF-16 and Windows-1252 tables reach the
- * engine byte for byte; it decodes them).
+ * engine byte for byte; it decodes them). A table bigger than one call
+ * carries is staged first, chunk by chunk ('exchange:stageTable').
  */
-import type { ImportTable } from '../../../../src-shared/exchange-types';
+import { MAX_IMPORT_BYTES, MAX_TABLE_CHUNK_BYTES, type ImportTable, type TableChunk } from '../../../../src-shared/exchange-types';
 
 /** Extensions of annotation tables (Raven .txt/.selections.txt, Audacity .txt, CSV/TSV). */
 const TABLE_NAME = /\.(txt|csv|tsv|tab)$/i;
@@ -30,14 +31,33 @@ function readBytes(file: Blob): Promise<Uint8Array> {
   });
 }
 
-/** The contract carries tables up to 32 MiB; bigger ones go through the command line. */
-export const MAX_TABLE_BYTES = 32 * 1024 * 1024;
+/** Sends one chunk of a staged table ('exchange:stageTable'); resolves with the table's upload id. */
+export type StageChunk = (chunk: TableChunk) => Promise<{ uploadId: string }>;
 
-/** Reads the files; a file too big for the app is refused with a readable message before anything is sent. */
-export async function readTables(files: readonly File[]): Promise<ImportTable[]> {
-  const big = files.find((f) => f.size > MAX_TABLE_BYTES);
-  if (big) {
-    throw new Error(`${big.name} is ${(big.size / 2 ** 20).toFixed(0)} MB, more than the app takes (32 MB): import it with \`npx sonotype import ${big.name}\`.`);
+/**
+ * Reads the files; tables too big for the app together are refused with a readable message before anything is
+ * sent. Tables up to one chunk go inline; bigger ones are staged with `stage`, one chunk at a time.
+ */
+export async function readTables(files: readonly File[], stage: StageChunk): Promise<ImportTable[]> {
+  const total = files.reduce((n, f) => n + f.size, 0);
+  if (total > MAX_IMPORT_BYTES) {
+    const what = files.length === 1 ? `${files[0].name} is` : `These ${files.length} tables are`;
+    const names = files.map((f) => f.name).join(' ');
+    throw new Error(`${what} ${(total / 2 ** 20).toFixed(0)} MB, more than the app imports at once (${MAX_IMPORT_BYTES / 2 ** 20} MB): import with \`npx sonotype import ${names}\`.`);
   }
-  return Promise.all(files.map(async (file) => ({ name: file.name, base64: toBase64(await readBytes(file)) })));
+  const tables: ImportTable[] = [];
+  for (const file of files) {
+    const bytes = await readBytes(file);
+    if (bytes.length <= MAX_TABLE_CHUNK_BYTES) {
+      tables.push({ name: file.name, base64: toBase64(bytes) });
+      continue;
+    }
+    let uploadId: string | undefined;
+    for (let at = 0; at < bytes.length; at += MAX_TABLE_CHUNK_BYTES) {
+      const base64 = toBase64(bytes.subarray(at, at + MAX_TABLE_CHUNK_BYTES));
+      ({ uploadId } = await stage(uploadId === undefined ? { base64 } : { uploadId, base64 }));
+    }
+    tables.push({ name: file.name, uploadId: uploadId! });
+  }
+  return tables;
 }

@@ -1,0 +1,70 @@
+/**
+ * Tables too big for one call, staged chunk by chunk ('exchange:stageTable')
+ * in a temporary folder until 'exchange:import' hands them to its job, which
+ * reads files (a job's parameters are stored with it; table bytes are not).
+ */
+import { randomUUID } from 'node:crypto';
+import { appendFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { SonotypeError } from '../../src-shared/errors';
+import { MAX_IMPORT_BYTES } from '../../src-shared/exchange-types';
+
+interface StagedTable {
+  path: string;
+  bytes: number;
+}
+
+export class TableStaging {
+  private dir: Promise<string> | null = null;
+  private readonly tables = new Map<string, StagedTable>();
+
+  /** Appends a chunk to the table `uploadId` (a new table when absent); its id and bytes so far. */
+  async append(uploadId: string | undefined, bytes: Uint8Array): Promise<{ uploadId: string; bytes: number }> {
+    const id = uploadId ?? randomUUID();
+    let table = this.tables.get(id);
+    if (!table) {
+      if (uploadId !== undefined) throw new SonotypeError('NOT_FOUND', 'That staged table is gone (imported or abandoned): choose the table again.');
+      table = { path: path.join(await this.folder(), `${id}.table`), bytes: 0 };
+      this.tables.set(id, table);
+    }
+    if (this.stagedBytes() + bytes.length > MAX_IMPORT_BYTES) {
+      await this.remove([id]);
+      throw new SonotypeError('INVALID_ARGUMENT', `The tables are bigger than the app imports at once (${MAX_IMPORT_BYTES / 2 ** 20} MB): import them with \`npx sonotype import\`.`);
+    }
+    await appendFile(table.path, bytes);
+    table.bytes += bytes.length;
+    return { uploadId: id, bytes: table.bytes };
+  }
+
+  /** Path of a staged table; NOT_FOUND when it is not staged (any more). */
+  pathOf(uploadId: string): string {
+    const table = this.tables.get(uploadId);
+    if (!table) throw new SonotypeError('NOT_FOUND', 'A staged table is gone (imported or abandoned): choose the table again.');
+    return table.path;
+  }
+
+  /** A new file in the staging folder for a table sent inline. */
+  async newFile(): Promise<string> {
+    return path.join(await this.folder(), `${randomUUID()}.table`);
+  }
+
+  async remove(uploadIds: readonly string[]): Promise<void> {
+    for (const id of uploadIds) {
+      const table = this.tables.get(id);
+      this.tables.delete(id);
+      if (table) await rm(table.path, { force: true });
+    }
+  }
+
+  private stagedBytes(): number {
+    let n = 0;
+    for (const t of this.tables.values()) n += t.bytes;
+    return n;
+  }
+
+  private folder(): Promise<string> {
+    this.dir ??= mkdtemp(path.join(tmpdir(), 'sonotype-import-'));
+    return this.dir;
+  }
+}
