@@ -54,6 +54,23 @@ describe('importing tables', () => {
     expect(canUndo(project.db)).toBe(false);
   });
 
+  it('a cancel seen at any check, the last one inside the write included, leaves nothing behind', () => {
+    const rows = Array.from({ length: 1200 }, (_, i) => `${i * 0.005}\t${i * 0.005 + 0.004}\tx`).join('\n');
+    const tables = [{ name: 'a.txt', bytes: Buffer.from(rows) }];
+    let checks = 0;
+    importAnnotationTables(project.db, AUDIO_ROOT, tables, {}, { checkCancelled: () => void checks++ });
+    expect(checks).toBe(5); // before the table, at rows 500 and 1000, before the write, inside it before COMMIT
+    undoLastEdit(project.db);
+    for (let stopAt = 1; stopAt <= checks; stopAt++) {
+      let n = 0;
+      const cancelled = new SonotypeError('CANCELLED', 'The job was cancelled.');
+      const hooks = { checkCancelled: () => { if (++n === stopAt) throw cancelled; } };
+      expect(() => importAnnotationTables(project.db, AUDIO_ROOT, tables, {}, hooks)).toThrow(cancelled);
+      expect(labelsOf('a.wav')).toEqual([]);
+      expect(canUndo(project.db)).toBe(false);
+    }
+  });
+
   it('reports bad rows with file, line and reason, and imports the good ones', () => {
     const report = run([['a.Table.1.selections.txt', [
       'Selection\tView\tChannel\tBegin Time (s)\tEnd Time (s)\tLow Freq (Hz)\tHigh Freq (Hz)\tConfidence\tSound Type',
