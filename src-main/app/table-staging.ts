@@ -2,6 +2,8 @@
  * Tables too big for one call, staged chunk by chunk ('exchange:stageTable')
  * in a temporary folder until 'exchange:import' hands them to its job, which
  * reads files (a job's parameters are stored with it; table bytes are not).
+ * A table the page never imported (a reload or a failed read mid-upload) is
+ * dropped once it has not been touched for STALE_MS.
  */
 import { randomUUID } from 'node:crypto';
 import { appendFile, mkdtemp, rm } from 'node:fs/promises';
@@ -13,27 +15,46 @@ import { MAX_IMPORT_BYTES } from '../../src-shared/exchange-types';
 interface StagedTable {
   path: string;
   bytes: number;
+  touchedAt: number;
+}
+
+/** A staged table left this long without a chunk or an import is abandoned. */
+export const STALE_MS = 30 * 60_000;
+
+export interface TableStagingOptions {
+  /** Most bytes staged at once (default MAX_IMPORT_BYTES). */
+  maxBytes?: number;
+  now?: () => number;
 }
 
 export class TableStaging {
   private dir: Promise<string> | null = null;
   private readonly tables = new Map<string, StagedTable>();
+  private readonly maxBytes: number;
+  private readonly now: () => number;
+
+  constructor(options: TableStagingOptions = {}) {
+    this.maxBytes = options.maxBytes ?? MAX_IMPORT_BYTES;
+    this.now = options.now ?? Date.now;
+  }
 
   /** Appends a chunk to the table `uploadId` (a new table when absent); its id and bytes so far. */
   async append(uploadId: string | undefined, bytes: Uint8Array): Promise<{ uploadId: string; bytes: number }> {
+    await this.dropAbandoned();
     const id = uploadId ?? randomUUID();
     let table = this.tables.get(id);
     if (!table) {
       if (uploadId !== undefined) throw new SonotypeError('NOT_FOUND', 'That staged table is gone (imported or abandoned): choose the table again.');
-      table = { path: path.join(await this.folder(), `${id}.table`), bytes: 0 };
+      table = { path: path.join(await this.folder(), `${id}.table`), bytes: 0, touchedAt: this.now() };
       this.tables.set(id, table);
     }
-    if (this.stagedBytes() + bytes.length > MAX_IMPORT_BYTES) {
+    if (this.stagedBytes() + bytes.length > this.maxBytes) {
       await this.remove([id]);
-      throw new SonotypeError('INVALID_ARGUMENT', `The tables are bigger than the app imports at once (${MAX_IMPORT_BYTES / 2 ** 20} MB): import them with \`npx sonotype import\`.`);
+      throw new SonotypeError('INVALID_ARGUMENT', `The tables are bigger than the app imports at once (${this.maxBytes / 2 ** 20} MB): import them with \`npx sonotype import\`.`);
     }
     await appendFile(table.path, bytes);
     table.bytes += bytes.length;
+    table.touchedAt = this.now();
     return { uploadId: id, bytes: table.bytes };
   }
 
@@ -41,6 +62,7 @@ export class TableStaging {
   pathOf(uploadId: string): string {
     const table = this.tables.get(uploadId);
     if (!table) throw new SonotypeError('NOT_FOUND', 'A staged table is gone (imported or abandoned): choose the table again.');
+    table.touchedAt = this.now();
     return table.path;
   }
 
@@ -55,6 +77,11 @@ export class TableStaging {
       this.tables.delete(id);
       if (table) await rm(table.path, { force: true });
     }
+  }
+
+  private async dropAbandoned(): Promise<void> {
+    const stale = [...this.tables].filter(([, t]) => this.now() - t.touchedAt > STALE_MS).map(([id]) => id);
+    if (stale.length > 0) await this.remove(stale);
   }
 
   private stagedBytes(): number {
