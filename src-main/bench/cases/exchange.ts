@@ -4,11 +4,14 @@
  * Species column, a box on every row), as a long survey's table looks.
  * Figures: a first import (parse → match → check → one transaction), a
  * re-import of the same table (every row recognised as already there), a
- * Raven export and a CSV export, in rows per second. Baseline in the same
+ * Raven export and a CSV export, in rows per second; and the app's way, an
+ * 'import' job in a worker thread into a fresh project, with the process's
+ * peak memory (what MAX_IMPORT_BYTES in src-shared/exchange-types.ts rests
+ * on). Baseline in the same
  * run: splitting the same table with d3-dsv alone (the floor of any import).
  * No audio is needed: recordings are registered with their rate and length.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dsvFormat } from 'd3-dsv';
 import type { BenchSuite } from '../types';
@@ -16,6 +19,8 @@ import { openProject } from '../../engine/project/open-project';
 import { upsertScannedRecording } from '../../engine/store';
 import { exportLabels } from '../../engine/exchange/export-project';
 import { importAnnotationTables } from '../../engine/exchange/import-tables';
+import { JobRunner } from '../../engine/jobs/job-runner';
+import type { ProjectDb } from '../../engine/store/database';
 import { createRng } from '../../engine/util/random';
 
 const RECORDINGS = 100;
@@ -36,18 +41,25 @@ function ravenTable(): string {
   return lines.join('\n') + '\n';
 }
 
+function registerRecordings(db: ProjectDb): void {
+  for (let i = 0; i < RECORDINGS; i++) {
+    upsertScannedRecording(db, {
+      relPath: `rec${String(i).padStart(3, '0')}.wav`, sizeBytes: SECONDS * RATE * 2, mtimeMs: 1, hash: `h${i}`, status: 'ok',
+      info: { sampleRate: RATE, channels: 1, frames: SECONDS * RATE, durationSeconds: SECONDS, codec: 'pcm_s16le', container: 'wav', bitsPerSample: 16 },
+    });
+  }
+}
+
 export const exchangeSuite: BenchSuite = {
-  names: ['exchange_import_raven_100k_rows_per_s', 'exchange_reimport_raven_100k_rows_per_s', 'exchange_export_raven_100k_rows_per_s', 'exchange_export_csv_100k_rows_per_s'],
+  names: [
+    'exchange_import_raven_100k_rows_per_s', 'exchange_reimport_raven_100k_rows_per_s', 'exchange_export_raven_100k_rows_per_s',
+    'exchange_export_csv_100k_rows_per_s', 'exchange_import_job_raven_100k_rows_per_s',
+  ],
   async run(ctx, emit) {
     const dir = join(ctx.tmpDir, 'exchange');
     const project = await openProject(dir, { audioRoot: dir });
     try {
-      for (let i = 0; i < RECORDINGS; i++) {
-        upsertScannedRecording(project.db, {
-          relPath: `rec${String(i).padStart(3, '0')}.wav`, sizeBytes: SECONDS * RATE * 2, mtimeMs: 1, hash: `h${i}`, status: 'ok',
-          info: { sampleRate: RATE, channels: 1, frames: SECONDS * RATE, durationSeconds: SECONDS, codec: 'pcm_s16le', container: 'wav', bitsPerSample: 16 },
-        });
-      }
+      registerRecordings(project.db);
       const bytes = Buffer.from(ravenTable());
       const table = [{ name: 'survey.Table.1.selections.txt', bytes }];
       const timed = async <T>(work: () => T | Promise<T>): Promise<{ result: T; seconds: number }> => {
@@ -70,8 +82,37 @@ export const exchangeSuite: BenchSuite = {
         const size = written.result.files.reduce((n, f) => n + readFileSync(join(out, f)).length, 0);
         emit({ name: `exchange_export_${format}_100k_rows_per_s`, value: Math.round(ROWS / written.seconds), unit: 'rows/s', better: 'higher', detail: { seconds: written.seconds, files: written.result.files.length, bytes: size } });
       }
+      const tableFile = join(ctx.tmpDir, 'survey.Table.1.selections.txt');
+      writeFileSync(tableFile, bytes);
+      await importAsJob(join(ctx.tmpDir, 'exchange-job'), tableFile, emit);
     } finally {
       project.close();
     }
   },
 };
+
+/** The app's import: an 'import' job (worker thread) into a fresh project; peak RSS of the whole process. */
+async function importAsJob(dir: string, tableFile: string, emit: Parameters<BenchSuite['run']>[1]): Promise<void> {
+  const project = await openProject(dir, { audioRoot: dir });
+  const runner = new JobRunner(project.db);
+  try {
+    registerRecordings(project.db);
+    const rssBefore = process.memoryUsage().rss;
+    let peak = rssBefore;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+    const t0 = performance.now();
+    const final = await runner.wait(runner.start('import', { tables: [{ name: 'survey.Table.1.selections.txt', path: tableFile }], options: {} }));
+    const seconds = (performance.now() - t0) / 1000;
+    clearInterval(sampler);
+    const imported = (final.result as { imported?: number } | undefined)?.imported;
+    if (final.state !== 'succeeded' || imported !== ROWS) throw new Error(`import job ${final.state}: imported ${imported} of ${ROWS} rows`);
+    const mb = (n: number) => Math.round(n / 2 ** 20);
+    emit({
+      name: 'exchange_import_job_raven_100k_rows_per_s', value: Math.round(ROWS / seconds), unit: 'rows/s', better: 'higher',
+      detail: { seconds, table_mb: +(statSync(tableFile).size / 2 ** 20).toFixed(1), rss_before_mb: mb(rssBefore), peak_rss_mb: mb(peak) },
+    });
+  } finally {
+    await runner.shutdown();
+    project.close();
+  }
+}
