@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STALE_MS, TableStaging } from './table-staging';
 
@@ -20,7 +21,14 @@ describe('staged tables', () => {
     const c = await staging.append(undefined, Buffer.from('x'));
     expect(existsSync(aPath)).toBe(false);
     await expect(staging.append(a.uploadId, Buffer.from('g'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const folder = dirname(staging.pathOf(c.uploadId));
     await staging.remove([c.uploadId]);
     expect(() => staging.pathOf(c.uploadId)).toThrow(/gone/);
+    // Nothing staged: no folder left behind; the next table makes it again.
+    expect(existsSync(folder)).toBe(false);
+    const d = await staging.append(undefined, Buffer.from('y'));
+    expect(readFileSync(staging.pathOf(d.uploadId), 'utf8')).toBe('y');
+    await staging.remove([d.uploadId]);
+    expect(existsSync(folder)).toBe(false);
   });
 });

@@ -6,7 +6,7 @@
  * dropped once it has not been touched for STALE_MS.
  */
 import { randomUUID } from 'node:crypto';
-import { appendFile, mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, mkdir, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SonotypeError } from '../../src-shared/errors';
@@ -28,7 +28,8 @@ export interface TableStagingOptions {
 }
 
 export class TableStaging {
-  private dir: Promise<string> | null = null;
+  /** This app session's folder: made when a table is staged, removed again when none is left. */
+  private readonly dir = path.join(tmpdir(), `sonotype-import-${randomUUID()}`);
   private readonly tables = new Map<string, StagedTable>();
   private readonly maxBytes: number;
   private readonly now: () => number;
@@ -45,14 +46,14 @@ export class TableStaging {
     let table = this.tables.get(id);
     if (!table) {
       if (uploadId !== undefined) throw new SonotypeError('NOT_FOUND', 'That staged table is gone (imported or abandoned): choose the table again.');
-      table = { path: path.join(await this.folder(), `${id}.table`), bytes: 0, touchedAt: this.now() };
+      table = { path: path.join(this.dir, `${id}.table`), bytes: 0, touchedAt: this.now() };
       this.tables.set(id, table);
     }
     if (this.stagedBytes() + bytes.length > this.maxBytes) {
       await this.remove([id]);
       throw new SonotypeError('INVALID_ARGUMENT', `The tables are bigger than the app imports at once (${this.maxBytes / 2 ** 20} MB): import them with \`npx sonotype import\`.`);
     }
-    await appendFile(table.path, bytes);
+    await this.appendMakingFolder(table.path, bytes);
     table.bytes += bytes.length;
     table.touchedAt = this.now();
     return { uploadId: id, bytes: table.bytes };
@@ -66,9 +67,9 @@ export class TableStaging {
     return table.path;
   }
 
-  /** A new file in the staging folder for a table sent inline. */
-  async newFile(): Promise<string> {
-    return path.join(await this.folder(), `${randomUUID()}.table`);
+  /** Stages a table sent inline (in one call); its upload id. */
+  async stageWhole(bytes: Uint8Array): Promise<string> {
+    return (await this.append(undefined, bytes)).uploadId;
   }
 
   async remove(uploadIds: readonly string[]): Promise<void> {
@@ -76,6 +77,20 @@ export class TableStaging {
       const table = this.tables.get(id);
       this.tables.delete(id);
       if (table) await rm(table.path, { force: true });
+    }
+    // rmdir only removes an empty folder: a table staged meanwhile keeps it.
+    if (this.tables.size === 0) await rmdir(this.dir).catch(() => {});
+  }
+
+  private async appendMakingFolder(file: string, bytes: Uint8Array): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    try {
+      await appendFile(file, bytes);
+    } catch (error) {
+      // The folder was removed between the two steps (the last other table just went): make it again, once.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await mkdir(this.dir, { recursive: true });
+      await appendFile(file, bytes);
     }
   }
 
@@ -88,10 +103,5 @@ export class TableStaging {
     let n = 0;
     for (const t of this.tables.values()) n += t.bytes;
     return n;
-  }
-
-  private folder(): Promise<string> {
-    this.dir ??= mkdtemp(path.join(tmpdir(), 'sonotype-import-'));
-    return this.dir;
   }
 }

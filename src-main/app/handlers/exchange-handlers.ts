@@ -5,10 +5,7 @@
  * files for the 'import' job and the views of the recordings that received
  * labels are told to refresh.
  */
-import { rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SonotypeError } from '../../../src-shared/errors';
-import { MAX_IMPORT_BYTES } from '../../../src-shared/exchange-types';
 import { requireSession, type AppState } from '../app-state';
 import { runJobToEnd } from '../run-job';
 import { TableStaging } from '../table-staging';
@@ -24,19 +21,14 @@ export function exchangeHandlers(state: AppState): HandlersFor<ExchangeCalls> {
     'exchange:import': async (tables, options) => {
       const { runner } = requireSession(state);
       const uploadIds = tables.flatMap((t) => ('uploadId' in t ? [t.uploadId] : []));
-      const written: string[] = [];
       try {
-        // The job reads files: inline tables are written next to the staged ones; all are removed when it ends.
-        const files = await Promise.all(tables.map(async (t) => {
-          if ('uploadId' in t) return { name: t.name, path: staging.pathOf(t.uploadId) };
-          const file = await staging.newFile();
-          written.push(file);
-          await writeFile(file, Buffer.from(t.base64, 'base64'));
-          return { name: t.name, path: file };
-        }));
-        const size = (await Promise.all(files.map((f) => stat(f.path)))).reduce((n, st) => n + st.size, 0);
-        if (size > MAX_IMPORT_BYTES) {
-          throw new SonotypeError('INVALID_ARGUMENT', `The tables are bigger than the app imports at once (${MAX_IMPORT_BYTES / 2 ** 20} MB): import them with \`npx sonotype import\`.`);
+        // The job reads files: inline tables are staged like the chunked ones (staging refuses more than
+        // MAX_IMPORT_BYTES in all); all are removed when it ends.
+        const files: { name: string; path: string }[] = [];
+        for (const t of tables) {
+          const id = 'uploadId' in t ? t.uploadId : await staging.stageWhole(Buffer.from(t.base64, 'base64'));
+          if (!('uploadId' in t)) uploadIds.push(id);
+          files.push({ name: t.name, path: staging.pathOf(id) });
         }
         const report = await runJobToEnd(runner, 'import', {
           tables: files,
@@ -47,7 +39,6 @@ export function exchangeHandlers(state: AppState): HandlersFor<ExchangeCalls> {
         return report;
       } finally {
         await staging.remove(uploadIds);
-        await Promise.all(written.map((f) => rm(f, { force: true })));
       }
     },
     'exchange:export': async (request) => {
