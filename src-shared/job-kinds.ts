@@ -199,6 +199,8 @@ export const JOB_KINDS = {
       /** How to misbehave when step `failAt` starts. */
       fail: v.optional(v.picklist(['throw', 'exit', 'uncaught', 'ignore-cancel', 'oom'])),
       failAt: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+      /** After the last step, wait for a cancel and return the result anyway (work committed before the cancel came). */
+      returnAfterCancel: v.optional(v.boolean()),
     }),
     result: returns<TestSleepJobResult>(),
     startable: false,

@@ -39,6 +39,9 @@ export function progressToRecord(progress: JobProgress): Record<string, unknown>
   return rest;
 }
 
+/** The note a running job shows between the cancel request and its end. */
+export const CANCELLING_NOTE = 'cancelling…';
+
 /** How a job ended (as its worker says) as the stored outcome and the job's final progress. */
 export function endedProgress(progress: JobProgress, end: WorkerEnd, finishedAt: number): { outcome: JobOutcome; final: JobProgress } {
   const outcome: JobOutcome =
@@ -46,6 +49,8 @@ export function endedProgress(progress: JobProgress, end: WorkerEnd, finishedAt:
   const final: JobProgress = { ...progress, state: outcome.state, etaSeconds: outcome.state === 'succeeded' ? 0 : null, finishedAt };
   // A succeeded job keeps its last note (a scan's summary, a training's speed); others lose transient ones ("cancelling…").
   if (outcome.state !== 'succeeded') delete final.message;
+  // The cancel came too late: the task had finished and its work is kept.
+  else if (final.message === CANCELLING_NOTE) final.message = 'finished before the cancel took effect; its results are kept';
   if (outcome.state === 'failed') final.error = outcome.error;
   if (end.type === 'done') final.result = end.result;
   return { outcome, final };

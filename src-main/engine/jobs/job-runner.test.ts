@@ -147,6 +147,21 @@ describe('JobRunner: cancellation', () => {
   });
 });
 
+describe('JobRunner: a cancel that comes too late', () => {
+  it('reports a task that returned its result after the cancel as succeeded, with its result', async () => {
+    bed = createJobsTestBed();
+    const id = bed.runner.start('test-sleep', { steps: 3, stepMs: 1, returnAfterCancel: true });
+    await bed.waitForEvent((p) => p.jobId === id && p.done === 3);
+    expect(bed.runner.cancel(id)).toBe(true);
+    const final = await bed.runner.wait(id);
+    // Its work is kept, so "cancelled" would tell the user that nothing changed.
+    expect(final.state).toBe('succeeded');
+    expect(final.result).toMatchObject({ stepsRun: 3, sum: 3 });
+    expect(final.message).toMatch(/finished before the cancel took effect/);
+    expect(getJob(bed.project.db, id)!.state).toBe('succeeded');
+  });
+});
+
 describe('JobRunner: failures', () => {
   it('reports a task that throws as failed with its code and message', async () => {
     bed = createJobsTestBed();

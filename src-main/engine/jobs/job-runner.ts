@@ -12,7 +12,7 @@ import type { JobProgress, JobProgressUpdate } from '../../../src-shared/job-typ
 import type { ProjectDb } from '../store/database';
 import { createJob, finishJob, getJob, heartbeatJobs, HEARTBEAT_INTERVAL_MS, listJobs, startJob, updateJobProgress } from '../store/jobs';
 import { jobCheckpointDir, pruneCheckpoints, setJobCheckpointPath } from './checkpoint-store';
-import { endedProgress, jobRecordToProgress, progressToRecord } from './job-records';
+import { CANCELLING_NOTE, endedProgress, jobRecordToProgress, progressToRecord } from './job-records';
 import { JobWorker, type WorkerEnd } from './job-worker';
 import { progressWithRate, RateEstimator } from './progress-rate';
 import { forgetCheckpointsOfSucceeded, loadResumePoint, removeCheckpointsOfSucceeded } from './resume-points';
@@ -131,7 +131,7 @@ export class JobRunner {
     if (job.progress.state === 'queued') {
       this.finish(job, { type: 'stopped' });
     } else if (job.worker) {
-      job.progress.message = 'cancelling…';
+      job.progress.message = CANCELLING_NOTE;
       this.emit(job);
       job.worker.requestCancel();
     }

@@ -9,7 +9,7 @@ import type { JobProgressUpdate } from '../../../src-shared/job-types';
 import type { WorkerEntry } from './worker-entry';
 import type { MainToWorker, WorkerStartData, WorkerToMain } from './worker-messages';
 
-/** How a worker ended. 'stopped' = it ended after cancellation was requested, by itself or terminated. */
+/** How a worker ended. 'stopped' = it ended without a result after cancellation was requested, by itself or terminated. */
 export type WorkerEnd =
   | { type: 'done'; result: unknown }
   | { type: 'failed'; error: ErrorInfo }
@@ -99,8 +99,10 @@ export class JobWorker {
     if (this.ended) return;
     this.ended = true;
     if (this.graceTimer) clearTimeout(this.graceTimer);
-    // Whatever the task did, once cancellation was asked for the job is cancelled.
-    this.handlers.onEnd(this.cancelRequested ? { type: 'stopped' } : outcome);
+    // Once cancellation was asked for, the job is cancelled — unless the task had
+    // already returned its result: its work is committed, and calling it cancelled
+    // would tell the user that nothing changed when it did.
+    this.handlers.onEnd(this.cancelRequested && outcome.type !== 'done' ? { type: 'stopped' } : outcome);
     // The outcome is known; tasks may leave handles open, so do not wait for the thread to drain.
     void this.worker.terminate();
   }

@@ -47,6 +47,10 @@ export async function run(ctx: JobContext<'test-sleep'>, params: TestSleepParams
       await ctx.checkpoint({ nextStep: step + 1, sum }, files);
     }
   }
+  if (params.returnAfterCancel) {
+    // The work is done (think: committed); the cancel comes after it, and the result is returned all the same.
+    while (!ctx.isCancelled()) await sleep(5, new AbortController().signal);
+  }
   return { ...result, sum };
 }
 
