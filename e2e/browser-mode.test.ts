@@ -3,15 +3,16 @@
  * talking the real contract over the loopback WebSocket to the real engine.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findChromium, launchChromium, type LaunchedBrowser } from './support/chromium';
-import { e2eSkipReason, rendererDir, screenshotsDir, sharedRecordingsDir } from './support/paths';
+import { findChromium, type LaunchedBrowser } from './support/chromium';
+import { openBrowserSession, type BrowserSession } from './support/browser-session';
+import { e2eSkipReason, screenshotsDir, sharedRecordingsDir } from './support/paths';
 import { RecordingsPage } from './pages/recordings-page';
 import { AppShellPage } from './pages/app-shell-page';
-import { startBrowserServer, type BrowserServer } from '../src-main/server/browser-server';
+import type { BrowserServer } from '../src-main/server/browser-server';
 import { openProject } from '../src-main/engine/project/open-project';
 import { scanProject } from '../src-main/engine/project/scan-project';
 
@@ -23,6 +24,7 @@ describe.skipIf(Boolean(skipReason))('browser mode (Chromium)', () => {
   let projectDir: string;
   let server: BrowserServer;
   let browser: LaunchedBrowser;
+  let session: BrowserSession | undefined;
   /** What the engine's scan found in the folder: the table must list exactly these. */
   let scannedPaths: string[];
 
@@ -32,14 +34,12 @@ describe.skipIf(Boolean(skipReason))('browser mode (Chromium)', () => {
     const project = await openProject(projectDir, { audioRoot: sharedRecordingsDir });
     scannedPaths = (await scanProject(project)).recordings.map((r) => r.path);
     project.close();
-    server = await startBrowserServer({ rendererDir, projectDir, version: 'e2e' });
-    browser = await launchChromium(chromiumPath as string);
-    await mkdir(screenshotsDir, { recursive: true });
+    session = await openBrowserSession(chromiumPath as string, projectDir);
+    ({ server, browser } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await session?.close();
     if (projectDir) await rm(projectDir, { recursive: true, force: true });
   });
 

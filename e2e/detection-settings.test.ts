@@ -6,17 +6,18 @@
  * active one. Screenshots: e2e/screenshots/detection-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { findChromium, launchChromium, type LaunchedBrowser } from './support/chromium';
-import { e2eSkipReason, rendererDir, screenshotsDir, sharedRecordingsDir } from './support/paths';
+import { findChromium } from './support/chromium';
+import { openBrowserSession, type BrowserSession } from './support/browser-session';
+import { e2eSkipReason, screenshotsDir, sharedRecordingsDir } from './support/paths';
 import { createReviewProject, type ReviewProject } from './support/review-project';
 import { RecordingsPage } from './pages/recordings-page';
 import { ReviewPage } from './pages/review-page';
 import { AppShellPage } from './pages/app-shell-page';
-import { startBrowserServer, type BrowserServer } from '../src-main/server/browser-server';
+import type { BrowserServer } from '../src-main/server/browser-server';
 
 const chromiumPath = findChromium();
 const skipReason = e2eSkipReason(chromiumPath) ?? (existsSync(sharedRecordingsDir) ? null : `${sharedRecordingsDir} is absent`);
@@ -27,20 +28,17 @@ const shot = (name: string) => join(screenshotsDir, `detection-${name}.png`);
 describe.skipIf(Boolean(skipReason))('detection settings and heads (Chromium, browser mode)', () => {
   let fixture: ReviewProject;
   let server: BrowserServer;
-  let browser: LaunchedBrowser;
+  let session: BrowserSession | undefined;
   let page: Page;
 
   beforeAll(async () => {
     fixture = await createReviewProject();
-    server = await startBrowserServer({ rendererDir, projectDir: fixture.projectDir, version: 'e2e' });
-    browser = await launchChromium(chromiumPath as string);
-    page = await browser.context.newPage();
-    await mkdir(screenshotsDir, { recursive: true });
+    session = await openBrowserSession(chromiumPath as string, fixture.projectDir);
+    ({ server, page } = session);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await session?.close();
     if (fixture) await rm(fixture.root, { recursive: true, force: true });
   });
 

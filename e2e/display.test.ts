@@ -14,15 +14,16 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { findChromium, launchChromium, type LaunchedBrowser } from './support/chromium';
-import { e2eSkipReason, rendererDir, screenshotsDir, sharedRecordingsDir } from './support/paths';
+import { findChromium } from './support/chromium';
+import { openBrowserSession, type BrowserSession } from './support/browser-session';
+import { e2eSkipReason, screenshotsDir, sharedRecordingsDir } from './support/paths';
 import { RecordingsPage } from './pages/recordings-page';
 import { ReviewPage } from './pages/review-page';
 import { DisplayPage } from './pages/display-page';
 import { openProject } from '../src-main/engine/project/open-project';
 import { scanProject } from '../src-main/engine/project/scan-project';
 import { detectProject } from '../src-main/engine/detection/detect-project';
-import { startBrowserServer, type BrowserServer } from '../src-main/server/browser-server';
+import type { BrowserServer } from '../src-main/server/browser-server';
 
 const WHALE = 'right_whale_NOPP6_20090329_121500_15min.wav';
 const HUMPBACK = 'humpback_song_cross_seamount_24k.wav';
@@ -37,7 +38,7 @@ const shot = (name: string) => join(screenshotsDir, `display-${name}.png`);
 describe.skipIf(Boolean(skipReason))('mixed-rate folder displayed at native rates (Chromium, browser mode)', () => {
   let root: string;
   let server: BrowserServer;
-  let browser: LaunchedBrowser;
+  let session: BrowserSession | undefined;
   let page: Page;
   let whaleSounds: { startSeconds: number; endSeconds: number }[] = [];
 
@@ -56,15 +57,12 @@ describe.skipIf(Boolean(skipReason))('mixed-rate folder displayed at native rate
     } finally {
       project.close();
     }
-    server = await startBrowserServer({ rendererDir, projectDir: audio, version: 'e2e' });
-    browser = await launchChromium(chromiumPath as string);
-    page = await browser.context.newPage();
-    await mkdir(screenshotsDir, { recursive: true });
+    session = await openBrowserSession(chromiumPath as string, audio);
+    ({ server, page } = session);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await session?.close();
     if (root) await rm(root, { recursive: true, force: true });
   });
 

@@ -12,12 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { findChromium, launchChromium, type LaunchedBrowser } from './support/chromium';
-import { e2eSkipReason, screenshotsDir, sharedRecordingsDir, rendererDir } from './support/paths';
+import { findChromium } from './support/chromium';
+import { openBrowserSession, type BrowserSession } from './support/browser-session';
+import { e2eSkipReason, screenshotsDir, sharedRecordingsDir } from './support/paths';
 import { RecordingsPage } from './pages/recordings-page';
 import { ReviewPage } from './pages/review-page';
 import { ExchangePage } from './pages/exchange-page';
-import { startBrowserServer, type BrowserServer } from '../src-main/server/browser-server';
+import type { BrowserServer } from '../src-main/server/browser-server';
 import { openProject } from '../src-main/engine/project/open-project';
 import { scanProject } from '../src-main/engine/project/scan-project';
 
@@ -30,7 +31,7 @@ if (skipReason) console.warn(`[e2e] exchange-flow tests skipped: ${skipReason}`)
 describe.skipIf(Boolean(skipReason))('annotation exchange in Chromium (browser mode)', () => {
   let root: string;
   let server: BrowserServer;
-  let browser: LaunchedBrowser;
+  let session: BrowserSession | undefined;
   let page: Page;
 
   beforeAll(async () => {
@@ -41,15 +42,12 @@ describe.skipIf(Boolean(skipReason))('annotation exchange in Chromium (browser m
     const project = await openProject(projectDir);
     await scanProject(project);
     project.close();
-    server = await startBrowserServer({ rendererDir, projectDir, version: 'e2e' });
-    browser = await launchChromium(chromiumPath as string);
-    page = await browser.context.newPage();
-    await mkdir(screenshotsDir, { recursive: true });
+    session = await openBrowserSession(chromiumPath as string, projectDir);
+    ({ server, page } = session);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await session?.close();
     if (root) await rm(root, { recursive: true, force: true });
   });
 

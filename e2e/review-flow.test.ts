@@ -8,19 +8,20 @@
  * Screenshots of each view go to e2e/screenshots/ (git-ignored).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { findChromium, launchChromium, type LaunchedBrowser } from './support/chromium';
-import { e2eSkipReason, rendererDir, screenshotsDir, sharedRecordingsDir } from './support/paths';
+import { findChromium } from './support/chromium';
+import { openBrowserSession, type BrowserSession } from './support/browser-session';
+import { e2eSkipReason, screenshotsDir, sharedRecordingsDir } from './support/paths';
 import { createReviewProject, REAL_RECORDINGS, SYNTH_SCENES, type ReviewProject } from './support/review-project';
 import { RecordingsPage } from './pages/recordings-page';
 import { AppShellPage } from './pages/app-shell-page';
 import { ReviewPage } from './pages/review-page';
 import { RetrainPage } from './pages/retrain-page';
 import { JobsPage } from './pages/jobs-page';
-import { startBrowserServer, type BrowserServer } from '../src-main/server/browser-server';
+import type { BrowserServer } from '../src-main/server/browser-server';
 import { openProjectDb, projectDbPath } from '../src-main/engine/store/database';
 import { listLabels } from '../src-main/engine/store/labels';
 import { listRecordings } from '../src-main/engine/store/recordings';
@@ -49,22 +50,19 @@ async function regionKindAt(review: ReviewPage, seconds: number, totalSeconds: n
 describe.skipIf(Boolean(skipReason))('review workflow in Chromium (browser mode)', () => {
   let fixture: ReviewProject;
   let server: BrowserServer;
-  let browser: LaunchedBrowser;
+  let session: BrowserSession | undefined;
   let page: Page;
 
   beforeAll(async () => {
     fixture = await createReviewProject();
     // Recent projects and review preferences go to a config folder of this test, not the user's.
     process.env.SONOTYPE_CONFIG_DIR = join(fixture.root, 'config');
-    server = await startBrowserServer({ rendererDir, projectDir: fixture.projectDir, version: 'e2e' });
-    browser = await launchChromium(chromiumPath as string);
-    page = await browser.context.newPage();
-    await mkdir(screenshotsDir, { recursive: true });
+    session = await openBrowserSession(chromiumPath as string, fixture.projectDir);
+    ({ server, page } = session);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await session?.close();
     if (fixture) await rm(fixture.root, { recursive: true, force: true });
   });
 

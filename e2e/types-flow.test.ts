@@ -12,13 +12,14 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { findChromium, launchChromium, type LaunchedBrowser } from './support/chromium';
-import { e2eSkipReason, rendererDir, screenshotsDir } from './support/paths';
+import { findChromium } from './support/chromium';
+import { openBrowserSession, type BrowserSession } from './support/browser-session';
+import { e2eSkipReason, screenshotsDir } from './support/paths';
 import { AppShellPage } from './pages/app-shell-page';
 import { JobsPage } from './pages/jobs-page';
 import { RetrainPage } from './pages/retrain-page';
 import { TypesPage } from './pages/types-page';
-import { startBrowserServer, type BrowserServer } from '../src-main/server/browser-server';
+import type { BrowserServer } from '../src-main/server/browser-server';
 import { openProject } from '../src-main/engine/project/open-project';
 import { scanProject } from '../src-main/engine/project/scan-project';
 import { synthScene, type SceneSegment } from '../src-main/engine/testing/synth';
@@ -41,7 +42,7 @@ function scene(offset: number): Float32Array {
 describe.skipIf(Boolean(skipReason))('sound types in Chromium (browser mode)', () => {
   let root: string;
   let server: BrowserServer;
-  let browser: LaunchedBrowser;
+  let session: BrowserSession | undefined;
   let page: Page;
 
   beforeAll(async () => {
@@ -52,15 +53,12 @@ describe.skipIf(Boolean(skipReason))('sound types in Chromium (browser mode)', (
     const project = await openProject(join(root, 'project'), { audioRoot: audio });
     await scanProject(project);
     project.close();
-    server = await startBrowserServer({ rendererDir, projectDir: join(root, 'project'), version: 'e2e' });
-    browser = await launchChromium(chromiumPath as string);
-    page = await browser.context.newPage();
-    await mkdir(screenshotsDir, { recursive: true });
+    session = await openBrowserSession(chromiumPath as string, join(root, 'project'));
+    ({ server, page } = session);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await session?.close();
     if (root) await rm(root, { recursive: true, force: true });
   });
 
