@@ -52,7 +52,7 @@ export interface DetectionHeadView {
     activeHeadId: number;
     /**
      * On a tie of the two scores: how many standard errors the new head's frame probabilities were closer to the
-     * held-out labels than the active head's (Brier score, paired by ~100-ms blocks; > 2 adopts it). Null otherwise.
+     * held-out labels than the active head's (Brier score, paired by ~100-ms blocks; > 0 adopts it). Null otherwise.
      */
     tieBreakZ: number | null;
   } | null;

@@ -171,7 +171,7 @@ export async function retrainDetector(project: DetectionProject, options: Retrai
   const brier = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
   const z = tie ? brierImprovementZ(candidateScore.squaredErrors, activeScore.squaredErrors) : null;
   const tieNote = z !== null
-    ? `; a tie, so the frame probabilities decided: Brier score ${brier(candidateScore.brier)} vs ${brier(activeScore.brier)}, ${z.toFixed(1)} standard errors apart, more than 2 needed`
+    ? `; a tie, so the frame probabilities decided: Brier score ${brier(candidateScore.brier)} vs ${brier(activeScore.brier)}, the new head's ${z > 0 ? 'closer to' : 'no closer to'} the held-out labels (${z.toFixed(1)} standard errors)`
     : '';
   const decision = adopted
     ? `New head adopted: held-out score ${pct(c)} vs ${pct(a)} for the active head (mean of balanced accuracy and onset-F1 on ${candidateScore.frames} labelled frames, ${split.folds.length} ${split.by === 'recording' ? 'recording' : 'time-block'} folds${tieNote}).`

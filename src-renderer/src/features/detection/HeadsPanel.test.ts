@@ -65,11 +65,11 @@ describe('HeadsPanel', () => {
   });
 
   it('says when tied scores left the choice to the frame probabilities', async () => {
-    const tied: DetectionHeadView = { ...worse, heldOut: { ...worse.heldOut!, candidate: 0.955, active: 0.955, tieBreakZ: 0.1 } };
+    const tied: DetectionHeadView = { ...worse, heldOut: { ...worse.heldOut!, candidate: 0.955, active: 0.955, tieBreakZ: -0.3 } };
     installFakeApi({ 'detection:heads': () => [tied, better, teacher] });
     render(HeadsPanel, { store: createHeadsStore() });
     const text = (await screen.findByTestId('retrain-outcome')).textContent!.replace(/\s+/g, ' ');
-    expect(text).toMatch(/scores tie.*closer to the held-out labels by 0\.1 standard errors \(more than 2 needed to switch\), so head v2 stays active/);
+    expect(text).toMatch(/scores tie.*no closer to the held-out labels \(-0\.3 standard errors\), so head v2 stays active/);
     expect(text).not.toMatch(/scored lower/);
   });
 
