@@ -97,6 +97,12 @@ export interface HeldOutEvaluation {
   /** The new head's recipe, trained without each fold's labels. */
   after: { counts: ConfusionCounts };
   afterBalancedAccuracy: number | null;
+  /** Onset-F1 of each head's held-out regions against the human sound labels (null: no sound label held out). */
+  beforeOnsetF1?: number | null;
+  afterOnsetF1?: number | null;
+  /** What the decision compares: the mean of balanced accuracy and onset-F1 (either alone when the other is null). */
+  beforeScore?: number | null;
+  afterScore?: number | null;
 }
 
 /** What retraining the detection head did (engine/detection/retrain-detector.ts). */

@@ -166,13 +166,32 @@ export interface ReviewItem {
 /** A 2×2 confusion matrix, rows = truth (not silence, silence), columns = prediction. */
 export type ConfusionCounts = [[number, number], [number, number]];
 
-/** What a retrain produced: held-out confusion before and after, grouped by recording. */
+/** One head's figures on the held-out human labels (0–1; null where they could not be computed). */
+export interface HeldOutScores {
+  /** What the decision compares: the mean of balanced accuracy and onset-F1. */
+  score: number | null;
+  /** Over the held-out labelled frames. */
+  balancedAccuracy: number | null;
+  /** Of the head's regions against the held-out human sound labels (one-to-one, onset collar). */
+  onsetF1: number | null;
+}
+
+/** What a retrain produced: held-out confusion and scores of the previous and the new head. */
 export interface RetrainReport {
   headModelId: number;
+  /** How the labels were held out: by recording, or by time blocks of the one labelled recording. */
+  heldOutBy: 'recording' | 'time-block';
+  folds: number;
+  /** Recordings whose labels were scored. */
   heldOutRecordings: number;
-  trainWindows: number;
+  /** Labelled frames scored (each by heads that did not learn it). */
+  heldOutFrames: number;
+  /** Frames the new head trained on (human labels plus the label-free detector's decisions). */
+  trainFrames: number;
   before: ConfusionCounts | null;
   after: ConfusionCounts;
+  /** Null for the previous head when there was none to compare with. */
+  scores: { before: HeldOutScores | null; after: HeldOutScores };
   seconds: number;
   lossCurve: number[];
   /** Whether the retrained head became active (a worse one is kept inactive: activate it from the head history). */

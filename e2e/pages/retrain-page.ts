@@ -33,10 +33,21 @@ export class RetrainPage {
     ];
   }
 
-  /** "… confusion matrix, 123 held-out windows" → 123. */
-  async windowsOf(title: 'Before' | 'After'): Promise<number> {
+  /** "… confusion matrix, 123 held-out frames" → 123. */
+  async framesOf(title: 'Before' | 'After'): Promise<number> {
     const name = (await this.matrix(title).getAttribute('aria-label')) ?? '';
-    return Number(/(\d+) held-out windows/.exec(name)?.[1] ?? NaN);
+    return Number(/(\d+) held-out frames/.exec(name)?.[1] ?? NaN);
+  }
+
+  /** The held-out scores table: head name → [score, balanced accuracy, onset-F1] as shown. */
+  async heldOutScores(): Promise<Record<string, string[]>> {
+    const table = this.page.getByRole('table', { name: 'Held-out scores' });
+    const out: Record<string, string[]> = {};
+    for (const row of await table.locator('tbody tr').all()) {
+      const cells = (await row.locator('th, td').allTextContents()).map((t) => t.trim());
+      out[cells[0]] = cells.slice(1);
+    }
+    return out;
   }
 
   launcher(name: 'Run detection' | 'Train encoder…'): Locator {

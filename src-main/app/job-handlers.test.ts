@@ -5,7 +5,7 @@ import { openProjectDb, projectDbPath } from '../engine/store/database';
 import { runRecordedJob } from '../engine/jobs/recorded-job';
 import { recordingIdsOf, requireSession } from './app-state';
 import { jobResultOf, type JobResult } from '../../src-shared/job-kinds';
-import type { ConfusionCounts } from '../../src-shared/review-types';
+import type { ConfusionCounts, RetrainReport } from '../../src-shared/review-types';
 import { createTestApp, openAndScan, TEST_RATE, valueOf, type TestApp } from './test-helpers';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -192,6 +192,7 @@ describe('retrain:lastReport', () => {
       heldOut: {
         by: 'recording', folds: 2, testRecordingIds: [2, 3], trainRecordingIds: [1], truthSource: 'human', windows: 60,
         before: { counts: [[10, 5], [4, 41]] }, beforeBalancedAccuracy: 0.8, after: { counts: after }, afterBalancedAccuracy: 0.9,
+        beforeOnsetF1: 0.7, afterOnsetF1: 0.75, beforeScore: 0.75, afterScore: 0.825,
       },
       recordingsPredicted: 3,
       regionsDerived: 3,
@@ -204,11 +205,19 @@ describe('retrain:lastReport', () => {
     const failed = createJob(db, { kind: 'retrain-head', params: {} });
     finishJob(db, failed.id, { state: 'failed', error: { code: 'INTERNAL', message: 'boom' } });
     expect(valueOf(await app.call('retrain:lastReport'))).toEqual({
-      headModelId: 8, heldOutRecordings: 2, trainWindows: 240,
+      headModelId: 8, heldOutBy: 'recording', folds: 2, heldOutRecordings: 2, heldOutFrames: 60, trainFrames: 240,
       before: [[10, 5], [4, 41]], after: [[12, 3], [2, 43]], seconds: 4.25, lossCurve: [0.7, 0.5],
+      scores: { before: { score: 0.75, balancedAccuracy: 0.8, onsetF1: 0.7 }, after: { score: 0.825, balancedAccuracy: 0.9, onsetF1: 0.75 } },
       adopted: true, decision: 'New head adopted', activeHeadId: 8,
     });
     // Without held-out recordings there are no matrices to show.
+    // A report stored before onset-F1 was kept: balanced accuracy only, the rest unknown.
+    const old = result(10, [[12, 3], [2, 43]]);
+    const { beforeOnsetF1: _b, afterOnsetF1: _a, beforeScore: _bs, afterScore: _as, ...oldHeldOut } = old.heldOut!;
+    recordRetrain({ ...old, heldOut: oldHeldOut });
+    expect((valueOf(await app.call('retrain:lastReport')) as RetrainReport).scores).toEqual({
+      before: { score: null, balancedAccuracy: 0.8, onsetF1: null }, after: { score: null, balancedAccuracy: 0.9, onsetF1: null },
+    });
     recordRetrain({ ...result(9, [[0, 0], [0, 0]]), heldOut: null });
     expect(valueOf(await app.call('retrain:lastReport'))).toBeNull();
   });

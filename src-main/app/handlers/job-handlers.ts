@@ -46,12 +46,21 @@ export function toRetrainReport(result: JobResult<'retrain-head'>): RetrainRepor
   const lossCurve = Array.isArray(metricsCurve)
     ? metricsCurve.map((v) => (typeof v === 'number' ? v : (v as { loss?: unknown })?.loss)).filter((v): v is number => typeof v === 'number')
     : [result.training.loss];
+  const h = result.heldOut;
   return {
     headModelId: result.head.id,
-    heldOutRecordings: result.heldOut.testRecordingIds.length,
-    trainWindows: result.training.examples,
-    before: result.heldOut.before?.counts ?? null,
-    after: result.heldOut.after.counts,
+    heldOutBy: h.by,
+    folds: h.folds,
+    heldOutRecordings: h.testRecordingIds.length,
+    heldOutFrames: h.windows,
+    trainFrames: result.training.examples,
+    before: h.before?.counts ?? null,
+    after: h.after.counts,
+    // Reports of retrains from before onset-F1 was kept have balanced accuracy only.
+    scores: {
+      before: h.before ? { score: h.beforeScore ?? null, balancedAccuracy: h.beforeBalancedAccuracy, onsetF1: h.beforeOnsetF1 ?? null } : null,
+      after: { score: h.afterScore ?? null, balancedAccuracy: h.afterBalancedAccuracy, onsetF1: h.afterOnsetF1 ?? null },
+    },
     seconds: result.seconds,
     lossCurve,
     adopted: result.adopted,

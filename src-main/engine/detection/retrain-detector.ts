@@ -95,6 +95,8 @@ function heldOutEvaluation(active: HeldOutScore | null, candidate: HeldOutScore,
     testRecordingIds: labelledIds, trainRecordingIds: labelledIds, truthSource: 'human',
     before: active?.confusion ?? null, beforeBalancedAccuracy: active?.balancedAccuracy ?? null,
     after: candidate.confusion, afterBalancedAccuracy: candidate.balancedAccuracy,
+    beforeOnsetF1: active?.onsetF1 ?? null, afterOnsetF1: candidate.onsetF1,
+    beforeScore: active?.score ?? null, afterScore: candidate.score,
   };
 }
 

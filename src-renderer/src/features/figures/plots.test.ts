@@ -17,12 +17,12 @@ describe('ConfusionMatrix', () => {
     expect(container.querySelectorAll('rect')).toHaveLength(4);
     const svgText = Array.from(container.querySelectorAll('svg text')).map((t) => t.textContent);
     expect(svgText).toEqual(expect.arrayContaining(['prediction', 'truth', 'not silence', 'silence']));
-    expect(screen.getByRole('img').getAttribute('aria-label')).toBe('Convnet V1 (seed): confusion matrix, 890 held-out windows');
+    expect(screen.getByRole('img').getAttribute('aria-label')).toBe('Convnet V1 (seed): confusion matrix, 890 held-out frames');
     // 828/890 = 93.03%, 724/768 = 94.27%, 724/742 = 97.57%.
     const summary = Object.fromEntries(
       Array.from(container.querySelectorAll('dt')).map((dt) => [dt.textContent, dt.nextElementSibling?.textContent]),
     );
-    expect(summary).toEqual({ accuracy: '93.0%', 'silence precision': '94.3%', 'silence recall': '97.6%', windows: '890' });
+    expect(summary).toEqual({ accuracy: '93.0%', 'silence precision': '94.3%', 'silence recall': '97.6%', frames: '890' });
   });
 });
 

@@ -12,8 +12,9 @@ import type { RetrainReport } from '../../../../src-shared/review-types';
 import type { JobProgress } from '../../../../src-shared/job-types';
 
 const report: RetrainReport = {
-  headModelId: 12, heldOutRecordings: 3, trainWindows: 4200, seconds: 6.4,
+  headModelId: 12, heldOutBy: 'recording', folds: 3, heldOutRecordings: 3, heldOutFrames: 888, trainFrames: 4200, seconds: 6.4,
   before: [[66, 81], [1, 740]], after: [[104, 44], [18, 724]], lossCurve: [0.7, 0.4, 0.3],
+  scores: { before: { score: 0.74, balancedAccuracy: 0.72, onsetF1: 0.76 }, after: { score: 0.61, balancedAccuracy: 0.84, onsetF1: 0.38 } },
   adopted: false, activeHeadId: 11,
   decision: 'The new head was kept inactive: it scored 61.0 % on held-out human labels, the active head 74.0 %.',
 };
@@ -27,20 +28,22 @@ function setup(handlers: FakeHandlers) {
   return { api, jobs };
 }
 
+const cellsOf = (row: Element) => Array.from(row.children, (c) => c.textContent!.trim()).join(' ');
 const cellCounts = (figure: Element) => Array.from(figure.querySelectorAll('g.cell text.count')).map((t) => Number(t.textContent));
 
 describe('RetrainPanel', () => {
   it('shows the before and after matrices of the last report', async () => {
     setup({ 'retrain:lastReport': () => report });
     const group = await screen.findByRole('group', { name: 'Last retrain report' });
-    const before = within(group).getByRole('img', { name: /^Before \(previous head\): confusion matrix, 888 held-out windows/ });
-    const after = within(group).getByRole('img', { name: /^After \(new head\): confusion matrix, 890 held-out windows/ });
+    const before = within(group).getByRole('img', { name: /^Before \(previous head\): confusion matrix, 888 held-out frames/ });
+    const after = within(group).getByRole('img', { name: /^After \(new head\): confusion matrix, 890 held-out frames/ });
     expect(cellCounts(before)).toEqual([66, 81, 1, 740]);
     expect(cellCounts(after)).toEqual([104, 44, 18, 724]);
-    // Accuracy 806/888 = 90.77% → 828/890 = 93.03%: +2.3 points.
-    expect(within(group).getByText(/accuracy \+2\.3 points/)).toBeTruthy();
-    expect(within(group).getByText(/4,200 training windows · 3 held-out recordings · 6\.4 s/)).toBeTruthy();
-    expect(within(group).getByRole('img', { name: /Silence head training: 3 values/ })).toBeTruthy();
+    expect(within(group).getByText(/trained on 4,200 frames · scored on 888 held-out labelled frames of 3 recordings \(3 folds by recording\) · 6\.4 s/)).toBeTruthy();
+    // The scores that decided, for both heads: a better frame accuracy does not hide the onsets it lost.
+    const rows = within(within(group).getByRole('table', { name: 'Held-out scores' })).getAllByRole('row').map(cellsOf);
+    expect(rows).toEqual(['Head Score (decides) Balanced accuracy Onset-F1', 'Previous head 74.0% 72.0% 76.0%', 'New head 61.0% 84.0% 38.0%']);
+    expect(within(group).getByRole('img', { name: /Silence head training \(boosted trees\): 3 values/ })).toBeTruthy();
     // A worse head is never adopted silently: the decision says so, with both scores.
     expect(within(group).getByRole('status').textContent).toMatch(/kept inactive.*61\.0 %.*74\.0 %/);
   });
@@ -49,9 +52,13 @@ describe('RetrainPanel', () => {
     setup({ 'retrain:lastReport': () => null });
     expect(await screen.findByText(/No retrain yet/)).toBeTruthy();
     document.body.innerHTML = '';
-    setup({ 'retrain:lastReport': () => ({ ...report, before: null }) });
+    setup({ 'retrain:lastReport': () => ({ ...report, before: null, scores: { before: null, after: { score: 0.9, balancedAccuracy: 0.9, onsetF1: null } } }) });
     expect(await screen.findByText(/this was the first retrain/)).toBeTruthy();
     expect(screen.getAllByRole('img', { name: /confusion matrix/ })).toHaveLength(1);
+    // Only the new head's row; an onset-F1 that could not be computed (no sound label held out) is shown as unknown.
+    const rows = within(screen.getByRole('table', { name: 'Held-out scores' })).getAllByRole('row');
+    expect(rows).toHaveLength(2);
+    expect(cellsOf(rows[1])).toBe('New head 90.0% 90.0% –');
   });
 
   it('retrains with one button, follows the job, then shows the new report', async () => {
