@@ -2,8 +2,9 @@
  * Detection settings and heads in Chromium through browser mode, on the
  * review e2e's project (real recordings + synthesised scenes, detected
  * beforehand): the settings panel previews another threshold's regions live,
- * Apply re-detects with them, and Retrain & figures lists the heads with the
- * active one. Screenshots: e2e/screenshots/detection-*.png.
+ * Apply re-detects with them, Retrain & figures lists the heads with the
+ * active one, and tonal mode (faint whistles) is turned on from the panel.
+ * Screenshots: e2e/screenshots/detection-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rm } from 'node:fs/promises';
@@ -135,4 +136,34 @@ describe.skipIf(Boolean(skipReason))('detection settings and heads (Chromium, br
     await other.click();
     await expect.poll(async () => newest.getAttribute('data-active'), { timeout: 60_000 }).toBe(adopted ? 'false' : 'true');
   }, 240_000);
+
+  it('turns on tonal mode for faint whistles: Apply analyses again and more of an OSmOSE file is sound', async () => {
+    const file = 'dolphin_osmose_220925_223450.wav';
+    const recordings = new RecordingsPage(page);
+    await recordings.open(server.url);
+    await page.locator('tbody tr', { hasText: file }).dblclick();
+    const review = new ReviewPage(page);
+    await review.heading().filter({ hasText: file }).waitFor();
+    await review.waitUntilDrawn();
+    /** Share of the region strip's width drawn as sound. */
+    const soundShare = () =>
+      review.regions().evaluateAll((els) => {
+        const width = (e: Element) => e.getBoundingClientRect().width;
+        const all = els.reduce((s, e) => s + width(e), 0);
+        return all > 0 ? els.filter((e) => e.getAttribute('data-kind') === 'sound').reduce((s, e) => s + width(e), 0) / all : 0;
+      });
+    const before = await soundShare();
+    await page.getByRole('button', { name: 'Detection settings…' }).click();
+    const tonal = page.getByRole('checkbox', { name: 'Faint tonal contours' });
+    expect(await tonal.isChecked()).toBe(false);
+    await tonal.check();
+    await page.getByText('on Apply').waitFor();
+    await page.getByRole('button', { name: 'Apply to every recording' }).click();
+    // A new analysis (the ridge tracker needs the spectrogram again), then the regions of every recording.
+    await expect.poll(soundShare, { timeout: 90_000 }).toBeGreaterThan(before + 0.03);
+    console.info(`[e2e] tonal mode: ${(100 * before).toFixed(0)} % → ${(100 * (await soundShare())).toFixed(0)} % of ${file} is sound`);
+    await review.screenshot(shot('tonal-whistles'));
+    await page.getByRole('button', { name: 'Detection settings…' }).click();
+    expect(await page.getByRole('checkbox', { name: 'Faint tonal contours' }).isChecked()).toBe(true);
+  }, 180_000);
 });

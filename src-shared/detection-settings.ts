@@ -25,6 +25,8 @@ export interface DetectionSettings {
     minSoundSeconds: number;
   };
   band: DetectionBand;
+  /** Tonal mode: faint narrow-band contours (whistles, up-calls) are detected too; applied by a new detection. */
+  tonal: boolean;
 }
 
 const noArgs = v.strictTuple([]);
@@ -42,4 +44,9 @@ export const DETECTION_SETTINGS_CALLS = {
    * the recordings again with it. Args: the band.
    */
   'detection:setBand': { args: v.strictTuple([detectionBandSchema]), result: returns<DetectionSettings>() },
+  /**
+   * Turns tonal mode on or off (faint whistles and up-calls are tracked as contours; off by default because it also
+   * follows background tones and reverberation); the next 'detect' job analyses the recordings again. Args: on.
+   */
+  'detection:setTonal': { args: v.strictTuple([v.boolean()]), result: returns<DetectionSettings>() },
 } as const;

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getSetting } from '../engine/store/settings';
+import { listRecordings } from '../engine/store/recordings';
+import { analysisKeyOf, frameAnalysisOf } from '../engine/detection/recording-frames';
 import { createTestApp, openAndScan, valueOf, type TestApp } from './test-helpers';
 
 let app: TestApp;
@@ -25,6 +27,26 @@ describe('detection settings calls', () => {
     expect(getSetting(app.state.project!.db, 'detectionBand')).toEqual({ lowHz: 2000, highHz: 7000 });
     expect(valueOf(await app.call('detection:setBand', {})).band).toEqual({});
     expect(getSetting(app.state.project!.db, 'detectionBand')).toBeUndefined();
+  });
+
+  it('turns tonal mode on and off: the next analysis tracks faint contours, and off it is the analysis it always was', async () => {
+    await openAndScan(app);
+    const db = app.state.project!.db;
+    const [recording] = listRecordings(db);
+    const plain = frameAnalysisOf(db, recording);
+    expect(valueOf(await app.call('detection:settings')).tonal).toBe(false);
+    expect(plain.tonal).toBeUndefined();
+    const on = valueOf(await app.call('detection:setTonal', true));
+    expect(on.tonal).toBe(true);
+    expect(getSetting(db, 'detectionTonal')).toBe(true);
+    expect(frameAnalysisOf(db, recording).tonal).toBe(true);
+    // A new analysis key: the cached features are computed again, with the ridge column.
+    expect(analysisKeyOf(frameAnalysisOf(db, recording))).not.toBe(analysisKeyOf(plain));
+    expect(valueOf(await app.call('detection:setTonal', false)).tonal).toBe(false);
+    expect(getSetting(db, 'detectionTonal')).toBeUndefined();
+    expect(analysisKeyOf(frameAnalysisOf(db, recording))).toBe(analysisKeyOf(plain));
+    const bad = await app.call('detection:setTonal', 'yes' as never);
+    expect(bad.ok).toBe(false);
   });
 
   it('refuses a band whose low end is not below its high end, changing nothing', async () => {

@@ -15,6 +15,8 @@ import { captureIo } from './test-helpers';
 import { encodeWav } from '../engine/testing/wav-writer';
 import { concat, digitalSilence, synthScene } from '../engine/testing/synth';
 import { parseTruthTable } from '../engine/exchange/truth-table';
+import { openProject } from '../engine/project/open-project';
+import { getSetting } from '../engine/store/settings';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const recordingsDir = resolve(here, '../..', '../shared/data/recordings');
@@ -60,6 +62,9 @@ describe('sonotype detect', () => {
     expect(await runCli(['detect', '--project', project(), '--merge-gap', 'abc'], captureIo())).toBe(2);
     expect(await runCli(['detect', '--project', project(), '--band', '5000-2000'], captureIo())).toBe(2);
     expect(await runCli(['detect', '--project', project(), '--band', 'low'], captureIo())).toBe(2);
+    const tonal = captureIo();
+    expect(await runCli(['detect', '--project', project(), '--tonal', 'yes'], tonal)).toBe(2);
+    expect(tonal.stderr).toMatch(/--tonal must be one of on, off/);
     expect(await runCli(['eval', '--project', project()], captureIo())).toBe(2);
     const none = captureIo();
     expect(await runCli(['detect', '--project', join(root, 'no-project-here')], none)).toBe(1);
@@ -166,6 +171,23 @@ describe('sonotype detect', () => {
     expect(io.stderr).toMatch(/broken\.csv, line 3: the start "nine" is not a number of seconds\./);
     expect(io.stderr).toMatch(/broken\.csv, line 4: the event ends \(5 s\) before it starts \(7 s\)\./);
     expect(io.stdout).toBe('');
+  });
+
+  it('turns tonal mode on for the project with --tonal on (stored, as the app shows it), and off with --tonal off', async () => {
+    const setting = async () => {
+      const p = await openProject(project());
+      try {
+        return getSetting(p.db, 'detectionTonal');
+      } finally {
+        p.close();
+      }
+    };
+    const on = captureIo();
+    expect(await runCli(['detect', '--project', project(), '--tonal', 'on'], on)).toBe(0);
+    expect(on.stdout).toMatch(/^tonal: +on — faint narrow-band contours/m);
+    expect(await setting()).toBe(true);
+    expect(await runCli(['detect', '--project', project(), '--tonal', 'off'], captureIo())).toBe(0);
+    expect(await setting()).toBeUndefined();
   });
 });
 

@@ -11,13 +11,13 @@ import { BACKEND_PREFERENCES } from '../../../src-shared/job-kinds';
 import { openProject, type Project } from '../../engine/project/open-project';
 import { projectDbPath } from '../../engine/store/database';
 import { runRecordedJob } from '../../engine/jobs/recorded-job';
-import { setSetting } from '../../engine/store/settings';
+import { clearSetting, getSetting, setSetting } from '../../engine/store/settings';
 import type { DetectProgress, DetectResult } from '../../engine/detection/detect-types';
 import type { FrameRegionParams } from '../../engine/detection/frames/frame-regions';
 
 /**
  * `sonotype detect [--project <dir>] [--json] [--threshold p] [--smoothing n]
- * [--merge-gap s] [--min-length s] [--band low-high] [--retrain-head] [--seed n]
+ * [--merge-gap s] [--min-length s] [--band low-high] [--tonal on|off] [--retrain-head] [--seed n]
  * [--embed [--backend auto|wasm|cpu]]`
  *
  * Silence/sound regions for every recording of a project at frame resolution
@@ -45,6 +45,7 @@ export const detectCommand: CliCommand = {
     'merge-gap': { type: 'string' },
     'min-length': { type: 'string' },
     band: { type: 'string' },
+    tonal: { type: 'string' },
     'retrain-head': { type: 'boolean', default: false },
     seed: { type: 'string' },
     embed: { type: 'boolean', default: false },
@@ -55,6 +56,7 @@ export const detectCommand: CliCommand = {
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (detect works on the whole project; use --project <dir>)`);
     const regionParams = regionParamsFromFlags(values);
     const band = bandFromFlag(values.band);
+    const tonal = choiceFlag(values, 'tonal', ['on', 'off'] as const);
     const seed = numberFlag(values, 'seed', (n) => Number.isInteger(n) && n >= 0, 'a whole number ≥ 0');
     const backend = choiceFlag(values, 'backend', BACKEND_PREFERENCES) ?? 'auto';
     const distributed = values.distributed === undefined ? null : distributedSettings(values);
@@ -62,6 +64,9 @@ export const detectCommand: CliCommand = {
     const stop = abortOnInterrupt();
     try {
       if (band) setSetting(project.db, 'detectionBand', band);
+      // Tonal mode stays on for the project until turned off (like the band): the app shows and edits the same setting.
+      if (tonal === 'on') setSetting(project.db, 'detectionTonal', true);
+      if (tonal === 'off') clearSetting(project.db, 'detectionTonal');
       const { detectProject } = await import('../../engine/detection/detect-project');
       const showProgress = Boolean(process.stderr.isTTY);
       const stages = distributed ? await distributedStages(distributed, project, io, showProgress) : undefined;
@@ -87,7 +92,7 @@ export const detectCommand: CliCommand = {
           },
         }), { signal: stop.signal });
       if (showProgress) process.stderr.write('\r'.padEnd(100) + '\r');
-      io.out(values.json ? JSON.stringify(detectJson(result)) : formatDetection(result));
+      io.out(values.json ? JSON.stringify(detectJson(result)) : formatDetection(result, getSetting(project.db, 'detectionTonal') === true));
       return EXIT_OK;
     } finally {
       stop.release();
@@ -190,7 +195,7 @@ export function detectJson(result: DetectResult) {
   };
 }
 
-function formatDetection(result: DetectResult): string {
+function formatDetection(result: DetectResult, tonal: boolean): string {
   const rows = result.recordings.map((r) => {
     const silent = r.regions.filter((g) => g.kind === 'silence').reduce((s, g) => s + g.endSeconds - g.startSeconds, 0);
     const sound = r.regions.filter((g) => g.kind === 'sound').length;
@@ -206,6 +211,7 @@ function formatDetection(result: DetectResult): string {
     `head:    ${result.head.description}${w.headTrained ? ' (trained now)' : ''}`,
     `learned from: ${l.humanFrames > 0 ? `${l.humanSoundFrames} sound and ${l.humanSilenceFrames} silence frames labelled by people in ${l.recordingsWithHumanLabels} recording(s), plus ${l.teacherFrames} frames of the label-free detector` : 'no labels (label-free detector)'}`,
     ...(result.retrain ? [`retrain: ${result.retrain.decision}`] : []),
+    ...(tonal ? ['tonal:   on — faint narrow-band contours (whistles, up-calls) count as sound; `--tonal off` turns it off'] : []),
     `regions: threshold ${p.threshold}, smoothing ${p.smoothingFrames} frames, merge gap ${p.mergeGapSeconds} s, minimum sound ${p.minSoundSeconds} s`,
     `work:    ${w.recordingsDecoded} recordings decoded${rate}, ${w.recordingsPredicted} predicted, ${w.regionsDerived} recordings' regions derived (${result.seconds.toFixed(1)} s)`,
     ...(result.failures.length > 0

@@ -34,6 +34,7 @@ export function frameAnalysisOf(db: ProjectDb, recording: RecordingRecord): Fram
     // A band beyond this file's Nyquist is cut to it (mixed-rate folders share one band setting).
     lowHz: band.lowHz !== undefined && band.lowHz < nyquist * 0.9 ? band.lowHz : undefined,
     highHz: band.highHz !== undefined ? Math.min(band.highHz, nyquist) : undefined,
+    tonal: getSetting(db, 'detectionTonal') === true,
   });
 }
 

@@ -79,6 +79,7 @@ const frameAnalysis = v.strictObject({
   highHz: v.pipe(v.number(), v.finite(), v.minValue(0)),
   floorSegmentSeconds: v.pipe(v.number(), v.finite(), v.minValue(0.001)),
   floorQuantile: v.pipe(v.number(), v.finite(), v.minValue(0.0001), v.maxValue(0.5)),
+  tonal: v.optional(v.literal(true)),
 });
 
 /** Frames [firstFrame, endFrame) of a long recording, on noise-floor segment boundaries; endFrame null: to the end. */

@@ -29,6 +29,8 @@ export interface ProjectSettings {
   activeDetectionHead?: number;
   /** Band the detector analyses, Hz (each end optional; unset = the detector's default for each recording's rate). */
   detectionBand?: { lowHz?: number; highHz?: number };
+  /** Tonal mode: also detect faint narrow-band contours (whistles, up-calls) with the ridge tracker. Unset = off. */
+  detectionTonal?: boolean;
 }
 
 export type SettingKey = keyof ProjectSettings;
@@ -55,6 +57,7 @@ const validators: { [K in SettingKey]-?: (value: unknown) => string | null } = {
     if (typeof b.lowHz === 'number' && typeof b.highHz === 'number' && b.lowHz >= b.highHz) return 'a band whose lowHz is below its highHz';
     return null;
   },
+  detectionTonal: (v) => (typeof v === 'boolean' ? null : 'true or false'),
 };
 
 /** The stored value of `key`, or undefined when it was never set (or holds an invalid value). */

@@ -10,6 +10,7 @@
  * - detection_first_detect_48k_x_realtime (target 30)
  * - detection_first_detect_embed_48k_x_realtime: the same with `--embed` (window embeddings through the encoder
  *   worker pool), beside the embedding time of the encoder run in one thread
+ * - detection_tonal_*: the opt-in tonal mode on unannotated recordings (tonal-mode.ts)
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -22,13 +23,17 @@ import { writeBenchRecording } from '../bench-audio';
 import { loadDevSets } from './dev-sets';
 import { tuneEnergyBaseline } from './energy-baseline';
 import { correctionCurve, devSetProject, scoreProject, wholeFileTeaching } from './simulated-review';
+import { tonalModeLines } from './tonal-mode';
 
 const KS = [0, 5, 10, 20];
 const SPEED_SECONDS = 600;
 const r3 = (x: number | null) => (x === null ? 0 : Math.round(x * 1000) / 1000);
 
 export const detectionSuite: BenchSuite = {
-  names: ['detection_dayone', 'detection_baseline', 'detection_corrections', 'detection_whole_file', 'detection_first_detect_48k_x_realtime', 'detection_first_detect_embed_48k_x_realtime'],
+  names: [
+    'detection_dayone', 'detection_baseline', 'detection_corrections', 'detection_whole_file', 'detection_first_detect_48k_x_realtime',
+    'detection_first_detect_embed_48k_x_realtime', 'detection_tonal',
+  ],
   async run(ctx, emit) {
     const line = (name: string, value: number, extra: Partial<BenchLine> = {}) => emit({ name, value: r3(value), unit: 'ratio', better: 'higher', ...extra });
     const wanted = ctx.wanted ?? (() => true);
@@ -86,6 +91,7 @@ export const detectionSuite: BenchSuite = {
       line('detection_dayone_mean_balanced_accuracy', mean(dayOne.map((d) => d.ba)), { target: 0.9, detail: { sets: dayOne.length } });
       line('detection_corrections_k20_mean_onset_f1', mean(finalK), { target: 0.9, detail: { everyRoundAtLeastThePrevious: monotone.every(Boolean), perSet: monotone } });
     }
+    if (wanted('detection_tonal')) await tonalModeLines(line, ctx.log);
     if (process.env.SONOTYPE_BENCH_SKIP_SPEED) return;
     if (wanted('detection_first_detect_48k_x_realtime')) await firstDetectSpeed(ctx.tmpDir, ctx.log, emit);
     if (wanted('detection_first_detect_embed_48k_x_realtime')) await firstEmbedSpeed(ctx.tmpDir, ctx.log, emit);

@@ -26,6 +26,11 @@ export interface FrameAnalysis {
   /** Noise floor: per-bin quantile of dB values over segments of this length, minimum over neighbours. */
   floorSegmentSeconds: number;
   floorQuantile: number;
+  /**
+   * Tonal mode: also track faint narrow-band contours (whistles, up-calls; tonal-ridge.ts). Present only when on, so
+   * the analyses (and cached features) of projects that never turn it on keep their keys.
+   */
+  tonal?: true;
 }
 
 export interface FrameAnalysisOptions {
@@ -38,6 +43,7 @@ export interface FrameAnalysisOptions {
   channel?: number;
   floorSegmentSeconds?: number;
   floorQuantile?: number;
+  tonal?: boolean;
 }
 
 /**
@@ -93,6 +99,7 @@ export function frameAnalysisFor(sampleRate: number, options: FrameAnalysisOptio
   return {
     version: 1, sampleRate, channel: options.channel ?? 0, fftSize, hopSize, lowHz, highHz,
     floorSegmentSeconds: o.floorSegmentSeconds, floorQuantile: o.floorQuantile,
+    ...(options.tonal ? { tonal: true as const } : {}),
   };
 }
 

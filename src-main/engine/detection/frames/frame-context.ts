@@ -6,7 +6,7 @@
  * context is what lets a frame-level decision see a syllable rather than a
  * single 5-ms slice, while the decision itself stays at one hop.
  */
-import { BAND, BASE_DIMS, BASE_FEATURE_NAMES, PEAK } from './frame-features';
+import { BAND, BASE_DIMS, HEAD_BASE_DIMS, HEAD_BASE_FEATURE_NAMES, PEAK } from './frame-features';
 
 const CONTEXT_SERIES = [PEAK, BAND] as const;
 const SERIES_NAMES = ['peak', 'band'];
@@ -17,7 +17,7 @@ const STEP = 4;
 const CONTRAST_RADIUS = 40;
 
 export const CONTEXT_FEATURE_NAMES: readonly string[] = [
-  ...BASE_FEATURE_NAMES,
+  ...HEAD_BASE_FEATURE_NAMES,
   ...SERIES_NAMES.flatMap((s) => [
     ...MEAN_RADII.map((r) => `${s}Mean${r}`),
     ...MAX_RADII.map((r) => `${s}Max${r}`),
@@ -73,8 +73,8 @@ export function column(data: Float32Array, frames: number, dims: number, d: numb
 /** The frames × CONTEXT_DIMS classifier matrix of one recording's base features. */
 export function contextFeatures(base: Float32Array, frames: number): Float32Array {
   const out = new Float32Array(frames * CONTEXT_DIMS);
-  for (let f = 0; f < frames; f++) out.set(base.subarray(f * BASE_DIMS, (f + 1) * BASE_DIMS), f * CONTEXT_DIMS);
-  let d = BASE_DIMS;
+  for (let f = 0; f < frames; f++) out.set(base.subarray(f * BASE_DIMS, f * BASE_DIMS + HEAD_BASE_DIMS), f * CONTEXT_DIMS);
+  let d = HEAD_BASE_DIMS;
   const put = (values: Float32Array): void => {
     for (let f = 0; f < frames; f++) out[f * CONTEXT_DIMS + d] = values[f];
     d++;

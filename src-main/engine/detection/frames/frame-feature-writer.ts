@@ -3,17 +3,27 @@
  * streams a recording through it): given one frame's dB spectrum in the
  * detection band and the noise floor of its segment, the BASE_DIMS values
  * of that frame. Stateful only through the previous frame (spectral flux).
+ * The last column, tonalRidge, is left 0 here: frame-features.ts fills it
+ * from the tonal ridge tracker when the analysis asks for it (tonal-ridge.ts).
  */
 import { DB_FLOOR } from '../../features';
 import { partitionAt } from '../../util/quickselect';
 
 export const BASE_FEATURE_NAMES = [
   'peakDb', 'bandDb', 'share6', 'share12', 'top5Db', 'entropy', 'fluxDb', 'centroid', 'peakPosition',
-  'sub1Db', 'sub2Db', 'sub3Db', 'sub4Db', 'sub5Db', 'sub6Db', 'sub7Db', 'sub8Db',
+  'sub1Db', 'sub2Db', 'sub3Db', 'sub4Db', 'sub5Db', 'sub6Db', 'sub7Db', 'sub8Db', 'tonalRidge',
 ] as const;
 export const BASE_DIMS = BASE_FEATURE_NAMES.length;
 export const PEAK = 0;
 export const BAND = 1;
+/** 1 on frames of a faint tonal contour (tonal mode only; always 0 otherwise). The last column. */
+export const TONAL_RIDGE = BASE_DIMS - 1;
+/**
+ * The columns the learned head reads (all but tonalRidge, whose effect reaches it through the teacher's decisions):
+ * heads trained before tonal mode existed keep their inputs.
+ */
+export const HEAD_BASE_FEATURE_NAMES: readonly string[] = BASE_FEATURE_NAMES.slice(0, TONAL_RIDGE);
+export const HEAD_BASE_DIMS = HEAD_BASE_FEATURE_NAMES.length;
 const SUB_BANDS = 8;
 /** Excess below this (dB) is clamped: it only says "quieter than usual". */
 const MIN_EXCESS_DB = -30;
@@ -66,6 +76,11 @@ export class FrameFeatureWriter {
     this.level = new Float64Array(bins);
   }
 
+  /** Excess dB per bin of the frame written last (MIN_EXCESS_DB where there is no floor): the ridge tracker's input. */
+  get levels(): Float64Array {
+    return this.level;
+  }
+
   /** Takes the frame before a range as the previous frame (spectral flux) without writing its features. */
   prime(x: Float32Array, offset: number): void {
     this.previous.set(x.subarray(offset, offset + this.bins));
@@ -101,6 +116,7 @@ export class FrameFeatureWriter {
       if (r > 12) share12++;
     }
     this.hasPrevious = true;
+    out[at + TONAL_RIDGE] = 0;
     if (live === 0) {
       out.fill(0, at, at + BASE_DIMS);
       out[at + PEAK] = MIN_EXCESS_DB;

@@ -4,7 +4,7 @@ import { concat, digitalSilence, mixAt, sine, whiteNoise } from '../../testing/s
 import type { OpenRange } from '../../features';
 import { frameAnalysisFor } from './frame-analysis';
 import {
-  BASE_DIMS, PEAK, extractFrameFeatures, floorStatistics, frameFeaturesOfRange, frameRanges, noiseFloorLevelDb, segmentFloorsOf, sumOfLargest,
+  BASE_DIMS, PEAK, TONAL_RIDGE, extractFrameFeatures, floorStatistics, frameFeaturesOfRange, frameRanges, noiseFloorLevelDb, segmentFloorsOf, sumOfLargest,
 } from './frame-features';
 
 describe('frame features', () => {
@@ -36,7 +36,10 @@ describe('frame features', () => {
 describe('frame features of ranges (shards of a long recording)', () => {
   const rate = 8000;
   // Segments of 0.2 s (40 frames) keep the scene short while it holds every case of the floor rule.
-  const analysis = { ...frameAnalysisFor(rate), floorSegmentSeconds: 0.2 };
+  const plain = { ...frameAnalysisFor(rate), floorSegmentSeconds: 0.2 };
+  // Tonal mode restarts its ridge paths at each segment, so its marks too are the same cut or whole.
+  const tonal = { ...frameAnalysisFor(rate, { tonal: true }), floorSegmentSeconds: 0.2 };
+  const analysis = plain;
   /** Noise that gets louder, a whistle, 1 s of digital zeros with a lone click (its segment and both neighbours lack frames: the file's own floor applies). */
   function scene(seconds: number): Float32Array {
     const quiet = whiteNoise(rate, 1.3, 0.002, 5);
@@ -54,9 +57,9 @@ describe('frame features of ranges (shards of a long recording)', () => {
     }
   };
 
-  it('put together, give the whole file bit for bit (floors, flux across the cut, the zero-padded end)', async () => {
+  it('put together, give the whole file bit for bit (floors, flux across the cut, the zero-padded end, tonal ridges)', async () => {
     // 10 frames past the last segment boundary (they join the segment before), 30 (a segment of their own), none.
-    for (const seconds of [4.85, 4.95, 5.0]) {
+    for (const [seconds, analysis] of [[4.85, plain], [4.95, plain], [5.0, plain], [4.95, tonal]] as const) {
       const x = scene(seconds);
       const read = rangeReader(x);
       const whole = await extractFrameFeatures(() => read(0, Infinity), analysis);
@@ -74,6 +77,7 @@ describe('frame features of ranges (shards of a long recording)', () => {
         }
         expect(at).toBe(whole.frames);
         expect(data).toEqual(whole.data);
+        if (analysis.tonal) expect(Array.from({ length: whole.frames }, (_, f) => whole.data[f * BASE_DIMS + TONAL_RIDGE]).some((v) => v > 0)).toBe(true);
         expect(parts.at(-1)!.nativeFrames).toBe(whole.nativeFrames);
         expect(noiseFloorLevelDb(floors)).toBe(whole.noiseFloorDb);
       }

@@ -34,9 +34,10 @@ import type { FeatureConfig } from '../../../../src-shared/feature-types';
 import { DB_FLOOR, frameCount, keptBins, streamSpectrogram, type OpenBlocks, type OpenRange } from '../../features';
 import { BinHistograms, quantileToMeanDb } from '../noise-floor';
 import { frameSpectrogramConfig, type FrameAnalysis } from './frame-analysis';
-import { BASE_DIMS, DB_TO_LN, FrameFeatureWriter, LN_TO_DB } from './frame-feature-writer';
+import { BASE_DIMS, DB_TO_LN, FrameFeatureWriter, LN_TO_DB, TONAL_RIDGE } from './frame-feature-writer';
+import { ridgeMask, TonalRidgeTracker } from './tonal-ridge';
 
-export { BAND, BASE_DIMS, BASE_FEATURE_NAMES, PEAK, sumOfLargest } from './frame-feature-writer';
+export { BAND, BASE_DIMS, BASE_FEATURE_NAMES, HEAD_BASE_DIMS, HEAD_BASE_FEATURE_NAMES, PEAK, TONAL_RIDGE, sumOfLargest } from './frame-feature-writer';
 
 /** Segments with fewer non-zero frames borrow the floor of their neighbours. */
 const MIN_SEGMENT_FRAMES = 20;
@@ -276,6 +277,7 @@ export async function frameFeaturesOfRange(
   const [start, end] = sampleSpan(analysis, primeFrame, endFrame);
   const floorOf = (f: number) => (floors.length ? floors[Math.min(floors.length - 1, Math.floor(f / segFrames))] : null);
   const writer = new FrameFeatureWriter(bins, g.frequenciesHz);
+  const ridge = analysis.tonal ? new TonalRidgeTracker(bins) : null;
   const out = new FeatureBuffer();
   let delivered = 0;
   let zeroFrames = 0;
@@ -298,7 +300,15 @@ export async function frameFeaturesOfRange(
       const zero = isZeroFrame(chunk.data, i * bins, bins);
       if (zero) zeroFrames++;
       writer.write(chunk.data, i * bins, zero ? null : floorOf(frame), out.data, at * BASE_DIMS);
+      if (ridge) {
+        if (frame % segFrames === 0) ridge.restart();
+        ridge.push(frame, writer.levels);
+      }
     }
+  }
+  if (ridge) {
+    const mask = ridgeMask(ridge.spans, firstFrame, out.frames);
+    for (let f = 0; f < out.frames; f++) out.data[f * BASE_DIMS + TONAL_RIDGE] = mask[f];
   }
   let nativeFrames: number | null = null;
   if (endFrame !== null) {

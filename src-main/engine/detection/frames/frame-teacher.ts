@@ -8,9 +8,11 @@
  * window) ends the first sound and starts the next.
  * Its decisions are the day-one labels, and its confident frames (well above
  * `onDb` or well below `offDb`) teach the frame classifier.
+ * In tonal mode (a project setting) the frames of faint contours found by
+ * the ridge tracker (tonal-ridge.ts, the tonalRidge feature) are sound too.
  */
 import { SonotypeError } from '../../../../src-shared/errors';
-import { BASE_DIMS, PEAK } from './frame-features';
+import { BASE_DIMS, PEAK, TONAL_RIDGE } from './frame-features';
 import { movingMean, column } from './frame-context';
 
 export interface TeacherParams {
@@ -226,6 +228,9 @@ export function teacherDecisions(base: Float32Array, frames: number, params: Par
     fillGapsShorterThan(sound, 2);
     splitValleys(sound, x, p.valleyDb, MIN_PIECE_FRAMES);
   }
+  // Tonal mode: the frames of faint contours the ridge tracker found are sound too (the column is 0 otherwise).
+  // After the valley split, which judges dips in the peak and would cut a faint whistle into its louder pieces.
+  for (let i = 0; i < frames; i++) if (base[i * BASE_DIMS + TONAL_RIDGE] > 0) sound[i] = 1;
   const confident = new Int8Array(frames);
   for (let i = 0; i < frames; i++) confident[i] = sound[i];
   for (let i = 1; i < frames; i++) {

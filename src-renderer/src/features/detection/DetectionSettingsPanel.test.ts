@@ -6,7 +6,7 @@ import { installFakeApi } from '../../lib/testing/fake-api';
 import DetectionSettingsPanel from './DetectionSettingsPanel.svelte';
 import { createDetectionSettings } from './detection-settings.svelte';
 
-const stored: DetectionSettings = { region: { threshold: 0.5, smoothingFrames: 1, mergeGapSeconds: 0.008, minSoundSeconds: 0.012 }, band: {} };
+const stored: DetectionSettings = { region: { threshold: 0.5, smoothingFrames: 1, mergeGapSeconds: 0.008, minSoundSeconds: 0.012 }, band: {}, tonal: false };
 
 /** Regions main would derive: more sound regions the lower the threshold (enough to see the preview follow). */
 function regionsFor(threshold: number): RegionView[] {
@@ -22,6 +22,7 @@ function setup() {
     'detection:settings': () => stored,
     'detection:previewRegions': (_id, s) => regionsFor(s.threshold ?? 0.5),
     'detection:setBand': (band) => ({ ...stored, band }),
+    'detection:setTonal': (tonal) => ({ ...stored, tonal }),
     'jobs:start': () => 42,
   });
   const settings = createDetectionSettings(1);
@@ -51,6 +52,7 @@ describe('DetectionSettingsPanel', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Apply to every recording' }));
     await waitFor(() => expect(applied()).toBe(42));
     expect(api.calls.some(([n]) => n === 'detection:setBand')).toBe(false); // the band did not change
+    expect(api.calls.some(([n]) => n === 'detection:setTonal')).toBe(false); // nor tonal mode
     expect(api.calls.find(([n]) => n === 'jobs:start')![1]).toEqual(['detect', {
       regionParams: { threshold: 0.2, smoothingFrames: 1, mergeGapSeconds: 0.1, minSoundSeconds: 0.012 },
     }]);
@@ -69,6 +71,25 @@ describe('DetectionSettingsPanel', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Apply to every recording' }));
     await waitFor(() => expect(api.calls.some(([n]) => n === 'jobs:start')).toBe(true));
     expect(api.calls.find(([n]) => n === 'detection:setBand')![1]).toEqual([{ highHz: 9000 }]);
+  });
+
+  it('turns tonal mode on before detecting, and back off with the stored settings', async () => {
+    const { api, settings } = setup();
+    await waitFor(() => expect(settings.preview).not.toBeNull());
+    const box = screen.getByRole('checkbox', { name: 'Faint tonal contours' }) as HTMLInputElement;
+    expect(box.checked).toBe(false);
+    await fireEvent.click(box);
+    expect(settings.tonal).toBe(true);
+    expect(screen.getByText('on Apply')).toBeTruthy();
+    await fireEvent.click(screen.getByRole('button', { name: 'Back to the stored settings' }));
+    expect(settings.tonal).toBe(false);
+    await fireEvent.click(screen.getByRole('checkbox', { name: 'Faint tonal contours' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Apply to every recording' }));
+    await waitFor(() => expect(api.calls.some(([n]) => n === 'jobs:start')).toBe(true));
+    const order = api.calls.map(([n]) => n).filter((n) => n === 'detection:setTonal' || n === 'jobs:start');
+    expect(order).toEqual(['detection:setTonal', 'jobs:start']); // stored before the analysis that needs it
+    expect(api.calls.find(([n]) => n === 'detection:setTonal')![1]).toEqual([true]);
+    await waitFor(() => expect(settings.tonalChanged).toBe(false)); // stored once the job started
   });
 
   it('shows main\'s message when there is nothing to preview yet', async () => {

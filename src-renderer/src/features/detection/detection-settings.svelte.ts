@@ -1,6 +1,6 @@
 /**
  * Detection settings of the project (threshold, smoothing, merge gap,
- * minimum length, band) with a live preview on the open recording: every
+ * minimum length, band, tonal mode) with a live preview on the open recording: every
  * change asks main for the regions those settings give from the cached frame
  * probabilities (nothing is stored), newest request wins. Apply runs a
  * 'detect' job that derives and stores every recording's regions with them.
@@ -16,6 +16,7 @@ export function createDetectionSettings(recordingId: number, now: () => number =
   let stored = $state<DetectionSettings | null>(null);
   let region = $state<RegionSettings | null>(null);
   let band = $state<DetectionBand>({});
+  let tonal = $state(false);
   let preview = $state.raw<RegionView[] | null>(null);
   /** Round trip of the last preview (ask → regions back), ms. */
   let previewMs = $state<number | null>(null);
@@ -33,6 +34,7 @@ export function createDetectionSettings(recordingId: number, now: () => number =
       stored = s;
       region = { ...s.region };
       band = { ...s.band };
+      tonal = s.tonal;
       error = null;
     } catch (e) {
       error = errorMessage(e);
@@ -79,21 +81,27 @@ export function createDetectionSettings(recordingId: number, now: () => number =
     band = next;
   }
 
+  function changeTonal(on: boolean): void {
+    tonal = on;
+  }
+
   /** Back to the stored settings and the stored regions. */
   function reset(): void {
     if (stored) {
       region = { ...stored.region };
       band = { ...stored.band };
+      tonal = stored.tonal;
     }
     generation++;
     preview = null;
     previewMs = null;
   }
 
+  const tonalChanged = () => stored !== null && stored.tonal !== tonal;
   const bandChanged = () => (stored?.band.lowHz ?? null) !== (band.lowHz ?? null) || (stored?.band.highHz ?? null) !== (band.highHz ?? null);
 
   /**
-   * Stores the band (when changed) and starts a 'detect' job with the region
+   * Stores the band and tonal mode (when changed) and starts a 'detect' job with the region
    * settings; `start` is the jobs store's. Resolves with the job id, or null on failure.
    */
   async function apply(start: (kind: 'detect', params: { regionParams: RegionSettings; onWorkers?: boolean }) => Promise<number>): Promise<number | null> {
@@ -102,8 +110,9 @@ export function createDetectionSettings(recordingId: number, now: () => number =
     error = null;
     try {
       if (bandChanged()) await call('detection:setBand', band);
+      if (tonalChanged()) await call('detection:setTonal', tonal);
       const jobId = await start('detect', { regionParams: { ...region }, ...(onWorkers ? { onWorkers } : {}) });
-      stored = { region: { ...region }, band: { ...band } };
+      stored = { region: { ...region }, band: { ...band }, tonal };
       return jobId;
     } catch (e) {
       error = errorMessage(e);
@@ -114,7 +123,7 @@ export function createDetectionSettings(recordingId: number, now: () => number =
   }
 
   return {
-    load, change, changeBand, reset, apply, refresh,
+    load, change, changeBand, changeTonal, reset, apply, refresh,
     get stored() { return stored; },
     get onWorkers() { return onWorkers; },
     set onWorkers(value: boolean) { onWorkers = value; },
@@ -125,6 +134,8 @@ export function createDetectionSettings(recordingId: number, now: () => number =
     get error() { return error; },
     get applying() { return applying; },
     get bandChanged() { return bandChanged(); },
+    get tonal() { return tonal; },
+    get tonalChanged() { return tonalChanged(); },
   };
 }
 

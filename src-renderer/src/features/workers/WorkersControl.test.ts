@@ -66,7 +66,7 @@ describe('Run on workers', () => {
 
   it('is a choice of the detection settings panel: Apply then runs on the workers', async () => {
     const api = installFakeApi({
-      'detection:settings': () => ({ region: { threshold: 0.5, smoothingFrames: 1, mergeGapSeconds: 0.008, minSoundSeconds: 0.012 }, band: {} }),
+      'detection:settings': () => ({ region: { threshold: 0.5, smoothingFrames: 1, mergeGapSeconds: 0.008, minSoundSeconds: 0.012 }, band: {}, tonal: false }),
       'detection:previewRegions': () => [],
       'workers:get': () => set,
       'jobs:start': () => 9,
