@@ -51,15 +51,20 @@ describe.skipIf(Boolean(skipReason))('detection settings and heads (Chromium, br
     }, value);
   }
 
+  /** Opens a recording from the Recordings list and waits until its review view is drawn. */
+  async function openReview(name: string): Promise<ReviewPage> {
+    await new RecordingsPage(page).open(server.url);
+    await page.locator('tbody tr', { hasText: name }).dblclick();
+    const review = new ReviewPage(page);
+    await review.heading().filter({ hasText: name }).waitFor();
+    await review.waitUntilDrawn();
+    return review;
+  }
+
   const previewCount = async () => Number(/(\d+) sound region/.exec((await page.getByTestId('preview-status').textContent()) ?? '')?.[1] ?? NaN);
 
   it('previews other settings live on the recording, then applies them to every recording', async () => {
-    const recordings = new RecordingsPage(page);
-    await recordings.open(server.url);
-    await page.locator('tbody tr', { hasText: SCENE }).dblclick();
-    const review = new ReviewPage(page);
-    await review.heading().filter({ hasText: SCENE }).waitFor();
-    await review.waitUntilDrawn();
+    const review = await openReview(SCENE);
     const before = (await review.countsShown()).regions;
 
     await page.getByRole('button', { name: 'Detection settings…' }).click();
@@ -98,12 +103,7 @@ describe.skipIf(Boolean(skipReason))('detection settings and heads (Chromium, br
   it('after corrections and a retrain, shows both held-out scores and switches heads with one click', async () => {
     // Correct a few regions of two recordings (sound marked as sound, silence as silence), as a reviewer would.
     for (const name of [SCENE, 'synth_scene_b.wav']) {
-      const recordings = new RecordingsPage(page);
-      await recordings.open(server.url);
-      await page.locator('tbody tr', { hasText: name }).dblclick();
-      const review = new ReviewPage(page);
-      await review.heading().filter({ hasText: name }).waitFor();
-      await review.waitUntilDrawn();
+      const review = await openReview(name);
       for (let i = 0; i < 4; i++) {
         await review.press('Enter');
         const kind = await page.locator('[data-testid="region"].current').first().getAttribute('data-kind').catch(() => null);
@@ -139,12 +139,7 @@ describe.skipIf(Boolean(skipReason))('detection settings and heads (Chromium, br
 
   it('turns on tonal mode for faint whistles: Apply analyses again and more of an OSmOSE file is sound', async () => {
     const file = 'dolphin_osmose_220925_223450.wav';
-    const recordings = new RecordingsPage(page);
-    await recordings.open(server.url);
-    await page.locator('tbody tr', { hasText: file }).dblclick();
-    const review = new ReviewPage(page);
-    await review.heading().filter({ hasText: file }).waitFor();
-    await review.waitUntilDrawn();
+    const review = await openReview(file);
     /** Share of the region strip's width drawn as sound. */
     const soundShare = () =>
       review.regions().evaluateAll((els) => {
