@@ -19,13 +19,15 @@
  *
  * Training is deterministic: the only randomness is the seeded choice of
  * which teacher frames to train on, and the seed is stored with the head.
+ * In tonal mode the frames of faint contours stay sound under a boosted head
+ * (keepTonalContours).
  */
 import { SonotypeError } from '../../../../src-shared/errors';
 import { createRng } from '../../util/random';
 import { trainBoostedTrees, predictBoostedTrees, validateBoostedTrees, DEFAULT_BOOSTING_PARAMS, type BoostedTreesJson, type BoostingParams } from './boosted-trees';
 import type { FrameAnalysis } from './frame-analysis';
 import { CONTEXT_DIMS, CONTEXT_FEATURE_NAMES, contextFeatures } from './frame-context';
-import { BASE_DIMS } from './frame-features';
+import { BASE_DIMS, TONAL_RIDGE } from './frame-features';
 import { isSteadyTarget, type HumanRange } from './frame-labels';
 import { resolveTeacherParams, teacherDecisions, teacherSilenceProbability, type TeacherParams, type TeacherResult } from './frame-teacher';
 
@@ -150,7 +152,23 @@ export function predictFrames(payload: HeadPayload, r: RecordingFrames): Float32
     const p = predictBoostedTrees(payload.trees, headInputs(r, teacher, from, to));
     for (let i = 0; i < p.length; i++) out[from + i] = 1 - p[i];
   }
+  keepTonalContours(out, r, t, payload.teacher);
   return out;
+}
+
+/**
+ * Tonal mode: frames of a faint contour (the tonalRidge column) stay sound under a learned head. The trees see the
+ * contour only through the teacher's decision, and its loudness features say "quiet": a retrained head dropped
+ * every such frame of a test whistle. A person who disagrees labels the region (labels win over any head) or turns
+ * tonal mode off. Without tonal mode the column is 0 and nothing changes.
+ */
+function keepTonalContours(pSilence: Float32Array, r: RecordingFrames, t: TeacherResult, teacher: Partial<TeacherParams>): void {
+  let teacherP: Float32Array | null = null;
+  for (let i = 0; i < r.frames; i++) {
+    if (!(r.base[i * BASE_DIMS + TONAL_RIDGE] > 0)) continue;
+    teacherP ??= teacherSilenceProbability(t, teacher);
+    pSilence[i] = Math.min(pSilence[i], teacherP[i]);
+  }
 }
 
 /** What a boosted head was trained on. */

@@ -8,6 +8,7 @@ import { createRng, fmWhistle, mixAt, whiteNoise } from '../../testing/synth';
 import { frameAnalysisFor } from './frame-analysis';
 import { BASE_DIMS, TONAL_RIDGE, extractFrameFeatures } from './frame-features';
 import { teacherDecisions } from './frame-teacher';
+import { predictFrames, trainBoostedHead, type RecordingFrames } from './detection-head';
 import { RIDGE_DRIFT_DB, TonalRidgeTracker, ridgeMask } from './tonal-ridge';
 
 const BINS = 120;
@@ -97,5 +98,21 @@ describe('tonal mode', () => {
     expect(on.analysis.tonal).toBe(true);
     expect(on.share).toBeGreaterThan(0.9);
     expect(on.soundOut).toBe(0);
+  });
+
+  it('keeps the contours a retrained head would otherwise drop: in tonal mode they stay sound unless a person says not', async () => {
+    const analysis = frameAnalysisFor(rate, { tonal: true });
+    const f = await extractFrameFeatures(async function* () {
+      yield scene;
+    }, analysis);
+    const recording: RecordingFrames = { recordingId: 1, analysis, frames: f.frames, nativeFrames: f.nativeFrames, base: f.data };
+    // A person marked one second of noise as silence; the head learns from it and the detector elsewhere.
+    const hop = analysis.hopSize / rate;
+    const targets = new Map([[1, Int8Array.from({ length: f.frames }, (_, i) => (i * hop >= 3 && i * hop < 4 ? 0 : -1))]]);
+    const head = trainBoostedHead([recording], targets, [{ recordingId: 1, ranges: [{ startSample: 3 * rate, endSample: 4 * rate, sound: false }] }]).payload;
+    const p = predictFrames(head, recording);
+    const ridge = Array.from({ length: f.frames }, (_, i) => i).filter((i) => f.data[i * BASE_DIMS + TONAL_RIDGE] > 0);
+    expect(ridge.length).toBeGreaterThan(100);
+    expect(ridge.filter((i) => p[i] < 0.5).length).toBe(ridge.length);
   });
 });
