@@ -20,6 +20,10 @@
  *    feature — the level a bin keeps over three frames — was measured and
  *    dropped: noise ridges reached 14 dB like noise peaks, and as a classifier
  *    input it made koumura's correction curve worse, 0.967 → 0.940 at k = 10.)
+ *    In tonal mode (analysis.tonal) the last column, tonalRidge, marks the
+ *    frames of faint contours found by the ridge tracker (tonal-ridge.ts),
+ *    which follows paths over many frames instead; it stays out of the
+ *    classifier's inputs. Without tonal mode it is 0.
  * The band never contains DC (frame-analysis.ts), so a DC offset changes nothing.
  *
  * Both passes run over a frame range, so a long recording can be cut into
@@ -27,7 +31,8 @@
  * ranges start on segment boundaries; pass 1 of each range gives its
  * segments' quantiles and the histogram of its frames, which together give
  * every segment's floor (segmentFloorsOf); pass 2 of a range starts one frame
- * early for the spectral flux. extractFrameFeatures is one range: the whole file.
+ * early for the spectral flux, and the ridge tracker starts afresh at every
+ * segment. extractFrameFeatures is one range: the whole file.
  */
 import { SonotypeError } from '../../../../src-shared/errors';
 import type { FeatureConfig } from '../../../../src-shared/feature-types';
