@@ -21,15 +21,20 @@ function dropEvent(files: File[], directory = false): Event {
   return event;
 }
 
+/** Renders the host, opens the import dialog from the desktop menu and picks one small table (a.txt). */
+async function openImportWithTable(api: ReturnType<typeof installFakeApi>): Promise<void> {
+  render(ExchangeHost, { projectDir: '/data/p', recordings: threeRows });
+  api.emit('menu:command', { command: 'import-annotations' });
+  const dialog = await screen.findByRole('dialog', { name: 'Import annotations' });
+  const input = dialog.querySelector('input[type=file]') as HTMLInputElement;
+  Object.defineProperty(input, 'files', { value: [new File(['1\t2\tx\n'], 'a.txt')] });
+  await fireEvent.change(input);
+}
+
 describe('annotation exchange in the app', () => {
   it('the desktop menu opens the import dialog; the result lists each rejected row and can undo the import', async () => {
     const api = installFakeApi({ 'exchange:import': () => report, 'history:undo': () => ({ canUndo: false, canRedo: true }) });
-    render(ExchangeHost, { projectDir: '/data/p', recordings: threeRows });
-    api.emit('menu:command', { command: 'import-annotations' });
-    const dialog = await screen.findByRole('dialog', { name: 'Import annotations' });
-    const input = dialog.querySelector('input[type=file]') as HTMLInputElement;
-    Object.defineProperty(input, 'files', { value: [new File(['1\t2\tx\n'], 'a.txt')] });
-    await fireEvent.change(input);
+    await openImportWithTable(api);
     await fireEvent.click(screen.getByLabelText(/Reference truth/));
     await fireEvent.click(screen.getByRole('button', { name: 'Import 1' }));
     expect(await screen.findByText(/the start "x" is not a number of seconds/)).toBeTruthy();
@@ -50,12 +55,7 @@ describe('annotation exchange in the app', () => {
         return true;
       },
     });
-    render(ExchangeHost, { projectDir: '/data/p', recordings: threeRows });
-    api.emit('menu:command', { command: 'import-annotations' });
-    const dialog = await screen.findByRole('dialog', { name: 'Import annotations' });
-    const input = dialog.querySelector('input[type=file]') as HTMLInputElement;
-    Object.defineProperty(input, 'files', { value: [new File(['1\t2\tx\n'], 'a.txt')] });
-    await fireEvent.change(input);
+    await openImportWithTable(api);
     await fireEvent.click(screen.getByRole('button', { name: 'Import 1' }));
     await waitFor(() => expect(api.calls.some(([name]) => name === 'exchange:import')).toBe(true));
     const job = { jobId: 7, kind: 'import', state: 'running', etaSeconds: null } as const;
